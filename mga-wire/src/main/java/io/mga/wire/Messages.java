@@ -1,0 +1,19 @@
+package io.mga.wire;
+
+import java.util.List;
+
+/** Shared checks for Mobility Header message records. */
+final class Messages {
+    private Messages() {
+    }
+
+    static List<MobilityOption> check(int fixed, List<MobilityOption> options) {
+        List<MobilityOption> copy = Check.list("options", options);
+        int n = fixed;
+        for (MobilityOption o : copy) {
+            n += o.wireLength();
+        }
+        Headers.checkUnits(n, 8, 2048);
+        return copy;
+    }
+}

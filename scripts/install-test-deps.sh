@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what mga's test suite needs on a Debian machine: libpcap (pcap4j reads captures through it),
+# tshark (independent dissection of what we emit), python3-scapy (independent fixtures).
+# Idempotent: does nothing when everything is present. Needs root for apt-get.
+set -euo pipefail
+need=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpcap\.so' || need+=(libpcap0.8)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+/usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need+=(python3-scapy)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "mga tests need: ${need[*]}; this is not a Debian-like system, install them with your package manager" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "installing: ${need[*]}" >&2
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
