@@ -1,0 +1,32 @@
+package io.mga.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code mga} command. */
+@Command(name = "mga", mixinStandardHelpOptions = true, version = "mga 0.1.0-SNAPSHOT",
+        description = "Mobile IPv6 and MGA (Mobile IPv6-based IPv6 Global Anycast) tools.",
+        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line without exiting.
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+}

@@ -1,0 +1,93 @@
+package io.mga.wire.fast;
+
+import io.mga.api.Ipv6Address;
+
+/**
+ * IPv6-in-IPv6 encapsulation (RFC 2473) without allocation: writes a 40-octet outer header, Next Header 41, in
+ * front of a packet that is already in the caller's buffer, or copies the packet behind a new header in another
+ * buffer. Traffic Class and Flow Label of the outer header are 0 (RFC 2473 §6.4, §6.5); its Hop Limit is set by
+ * the caller, independently of the inner one (RFC 2473 §6.3).
+ *
+ * <p>Stateless and thread-safe. Decapsulation needs no writer: wrap an {@link Ipv6View} at
+ * {@code view.upperLayerOffset()} when {@code view.isTunnel()}.
+ */
+public final class Encapsulation {
+    /** Octets the outer header adds: 40. */
+    public static final int OVERHEAD = 40;
+
+    private Encapsulation() {
+    }
+
+    /**
+     * Writes the outer header in place, in the 40 octets before the packet.
+     *
+     * @param buf the buffer holding the inner packet at {@code packetOffset}
+     * @param packetOffset index of the inner packet's first octet, at least 40
+     * @param packetLength octets of the inner packet, at most 65535
+     * @param source outer source (the tunnel entry point)
+     * @param destination outer destination (the tunnel exit point, e.g. a responder's care-of address)
+     * @param hopLimit outer Hop Limit, 0 to 255
+     * @return index of the outer header: {@code packetOffset - 40}
+     * @throws IllegalArgumentException if there is no room in front, or the lengths are out of range
+     */
+    public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, Ipv6Address source,
+            Ipv6Address destination, int hopLimit) {
+        if (packetOffset < OVERHEAD || packetLength < 0 || packetLength > 65535
+                || packetOffset > buf.length - packetLength) {
+            throw new IllegalArgumentException("need 40 free octets before a packet of 0..65535 octets");
+        }
+        int o = packetOffset - OVERHEAD;
+        writeHeader(buf, o, packetLength, source.high(), source.low(), destination.high(), destination.low(),
+                hopLimit);
+        return o;
+    }
+
+    /**
+     * Copies a packet into {@code dst} behind a new outer header.
+     *
+     * @param src the buffer holding the inner packet
+     * @param srcOffset index of its first octet
+     * @param packetLength its length, at most 65535
+     * @param dst the buffer to write to (may be {@code src} if the ranges do not overlap wrongly)
+     * @param dstOffset where the outer header starts
+     * @param source outer source
+     * @param destination outer destination
+     * @param hopLimit outer Hop Limit
+     * @return octets written: {@code packetLength + 40}
+     * @throws IllegalArgumentException if the ranges are out of bounds
+     */
+    public static int wrapCopy(byte[] src, int srcOffset, int packetLength, byte[] dst, int dstOffset,
+            Ipv6Address source, Ipv6Address destination, int hopLimit) {
+        if (packetLength < 0 || packetLength > 65535 || srcOffset < 0 || srcOffset > src.length - packetLength
+                || dstOffset < 0 || dstOffset > dst.length - packetLength - OVERHEAD) {
+            throw new IllegalArgumentException("source or destination range out of bounds");
+        }
+        System.arraycopy(src, srcOffset, dst, dstOffset + OVERHEAD, packetLength);
+        writeHeader(dst, dstOffset, packetLength, source.high(), source.low(), destination.high(), destination.low(),
+                hopLimit);
+        return packetLength + OVERHEAD;
+    }
+
+    private static void writeHeader(byte[] b, int o, int payloadLength, long sh, long sl, long dh, long dl,
+            int hopLimit) {
+        b[o] = 0x60;
+        b[o + 1] = 0;
+        b[o + 2] = 0;
+        b[o + 3] = 0;
+        b[o + 4] = (byte) (payloadLength >>> 8);
+        b[o + 5] = (byte) payloadLength;
+        b[o + 6] = 41;
+        b[o + 7] = (byte) hopLimit;
+        putLong(b, o + 8, sh);
+        putLong(b, o + 16, sl);
+        putLong(b, o + 24, dh);
+        putLong(b, o + 32, dl);
+    }
+
+    private static void putLong(byte[] b, int o, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[o + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.mga.wire.fast;
+
+import io.mga.api.Ipv6Address;
+
+/**
+ * A reusable flyweight over one IPv6 packet in a byte array: {@link #wrap} validates the fixed header and walks
+ * the extension-header chain to the upper layer (at most 16 headers), remembering where the Home Address option
+ * and a type 2 routing header are; the getters then read fields at absolute indexes. Neither {@code wrap} nor any
+ * getter allocates or throws for any input.
+ *
+ * <p>What {@code wrap} checks: at least 40 octets, version 6, Payload Length within the octets given, every
+ * extension header within the payload, a Home Address option of the right length, a type 2 routing header of
+ * Hdr Ext Len 2. It does not look inside the upper layer; use {@link io.mga.wire.PacketDecoder} for that.
+ *
+ * <p>Not thread-safe: one instance per thread, reused for every packet.
+ */
+public final class Ipv6View {
+    /** Value of {@link #homeAddressOffset()} and {@link #type2RoutingOffset()} when absent. */
+    public static final int ABSENT = -1;
+    private static final int MAX_HEADERS = 16;
+
+    private byte[] buf;
+    private int off;
+    private int end;
+    private int upperOffset;
+    private int upperProtocol;
+    private int haoOffset;
+    private int rh2Offset;
+    private boolean valid;
+
+    /**
+     * Points the view at a packet and walks its header chain.
+     *
+     * @param buffer the array holding the packet
+     * @param offset index of the first octet of the IPv6 header
+     * @param length octets available (trailing octets after the payload are ignored)
+     * @return true when the packet is well formed as far as the chain goes; false otherwise (getters then return
+     *     meaningless values)
+     */
+    public boolean wrap(byte[] buffer, int offset, int length) {
+        this.buf = buffer;
+        this.off = offset;
+        this.valid = false;
+        this.haoOffset = ABSENT;
+        this.rh2Offset = ABSENT;
+        if (buffer == null || offset < 0 || length < 40 || offset > buffer.length - length) {
+            return false;
+        }
+        if ((buffer[offset] & 0xf0) != 0x60) {
+            return false;
+        }
+        int plen = u16(offset + 4);
+        if (plen > length - 40) {
+            return false;
+        }
+        end = offset + 40 + plen;
+        int pos = offset + 40;
+        int next = buffer[offset + 6] & 0xff;
+        for (int n = 0; isExtension(next); n++) {
+            if (n == MAX_HEADERS || (next == 0 && n > 0)) {
+                return false;
+            }
+            if (next == 44) {
+                if (end - pos < 8) {
+                    return false;
+                }
+                int frag = u16(pos + 2);
+                next = buffer[pos] & 0xff;
+                pos += 8;
+                if ((frag & 0xfff9) != 0) {
+                    // a fragment: what follows is not a header (offset != 0 or M set)
+                    break;
+                }
+                continue;
+            }
+            if (end - pos < 2) {
+                return false;
+            }
+            int len = buffer[pos + 1] & 0xff;
+            int total = next == 51 ? (len + 2) * 4 : (len + 1) * 8;
+            if (total > end - pos) {
+                return false;
+            }
+            if (next == 60 && !findHomeAddress(pos + 2, pos + total)) {
+                return false;
+            }
+            if (next == 43 && (buffer[pos + 2] & 0xff) == 2) {
+                if (len != 2) {
+                    return false;
+                }
+                rh2Offset = pos;
+            }
+            next = buffer[pos] & 0xff;
+            pos += total;
+        }
+        upperOffset = pos;
+        upperProtocol = next;
+        valid = true;
+        return true;
+    }
+
+    private boolean findHomeAddress(int p, int hend) {
+        while (p < hend) {
+            int type = buf[p] & 0xff;
+            if (type == 0) {
+                p++;
+                continue;
+            }
+            if (hend - p < 2) {
+                return false;
+            }
+            int len = buf[p + 1] & 0xff;
+            if (len > hend - p - 2) {
+                return false;
+            }
+            if (type == 201) {
+                if (len != 16) {
+                    return false;
+                }
+                if (haoOffset == ABSENT) {
+                    haoOffset = p;
+                }
+            }
+            p += 2 + len;
+        }
+        return true;
+    }
+
+    private static boolean isExtension(int nh) {
+        return nh == 0 || nh == 60 || nh == 43 || nh == 44 || nh == 51 || nh == 139 || nh == 140 || nh == 253
+                || nh == 254;
+    }
+
+    private int u16(int i) {
+        return ((buf[i] & 0xff) << 8) | (buf[i + 1] & 0xff);
+    }
+
+    private long u64(int i) {
+        long v = 0;
+        for (int k = 0; k < 8; k++) {
+            v = (v << 8) | (buf[i + k] & 0xff);
+        }
+        return v;
+    }
+
+    /** @return the result of the last {@link #wrap} */
+    public boolean isValid() {
+        return valid;
+    }
+
+    /** @return index of the first octet of the IPv6 header in the buffer */
+    public int offset() {
+        return off;
+    }
+
+    /** @return octets of the packet: 40 plus Payload Length */
+    public int packetLength() {
+        return end - off;
+    }
+
+    /** @return Traffic Class, 0 to 255 */
+    public int trafficClass() {
+        return (u16(off) >>> 4) & 0xff;
+    }
+
+    /** @return Flow Label, 0 to 0xfffff */
+    public int flowLabel() {
+        return ((buf[off + 1] & 0x0f) << 16) | u16(off + 2);
+    }
+
+    /** @return Payload Length */
+    public int payloadLength() {
+        return u16(off + 4);
+    }
+
+    /** @return Next Header of the fixed header */
+    public int nextHeader() {
+        return buf[off + 6] & 0xff;
+    }
+
+    /** @return Hop Limit */
+    public int hopLimit() {
+        return buf[off + 7] & 0xff;
+    }
+
+    /** @return the most significant 64 bits of the Source Address */
+    public long sourceHigh() {
+        return u64(off + 8);
+    }
+
+    /** @return the least significant 64 bits of the Source Address */
+    public long sourceLow() {
+        return u64(off + 16);
+    }
+
+    /** @return the most significant 64 bits of the Destination Address */
+    public long destinationHigh() {
+        return u64(off + 24);
+    }
+
+    /** @return the least significant 64 bits of the Destination Address */
+    public long destinationLow() {
+        return u64(off + 32);
+    }
+
+    /**
+     * @param a an address
+     * @return true when the Source Address equals {@code a}
+     */
+    public boolean sourceEquals(Ipv6Address a) {
+        return sourceHigh() == a.high() && sourceLow() == a.low();
+    }
+
+    /**
+     * @param a an address
+     * @return true when the Destination Address equals {@code a}
+     */
+    public boolean destinationEquals(Ipv6Address a) {
+        return destinationHigh() == a.high() && destinationLow() == a.low();
+    }
+
+    /** @return index of the Source Address's first octet */
+    public int sourceOffset() {
+        return off + 8;
+    }
+
+    /** @return index of the Destination Address's first octet */
+    public int destinationOffset() {
+        return off + 24;
+    }
+
+    /** @return the protocol of the upper layer (what the chain's last Next Header names) */
+    public int upperLayerProtocol() {
+        return upperProtocol;
+    }
+
+    /** @return index of the upper layer's first octet */
+    public int upperLayerOffset() {
+        return upperOffset;
+    }
+
+    /** @return octets of the upper layer */
+    public int upperLayerLength() {
+        return end - upperOffset;
+    }
+
+    /** @return true when the upper layer is a tunnelled IPv6 packet (protocol 41) */
+    public boolean isTunnel() {
+        return upperProtocol == 41;
+    }
+
+    /** @return the MH Type when the upper layer is a Mobility Header of at least 8 octets, else -1 */
+    public int mobilityHeaderType() {
+        return upperProtocol == 135 && end - upperOffset >= 8 ? buf[upperOffset + 2] & 0xff : -1;
+    }
+
+    /** @return the ICMPv6 Type when the upper layer is ICMPv6, else -1 */
+    public int icmpv6Type() {
+        return upperProtocol == 58 && end - upperOffset >= 4 ? buf[upperOffset] & 0xff : -1;
+    }
+
+    /** @return index of the Home Address option's type octet, or {@link #ABSENT} */
+    public int homeAddressOffset() {
+        return haoOffset;
+    }
+
+    /** @return the most significant 64 bits of the home address in the Home Address option (check presence first) */
+    public long homeAddressHigh() {
+        return haoOffset == ABSENT ? 0 : u64(haoOffset + 2);
+    }
+
+    /** @return the least significant 64 bits of the home address in the Home Address option */
+    public long homeAddressLow() {
+        return haoOffset == ABSENT ? 0 : u64(haoOffset + 10);
+    }
+
+    /** @return index of the type 2 routing header's first octet, or {@link #ABSENT} */
+    public int type2RoutingOffset() {
+        return rh2Offset;
+    }
+
+    /** @return Segments Left of the type 2 routing header (check presence first) */
+    public int type2SegmentsLeft() {
+        return rh2Offset == ABSENT ? 0 : buf[rh2Offset + 3] & 0xff;
+    }
+
+    /** @return the most significant 64 bits of the type 2 routing header's home address */
+    public long type2HomeAddressHigh() {
+        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + 8);
+    }
+
+    /** @return the least significant 64 bits of the type 2 routing header's home address */
+    public long type2HomeAddressLow() {
+        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + 16);
+    }
+
+    /**
+     * Decrements the Hop Limit in place, as a forwarder does.
+     *
+     * @return the new Hop Limit; 0 means the packet must not be forwarded (RFC 8200 §3)
+     */
+    public int decrementHopLimit() {
+        int h = buf[off + 7] & 0xff;
+        if (h > 0) {
+            h--;
+            buf[off + 7] = (byte) h;
+        }
+        return h;
+    }
+}
