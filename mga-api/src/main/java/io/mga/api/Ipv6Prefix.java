@@ -14,6 +14,8 @@ public record Ipv6Prefix(Ipv6Address address, int length) {
     /**
      * Validates the length and clears the host bits.
      *
+     * @param address any address inside the prefix
+     * @param length prefix length in bits, 0 to 128
      * @throws IllegalArgumentException if {@code length} is outside 0..128
      * @throws NullPointerException if {@code address} is null
      */

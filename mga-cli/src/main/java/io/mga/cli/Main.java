@@ -27,6 +27,11 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** @return a fresh command line for {@code mga} (tests redirect its output streams) */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 }

@@ -14,6 +14,8 @@ public record Alignment(int x, int y) {
     /**
      * Validates the pair.
      *
+     * @param x the modulus: 1, 2, 4 or 8
+     * @param y the remainder, 0 to {@code x - 1}
      * @throws IllegalArgumentException if {@code x} is not 1, 2, 4 or 8, or {@code y} is not below {@code x}
      */
     public Alignment {

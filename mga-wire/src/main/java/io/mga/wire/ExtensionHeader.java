@@ -25,7 +25,12 @@ public sealed interface ExtensionHeader {
      * @param options the options in wire order, padding included; 2 plus their length must be a multiple of 8
      */
     record HopByHop(List<Ipv6Option> options) implements ExtensionHeader {
-        /** @throws IllegalArgumentException if the options do not fill a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param options the options in wire order, padding included; 2 plus their length must be a multiple of 8
+         * @throws IllegalArgumentException if the options do not fill a whole number of 8-octet units
+         */
         public HopByHop {
             options = Headers.checkOptions(options);
         }
@@ -62,7 +67,12 @@ public sealed interface ExtensionHeader {
      * @param options the options in wire order, padding included; 2 plus their length must be a multiple of 8
      */
     record DestinationOptions(List<Ipv6Option> options) implements ExtensionHeader {
-        /** @throws IllegalArgumentException if the options do not fill a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param options the options in wire order, padding included; 2 plus their length must be a multiple of 8
+         * @throws IllegalArgumentException if the options do not fill a whole number of 8-octet units
+         */
         public DestinationOptions {
             options = Headers.checkOptions(options);
         }
@@ -130,7 +140,14 @@ public sealed interface ExtensionHeader {
      * @param homeAddress the mobile node's home address
      */
     record Type2Routing(int segmentsLeft, long reserved, Ipv6Address homeAddress) implements Routing {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param segmentsLeft 1 on the wire from a sender; kept as received (0 to 255)
+         * @param reserved the 32-bit Reserved field, sent as 0
+         * @param homeAddress the mobile node's home address
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public Type2Routing {
             Check.u8("segmentsLeft", segmentsLeft);
             Check.u32("reserved", reserved);
@@ -166,7 +183,14 @@ public sealed interface ExtensionHeader {
      * @param data the octets after Segments Left; 4 plus their length must be a multiple of 8, at most 2044
      */
     record OtherRouting(int routingType, int segmentsLeft, Bytes data) implements Routing {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param routingType the Routing Type (not 2)
+         * @param segmentsLeft Segments Left
+         * @param data the octets after Segments Left; 4 plus their length must be a multiple of 8, at most 2044
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public OtherRouting {
             Check.u8("routingType", routingType);
             if (routingType == 2) {
@@ -194,7 +218,16 @@ public sealed interface ExtensionHeader {
      */
     record Fragment(int reserved, int fragmentOffset, int res, boolean moreFragments, long identification)
             implements ExtensionHeader {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param reserved the Reserved octet after Next Header
+         * @param fragmentOffset offset of the data in 8-octet units, 0 to 8191
+         * @param res the two reserved bits, 0 to 3
+         * @param moreFragments the M flag
+         * @param identification the 32-bit Identification
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public Fragment {
             Check.u8("reserved", reserved);
             Check.range("fragmentOffset", fragmentOffset, 8191);
@@ -231,7 +264,13 @@ public sealed interface ExtensionHeader {
      * @param data the octets after the Next Header and length octets
      */
     record Other(int protocol, Bytes data) implements ExtensionHeader {
-        /** @throws IllegalArgumentException if the protocol is not walkable or the length does not fit */
+        /**
+         * Validates the fields.
+         *
+         * @param protocol 51, 139, 140, 253 or 254
+         * @param data the octets after the Next Header and length octets
+         * @throws IllegalArgumentException if the protocol is not walkable or the length does not fit
+         */
         public Other {
             if (!isWalkable(protocol)) {
                 throw new IllegalArgumentException("protocol " + protocol + " is not a generic extension header");

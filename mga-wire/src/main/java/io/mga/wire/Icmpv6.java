@@ -7,7 +7,13 @@ package io.mga.wire;
  * @param message the message
  */
 public record Icmpv6(int checksum, Icmpv6Message message) implements UpperLayer {
-    /** @throws IllegalArgumentException if the checksum is out of range */
+    /**
+     * Validates the fields.
+     *
+     * @param checksum the checksum as on the wire; {@link Ipv6Packet#withChecksums()} computes it
+     * @param message the message
+     * @throws IllegalArgumentException if the checksum is out of range
+     */
     public Icmpv6 {
         Check.u16("checksum", checksum);
         Check.nn("message", message);

@@ -57,7 +57,14 @@ public sealed interface Icmpv6Message {
      * @param invoking the invoking packet
      */
     record DestinationUnreachable(int code, long word, Bytes invoking) implements Error {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code the code
+         * @param word the 32-bit Unused field
+         * @param invoking the invoking packet
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public DestinationUnreachable {
             Icmp.checkError(code, word, invoking);
         }
@@ -76,7 +83,14 @@ public sealed interface Icmpv6Message {
      * @param invoking the invoking packet
      */
     record PacketTooBig(int code, long word, Bytes invoking) implements Error {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param word the MTU of the next-hop link
+         * @param invoking the invoking packet
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public PacketTooBig {
             Icmp.checkError(code, word, invoking);
         }
@@ -95,7 +109,14 @@ public sealed interface Icmpv6Message {
      * @param invoking the invoking packet
      */
     record TimeExceeded(int code, long word, Bytes invoking) implements Error {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code the code
+         * @param word the 32-bit Unused field
+         * @param invoking the invoking packet
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public TimeExceeded {
             Icmp.checkError(code, word, invoking);
         }
@@ -115,7 +136,14 @@ public sealed interface Icmpv6Message {
      * @param invoking the invoking packet
      */
     record ParameterProblem(int code, long word, Bytes invoking) implements Error {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code the code
+         * @param word the Pointer: offset of the error in the invoking packet
+         * @param invoking the invoking packet
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public ParameterProblem {
             Icmp.checkError(code, word, invoking);
         }
@@ -141,7 +169,16 @@ public sealed interface Icmpv6Message {
         /** Type 129. */
         public static final int REPLY = 129;
 
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param type 128 or 129
+         * @param code 0
+         * @param identifier 16 bits
+         * @param sequence 16 bits
+         * @param data the data
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public Echo {
             if (type != REQUEST && type != REPLY) {
                 throw new IllegalArgumentException("echo type must be 128 or 129, got " + type);
@@ -168,7 +205,15 @@ public sealed interface Icmpv6Message {
      */
     record NeighborSolicitation(int code, long reserved, Ipv6Address target, List<NdOption> options)
             implements Icmpv6Message {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param reserved the 32-bit Reserved field
+         * @param target the target address
+         * @param options ND options
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public NeighborSolicitation {
             Check.u8("code", code);
             Check.u32("reserved", reserved);
@@ -204,7 +249,15 @@ public sealed interface Icmpv6Message {
         /** O: override. */
         public static final long FLAG_O = 0x2000_0000L;
 
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param flags the 32-bit word holding R (bit 31), S (bit 30), O (bit 29) and reserved bits
+         * @param target the target address
+         * @param options ND options
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public NeighborAdvertisement {
             Check.u8("code", code);
             Check.u32("flags", flags);
@@ -231,7 +284,14 @@ public sealed interface Icmpv6Message {
      * @param reserved the 16-bit Reserved field
      */
     record HaadRequest(int code, int identifier, int reserved) implements Icmpv6Message {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param identifier 16 bits
+         * @param reserved the 16-bit Reserved field
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public HaadRequest {
             Check.u8("code", code);
             Check.u16("identifier", identifier);
@@ -258,7 +318,15 @@ public sealed interface Icmpv6Message {
      * @param homeAgents home agent addresses, most preferred first
      */
     record HaadReply(int code, int identifier, int reserved, List<Ipv6Address> homeAgents) implements Icmpv6Message {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param identifier copied from the request
+         * @param reserved the 16-bit Reserved field
+         * @param homeAgents home agent addresses, most preferred first
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public HaadReply {
             Check.u8("code", code);
             Check.u16("identifier", identifier);
@@ -287,7 +355,15 @@ public sealed interface Icmpv6Message {
      */
     record MobilePrefixSolicitation(int code, int identifier, int reserved, List<NdOption> options)
             implements Icmpv6Message {
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param identifier 16 bits
+         * @param reserved the 16-bit Reserved field
+         * @param options ND-format options (none defined)
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public MobilePrefixSolicitation {
             Check.u8("code", code);
             Check.u16("identifier", identifier);
@@ -321,7 +397,15 @@ public sealed interface Icmpv6Message {
         /** O: other stateful configuration. */
         public static final int FLAG_O = 0x4000;
 
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param code 0
+         * @param identifier copied from the solicitation
+         * @param flags the 16-bit word holding M (0x8000), O (0x4000) and reserved bits
+         * @param options ND-format options, at least one Prefix Information
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public MobilePrefixAdvertisement {
             Check.u8("code", code);
             Check.u16("identifier", identifier);
@@ -348,7 +432,14 @@ public sealed interface Icmpv6Message {
      * @param data the octets after the checksum
      */
     record Unknown(int type, int code, Bytes data) implements Icmpv6Message {
-        /** @throws IllegalArgumentException if the type has its own record */
+        /**
+         * Validates the fields.
+         *
+         * @param type the type (not one of the above)
+         * @param code the code
+         * @param data the octets after the checksum
+         * @throws IllegalArgumentException if the type has its own record
+         */
         public Unknown {
             Check.u8("type", type);
             if (Icmpv6Type.valueOf(type).isAssigned()) {

@@ -13,7 +13,16 @@ import io.mga.api.Ipv6Address;
  * @param destination the Destination Address (with a routing header, not always the final destination)
  */
 public record Ipv6Header(int trafficClass, int flowLabel, int hopLimit, Ipv6Address source, Ipv6Address destination) {
-    /** @throws IllegalArgumentException if a field is out of range */
+    /**
+     * Validates the fields.
+     *
+     * @param trafficClass 0 to 255
+     * @param flowLabel 0 to 0xfffff
+     * @param hopLimit 0 to 255
+     * @param source the Source Address
+     * @param destination the Destination Address (with a routing header, not always the final destination)
+     * @throws IllegalArgumentException if a field is out of range
+     */
     public Ipv6Header {
         Check.u8("trafficClass", trafficClass);
         Check.range("flowLabel", flowLabel, 0xfffff);

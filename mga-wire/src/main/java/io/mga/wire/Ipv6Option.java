@@ -52,7 +52,12 @@ public sealed interface Ipv6Option {
      * @param data the padding octets, 0 to 255 of them
      */
     record PadN(Bytes data) implements Ipv6Option {
-        /** @throws IllegalArgumentException if {@code data} is longer than 255 octets */
+        /**
+         * Validates the fields.
+         *
+         * @param data the padding octets, 0 to 255 of them
+         * @throws IllegalArgumentException if {@code data} is longer than 255 octets
+         */
         public PadN {
             Check.nn("data", data);
             Check.maxLen("PadN data", data, 255);
@@ -93,7 +98,12 @@ public sealed interface Ipv6Option {
         /** Alignment of the Home Address option: 8n+6. */
         public static final Alignment ALIGNMENT = new Alignment(8, 6);
 
-        /** @throws NullPointerException if the address is null */
+        /**
+         * Validates the fields.
+         *
+         * @param homeAddress the mobile node's home address
+         * @throws NullPointerException if the address is null
+         */
         public HomeAddress {
             Check.nn("homeAddress", homeAddress);
         }
@@ -120,7 +130,12 @@ public sealed interface Ipv6Option {
      * @param limit how many further encapsulations are allowed, 0 to 255
      */
     record TunnelEncapsulationLimit(int limit) implements Ipv6Option {
-        /** @throws IllegalArgumentException if {@code limit} is outside 0..255 */
+        /**
+         * Validates the fields.
+         *
+         * @param limit how many further encapsulations are allowed, 0 to 255
+         * @throws IllegalArgumentException if {@code limit} is outside 0..255
+         */
         public TunnelEncapsulationLimit {
             Check.u8("limit", limit);
         }
@@ -144,7 +159,13 @@ public sealed interface Ipv6Option {
      * @param data the option data, 0 to 255 octets
      */
     record Unknown(int type, Bytes data) implements Ipv6Option {
-        /** @throws IllegalArgumentException if the type is a known one or the data is too long */
+        /**
+         * Validates the fields.
+         *
+         * @param type the option type, not one of the types above
+         * @param data the option data, 0 to 255 octets
+         * @throws IllegalArgumentException if the type is a known one or the data is too long
+         */
         public Unknown {
             Check.u8("type", type);
             if (type == 0 || type == 1 || type == 4 || type == 201) {

@@ -20,7 +20,14 @@ import java.util.Optional;
  */
 public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, UpperLayer upper) {
 
-    /** @throws IllegalArgumentException if an invariant above does not hold */
+    /**
+     * Validates the fields.
+     *
+     * @param header the fixed header
+     * @param extensions extension headers in wire order
+     * @param upper what follows them
+     * @throws IllegalArgumentException if an invariant above does not hold
+     */
     public Ipv6Packet {
         Check.nn("header", header);
         extensions = Check.list("extensions", extensions);

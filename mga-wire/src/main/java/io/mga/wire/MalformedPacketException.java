@@ -42,8 +42,11 @@ public final class MalformedPacketException extends Exception {
         }
     }
 
+    /** What is wrong. */
     private final Kind kind;
+    /** The layer being decoded. */
     private final Layer layer;
+    /** Octet offset of the problem. */
     private final int offset;
 
     /**

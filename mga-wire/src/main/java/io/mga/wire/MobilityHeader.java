@@ -11,7 +11,15 @@ package io.mga.wire;
 public record MobilityHeader(int payloadProto, int reserved, int checksum, MobilityMessage message)
         implements UpperLayer {
 
-    /** @throws IllegalArgumentException if a field is out of range */
+    /**
+     * Validates the fields.
+     *
+     * @param payloadProto Payload Proto; senders set 59, receivers reject other values (RFC 6275 §9.2)
+     * @param reserved the Reserved octet (offset 3)
+     * @param checksum the checksum as on the wire; {@link Ipv6Packet#withChecksums()} computes it
+     * @param message the type-specific message
+     * @throws IllegalArgumentException if a field is out of range
+     */
     public MobilityHeader {
         Check.u8("payloadProto", payloadProto);
         Check.u8("reserved", reserved);

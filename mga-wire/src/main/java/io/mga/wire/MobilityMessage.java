@@ -29,7 +29,13 @@ public sealed interface MobilityMessage {
         return n;
     }
 
-    /** @return the first option of a given record type, if present */
+    /**
+     * Finds an option by record type.
+     *
+     * @param <T> the option record type
+     * @param type for example {@code MobilityOption.NonceIndices.class}
+     * @return the first option of that type, if present
+     */
     default <T extends MobilityOption> java.util.Optional<T> option(Class<T> type) {
         for (MobilityOption o : options()) {
             if (type.isInstance(o)) {
@@ -61,7 +67,13 @@ public sealed interface MobilityMessage {
      * @param options mobility options with padding
      */
     record BindingRefreshRequest(int reserved, List<MobilityOption> options) implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param reserved the 16-bit Reserved field
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public BindingRefreshRequest {
             Check.u16("reserved", reserved);
             options = Messages.check(8, options);
@@ -96,7 +108,14 @@ public sealed interface MobilityMessage {
      * @param options mobility options with padding
      */
     record HomeTestInit(int reserved, long cookie, List<MobilityOption> options) implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param reserved the 16-bit Reserved field
+         * @param cookie the 64-bit Home Init Cookie
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public HomeTestInit {
             Check.u16("reserved", reserved);
             options = Messages.check(16, options);
@@ -131,7 +150,14 @@ public sealed interface MobilityMessage {
      * @param options mobility options with padding
      */
     record CareOfTestInit(int reserved, long cookie, List<MobilityOption> options) implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param reserved the 16-bit Reserved field
+         * @param cookie the 64-bit Care-of Init Cookie
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public CareOfTestInit {
             Check.u16("reserved", reserved);
             options = Messages.check(16, options);
@@ -168,7 +194,15 @@ public sealed interface MobilityMessage {
      */
     record HomeTest(int homeNonceIndex, long cookie, long keygenToken, List<MobilityOption> options)
             implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param homeNonceIndex 0 to 65535
+         * @param cookie the Home Init Cookie echoed from the HoTI
+         * @param keygenToken the 64-bit home keygen token
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public HomeTest {
             Check.u16("homeNonceIndex", homeNonceIndex);
             options = Messages.check(24, options);
@@ -195,7 +229,15 @@ public sealed interface MobilityMessage {
      */
     record CareOfTest(int careOfNonceIndex, long cookie, long keygenToken, List<MobilityOption> options)
             implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param careOfNonceIndex 0 to 65535
+         * @param cookie the Care-of Init Cookie echoed from the CoTI
+         * @param keygenToken the 64-bit care-of keygen token
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public CareOfTest {
             Check.u16("careOfNonceIndex", careOfNonceIndex);
             options = Messages.check(24, options);
@@ -243,7 +285,15 @@ public sealed interface MobilityMessage {
         /** O: overwrite all bindings (RFC 5648 §4.2; Wireshark 4.0 shows this bit as B). */
         public static final int FLAG_O = 0x0040;
 
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param sequence the 16-bit Sequence #
+         * @param flags the 16-bit word holding A, H, L, K, M, R, P, F, T, O and the reserved bits
+         * @param lifetime in units of 4 seconds, 0 to 65535 (0 deletes the binding)
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public BindingUpdate {
             Check.u16("sequence", sequence);
             Check.u16("flags", flags);
@@ -312,7 +362,16 @@ public sealed interface MobilityMessage {
         /** B: bulk binding update (Wireshark's name for this bit). */
         public static final int FLAG_B = 0x08;
 
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param status the status, below 128 when accepted; see {@link BaStatus}
+         * @param flags the octet holding K, R, P, T, B and reserved bits
+         * @param sequence the Sequence # copied from the BU (the last accepted one with status 135)
+         * @param lifetime the granted lifetime in 4-second units
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public BindingAcknowledgement {
             Check.u8("status", status);
             Check.u8("flags", flags);
@@ -363,7 +422,15 @@ public sealed interface MobilityMessage {
      */
     record BindingError(int status, int reserved, Ipv6Address homeAddress, List<MobilityOption> options)
             implements MobilityMessage {
-        /** @throws IllegalArgumentException if out of range or not a whole number of 8-octet units */
+        /**
+         * Validates the fields.
+         *
+         * @param status 1 (unknown binding for the Home Address option) or 2 (unrecognised MH type)
+         * @param reserved the Reserved octet
+         * @param homeAddress copied from the offending packet's Home Address option, or {@code ::}
+         * @param options mobility options with padding
+         * @throws IllegalArgumentException if out of range or not a whole number of 8-octet units
+         */
         public BindingError {
             Check.u8("status", status);
             Check.u8("reserved", reserved);
@@ -401,7 +468,13 @@ public sealed interface MobilityMessage {
      * @param data the octets from MH offset 6 to the end; 6 plus their length must be a multiple of 8
      */
     record Unknown(int type, Bytes data) implements MobilityMessage {
-        /** @throws IllegalArgumentException if the type is known or the length does not fit */
+        /**
+         * Validates the fields.
+         *
+         * @param type the MH Type (8 or more)
+         * @param data the octets from MH offset 6 to the end; 6 plus their length must be a multiple of 8
+         * @throws IllegalArgumentException if the type is known or the length does not fit
+         */
         public Unknown {
             Check.u8("type", type);
             if (type <= 7) {

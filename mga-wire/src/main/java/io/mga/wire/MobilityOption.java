@@ -51,7 +51,12 @@ public sealed interface MobilityOption {
      * @param data N-2 octets, at most 255
      */
     record PadN(Bytes data) implements MobilityOption {
-        /** @throws IllegalArgumentException if {@code data} is longer than 255 octets */
+        /**
+         * Validates the fields.
+         *
+         * @param data N-2 octets, at most 255
+         * @throws IllegalArgumentException if {@code data} is longer than 255 octets
+         */
         public PadN {
             Check.nn("data", data);
             Check.maxLen("PadN data", data, 255);
@@ -89,7 +94,12 @@ public sealed interface MobilityOption {
      * @param refreshInterval in units of 4 seconds, 0 to 65535
      */
     record BindingRefreshAdvice(int refreshInterval) implements MobilityOption {
-        /** @throws IllegalArgumentException if out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param refreshInterval in units of 4 seconds, 0 to 65535
+         * @throws IllegalArgumentException if out of range
+         */
         public BindingRefreshAdvice {
             Check.u16("refreshInterval", refreshInterval);
         }
@@ -116,7 +126,12 @@ public sealed interface MobilityOption {
      * @param address the care-of address being registered
      */
     record AlternateCareOfAddress(Ipv6Address address) implements MobilityOption {
-        /** @throws NullPointerException if the address is null */
+        /**
+         * Validates the fields.
+         *
+         * @param address the care-of address being registered
+         * @throws NullPointerException if the address is null
+         */
         public AlternateCareOfAddress {
             Check.nn("address", address);
         }
@@ -144,7 +159,13 @@ public sealed interface MobilityOption {
      * @param careOfNonceIndex 0 to 65535
      */
     record NonceIndices(int homeNonceIndex, int careOfNonceIndex) implements MobilityOption {
-        /** @throws IllegalArgumentException if out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param homeNonceIndex 0 to 65535
+         * @param careOfNonceIndex 0 to 65535
+         * @throws IllegalArgumentException if out of range
+         */
         public NonceIndices {
             Check.u16("homeNonceIndex", homeNonceIndex);
             Check.u16("careOfNonceIndex", careOfNonceIndex);
@@ -173,7 +194,12 @@ public sealed interface MobilityOption {
      * @param authenticator 12 octets with return routability; up to 255
      */
     record BindingAuthorizationData(Bytes authenticator) implements MobilityOption {
-        /** @throws IllegalArgumentException if longer than 255 octets */
+        /**
+         * Validates the fields.
+         *
+         * @param authenticator 12 octets with return routability; up to 255
+         * @throws IllegalArgumentException if longer than 255 octets
+         */
         public BindingAuthorizationData {
             Check.nn("authenticator", authenticator);
             Check.maxLen("authenticator", authenticator, 255);
@@ -205,7 +231,13 @@ public sealed interface MobilityOption {
         /** Subtype 1: Network Access Identifier. */
         public static final int NAI = 1;
 
-        /** @throws IllegalArgumentException if out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param subtype 1 = NAI
+         * @param identifier the identifier octets (for an NAI, UTF-8 text), at most 254
+         * @throws IllegalArgumentException if out of range
+         */
         public MobileNodeIdentifier {
             Check.u8("subtype", subtype);
             Check.nn("identifier", identifier);
@@ -246,7 +278,14 @@ public sealed interface MobilityOption {
         /** Subtype 2: MN-AAA authentication. */
         public static final int MN_AAA = 2;
 
-        /** @throws IllegalArgumentException if out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param subtype 1 = MN-HA, 2 = MN-AAA
+         * @param spi the 32-bit Mobility SPI
+         * @param authenticationData the MAC (96 bits with HMAC_SHA1 truncated), at most 250 octets
+         * @throws IllegalArgumentException if out of range
+         */
         public Authentication {
             Check.u8("subtype", subtype);
             Check.u32("spi", spi);
@@ -301,7 +340,14 @@ public sealed interface MobilityOption {
      * @param data vendor-defined, at most 250 octets
      */
     record VendorSpecific(long vendorId, int subtype, Bytes data) implements MobilityOption {
-        /** @throws IllegalArgumentException if out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param vendorId the 32-bit SMI network management private enterprise code
+         * @param subtype vendor-defined, 0 to 255
+         * @param data vendor-defined, at most 250 octets
+         * @throws IllegalArgumentException if out of range
+         */
         public VendorSpecific {
             Check.u32("vendorId", vendorId);
             Check.u8("subtype", subtype);
@@ -338,7 +384,15 @@ public sealed interface MobilityOption {
         /** The H flag: simultaneous home and foreign binding. */
         public static final int FLAG_H = 0x80;
 
-        /** @throws IllegalArgumentException if out of range or the care-of address is not 0, 4 or 16 octets */
+        /**
+         * Validates the fields.
+         *
+         * @param bid the Binding ID, 1 to 65535 (0 is reserved but kept when received)
+         * @param status valid in a BA or CoT, 0 otherwise
+         * @param flags the octet holding H (0x80) and seven reserved bits
+         * @param careOfAddress empty, 4 octets (IPv4) or 16 octets (IPv6)
+         * @throws IllegalArgumentException if out of range or the care-of address is not 0, 4 or 16 octets
+         */
         public BindingIdentifier {
             Check.u16("bid", bid);
             Check.u8("status", status);
@@ -406,7 +460,13 @@ public sealed interface MobilityOption {
      * @param data the option data, at most 255 octets
      */
     record Unknown(int type, Bytes data) implements MobilityOption {
-        /** @throws IllegalArgumentException if the type has its own record or the data is too long */
+        /**
+         * Validates the fields.
+         *
+         * @param type an option type without its own record
+         * @param data the option data, at most 255 octets
+         * @throws IllegalArgumentException if the type has its own record or the data is too long
+         */
         public Unknown {
             Check.u8("type", type);
             if (MobilityOptionType.valueOf(type).isAssigned()) {

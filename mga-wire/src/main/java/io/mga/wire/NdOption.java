@@ -28,7 +28,13 @@ public sealed interface NdOption {
         /** Type 2: Target Link-Layer Address. */
         public static final int TARGET = 2;
 
-        /** @throws IllegalArgumentException if the type is not 1 or 2 or the length does not fit */
+        /**
+         * Validates the fields.
+         *
+         * @param type 1 or 2
+         * @param address the link-layer address with any trailing padding as received; 6 octets for Ethernet. 2 plus its length must be a multiple of 8
+         * @throws IllegalArgumentException if the type is not 1 or 2 or the length does not fit
+         */
         public LinkLayerAddress {
             if (type != SOURCE && type != TARGET) {
                 throw new IllegalArgumentException("link-layer address option type must be 1 or 2, got " + type);
@@ -62,7 +68,17 @@ public sealed interface NdOption {
         /** R: router address (RFC 6275 §7.2). */
         public static final int FLAG_R = 0x20;
 
-        /** @throws IllegalArgumentException if a field is out of range */
+        /**
+         * Validates the fields.
+         *
+         * @param prefixLength 0 to 255 as on the wire (valid prefixes have 0 to 128)
+         * @param flags the octet holding L (0x80), A (0x40), R (0x20) and reserved bits
+         * @param validLifetime seconds, 32 bits
+         * @param preferredLifetime seconds, 32 bits
+         * @param reserved2 the 32-bit Reserved2 field
+         * @param prefix the prefix (or, with R, the router's full address)
+         * @throws IllegalArgumentException if a field is out of range
+         */
         public PrefixInformation {
             Check.u8("prefixLength", prefixLength);
             Check.u8("flags", flags);
@@ -90,7 +106,13 @@ public sealed interface NdOption {
      * @param data the octets after Type and Length; 2 plus their length must be a multiple of 8
      */
     record Unknown(int type, Bytes data) implements NdOption {
-        /** @throws IllegalArgumentException if the type has its own record or the length does not fit */
+        /**
+         * Validates the fields.
+         *
+         * @param type the option type (not 1, 2 or 3)
+         * @param data the octets after Type and Length; 2 plus their length must be a multiple of 8
+         * @throws IllegalArgumentException if the type has its own record or the length does not fit
+         */
         public Unknown {
             Check.u8("type", type);
             if (type >= 1 && type <= 3) {

@@ -19,7 +19,17 @@ import java.util.Optional;
 public record PartialPacket(Ipv6Header header, int payloadLength, int nextHeader, List<ExtensionHeader> extensions,
         UpperLayer upper, PartialPacket inner, MalformedPacketException error) {
 
-    /** Copies the extension list. */
+    /**
+     * Copies the extension list.
+     *
+     * @param header the fixed header, or null
+     * @param payloadLength the Payload Length as read, or -1
+     * @param nextHeader the Next Header as read, or -1
+     * @param extensions the extension headers decoded before the error
+     * @param upper the upper layer, or null
+     * @param inner what could be decoded of a tunnelled packet that failed, or null
+     * @param error the first error, or null
+     */
     public PartialPacket {
         extensions = List.copyOf(extensions);
     }

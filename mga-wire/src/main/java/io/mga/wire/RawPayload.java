@@ -10,7 +10,13 @@ import io.mga.api.Bytes;
  * @param data the octets
  */
 public record RawPayload(int protocol, Bytes data) implements UpperLayer {
-    /** @throws IllegalArgumentException if the protocol is out of range */
+    /**
+     * Validates the fields.
+     *
+     * @param protocol the Next Header value that announced it
+     * @param data the octets
+     * @throws IllegalArgumentException if the protocol is out of range
+     */
     public RawPayload {
         Check.u8("protocol", protocol);
         Check.nn("data", data);

@@ -6,7 +6,12 @@ package io.mga.wire;
  * @param inner the encapsulated packet
  */
 public record Tunnel(Ipv6Packet inner) implements UpperLayer {
-    /** @throws NullPointerException if {@code inner} is null */
+    /**
+     * Validates the fields.
+     *
+     * @param inner the encapsulated packet
+     * @throws NullPointerException if {@code inner} is null
+     */
     public Tunnel {
         Check.nn("inner", inner);
     }

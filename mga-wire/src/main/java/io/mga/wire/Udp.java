@@ -12,7 +12,15 @@ import io.mga.api.Bytes;
  * @param payload the data, at most 65527 octets
  */
 public record Udp(int sourcePort, int destinationPort, int checksum, Bytes payload) implements UpperLayer {
-    /** @throws IllegalArgumentException if a field is out of range */
+    /**
+     * Validates the fields.
+     *
+     * @param sourcePort 0 to 65535
+     * @param destinationPort 0 to 65535
+     * @param checksum as on the wire; {@link Ipv6Packet#withChecksums()} computes it (a computed 0 is sent as 0xffff)
+     * @param payload the data, at most 65527 octets
+     * @throws IllegalArgumentException if a field is out of range
+     */
     public Udp {
         Check.u16("sourcePort", sourcePort);
         Check.u16("destinationPort", destinationPort);
