@@ -2,7 +2,6 @@ package io.mga.wire;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -195,24 +194,7 @@ public sealed interface Ipv6Option {
      * @return the options with padding, ready for a header record
      */
     static List<Ipv6Option> layOut(List<? extends Ipv6Option> options) {
-        List<Ipv6Option> out = new ArrayList<>();
-        int off = 2;
-        for (Ipv6Option o : options) {
-            int pad = o.alignment().padBefore(off);
-            off += addPadding(out, pad);
-            out.add(o);
-            off += o.wireLength();
-        }
-        addPadding(out, Math.floorMod(-off, 8));
-        return List.copyOf(out);
-    }
-
-    private static int addPadding(List<Ipv6Option> out, int n) {
-        if (n == 1) {
-            out.add(new Pad1());
-        } else if (n > 1) {
-            out.add(PadN.ofTotalLength(n));
-        }
-        return n;
+        return Layout.layOut(options, 2, Ipv6Option::wireLength, Ipv6Option::alignment, Pad1::new,
+                PadN::ofTotalLength);
     }
 }

@@ -2,7 +2,6 @@ package io.mga.wire;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -492,23 +491,7 @@ public sealed interface MobilityOption {
      * @return the options with padding
      */
     static List<MobilityOption> layOut(List<? extends MobilityOption> options, int startOffset) {
-        List<MobilityOption> out = new ArrayList<>();
-        int off = startOffset;
-        for (MobilityOption o : options) {
-            off += pad(out, o.alignment().padBefore(off));
-            out.add(o);
-            off += o.wireLength();
-        }
-        pad(out, Math.floorMod(-off, 8));
-        return List.copyOf(out);
-    }
-
-    private static int pad(List<MobilityOption> out, int n) {
-        if (n == 1) {
-            out.add(new Pad1());
-        } else if (n > 1) {
-            out.add(PadN.ofTotalLength(n));
-        }
-        return n;
+        return Layout.layOut(options, startOffset, MobilityOption::wireLength, MobilityOption::alignment, Pad1::new,
+                PadN::ofTotalLength);
     }
 }
