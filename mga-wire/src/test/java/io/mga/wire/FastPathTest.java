@@ -111,7 +111,7 @@ class FastPathTest {
         byte[] buf = new byte[2048];
         Ipv6View view = new Ipv6View();
         long tid = Thread.currentThread().getId();
-        long sink = forward(view, packet, buf, 20_000); // warm up: let the JIT compile the loop
+        long sink = forward(view, packet, buf, 1_000_000); // warm up: let the JIT compile the loop
         // what reading the counter itself costs, measured the same way with no work in between
         long p0 = mx.getThreadAllocatedBytes(tid);
         long p1 = mx.getThreadAllocatedBytes(tid);
@@ -123,13 +123,15 @@ class FastPathTest {
             rounds[r] = mx.getThreadAllocatedBytes(tid) - before - probe;
         }
         assertThat(sink).isPositive();
-        // 200,000, 400,000 and 600,000 packets: a per-packet allocation would show as at least that many bytes.
-        // The first round may carry a one-off of about a hundred bytes while the JIT replaces the running loop
-        // (seen: 136); the later, longer rounds must be exactly zero.
-        assertThat(rounds[0]).as("first round (JIT tier-up only), rounds %s", java.util.Arrays.toString(rounds))
-                .isLessThan(1024);
-        assertThat(rounds[1]).as("bytes allocated by 400,000 packets").isZero();
-        assertThat(rounds[2]).as("bytes allocated by 600,000 packets").isZero();
+        // 200,000, 400,000 and 600,000 packets: one allocation per packet, even of 16 bytes, would show as megabytes.
+        // The JIT may still allocate a few hundred bytes once while it swaps compiled code in (seen: 136, 296),
+        // in any round on a loaded machine; so each round must stay under 1 KiB in all (under 0.005 B/packet),
+        // and at least one must be exactly zero.
+        String all = java.util.Arrays.toString(rounds);
+        for (long r : rounds) {
+            assertThat(r).as("bytes allocated in a round; all rounds %s", all).isLessThan(1024);
+        }
+        assertThat(java.util.Arrays.stream(rounds).min().orElseThrow()).as("quietest round of %s", all).isZero();
     }
 
     private static long forward(Ipv6View view, byte[] packet, byte[] buf, int n) {

@@ -1,0 +1,589 @@
+package io.mga.engine;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.api.PacketIo;
+import io.mga.api.Role;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.wire.BaStatus;
+import io.mga.wire.Checksums;
+import io.mga.wire.ExtensionHeader;
+import io.mga.wire.Icmpv6;
+import io.mga.wire.Icmpv6Message;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.MalformedPacketException;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.PacketDecoder;
+import io.mga.wire.PacketEncoder;
+import io.mga.wire.Tunnel;
+import io.mga.wire.Udp;
+import io.mga.wire.fast.Ipv6View;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Anycast Responder (the mobile node of MGA, paper §4.2): it registers its peer unicast address for an anycast
+ * address with one or more agents, keeps the registrations alive, receives what the agents tunnel to it, hands
+ * UDP datagrams to the service and answers ICMPv6 Echo, and replies through the reverse tunnel with the anycast
+ * address as source.
+ *
+ * <p>Registration (RFC 6275 §11.7.1, §11.8; RFC 4285): a BU with H=1, A=1, the Home Address option (the anycast
+ * address), an Alternate Care-of Address option, the Binding Identifier (Advanced Model), the weight/load
+ * Vendor-Specific option, the replay-protection timestamp, and the MN-HA authentication option last. The first
+ * retransmission timer is InitialBindackTimeoutFirstReg (1.5 s), later ones INITIAL_BINDACK_TIMEOUT (1 s),
+ * doubling to MAX_BINDACK_TIMEOUT (32 s) and continuing at that rate; every retransmission uses a new sequence
+ * number. Refreshes come at the agent's Binding Refresh Advice, or at 80% of the granted lifetime.
+ *
+ * <p>Threading: single-threaded; call everything from one thread.
+ */
+public final class AnycastResponder implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(AnycastResponder.class);
+    static final long FIRST_REG_TIMEOUT = 1_500_000_000L;
+    static final long INITIAL_BINDACK_TIMEOUT = 1_000_000_000L;
+    static final long MAX_BINDACK_TIMEOUT = 32_000_000_000L;
+
+    /** A UDP service on the anycast address. */
+    @FunctionalInterface
+    public interface UdpService {
+        /**
+         * Handles one datagram.
+         *
+         * @param from the initiator's address
+         * @param fromPort the initiator's port
+         * @param payload the datagram's data
+         * @return the reply's data, or null for no reply
+         */
+        Bytes handle(Ipv6Address from, int fromPort, Bytes payload);
+    }
+
+    /** Registration state toward one agent. */
+    public enum State {
+        /** Not registered and not trying. */
+        IDLE,
+        /** A BU is outstanding. */
+        REGISTERING,
+        /** Acknowledged; refreshes are scheduled. */
+        REGISTERED,
+        /** A deregistration (lifetime 0) is outstanding. */
+        DEREGISTERING,
+        /** The agent refused permanently (status reported); no more BUs are sent to it. */
+        FAILED
+    }
+
+    /** Receives the responder's events on its thread. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * Something happened toward an agent.
+         *
+         * @param timeNanos when
+         * @param agent which agent
+         * @param state the new state
+         * @param status the BA status that caused it, or -1
+         */
+        void onStateChange(long timeNanos, Ipv6Address agent, State state, int status);
+    }
+
+    private final class AgentLink {
+        final Ipv6Address agent;
+        State state = State.IDLE;
+        int sequence;
+        int outstanding = -1;
+        long timeout;
+        int retransmissions;
+        TimerWheel.Timer timer;
+
+        AgentLink(Ipv6Address agent, int firstSequence) {
+            this.agent = agent;
+            this.sequence = firstSequence;
+        }
+    }
+
+    private final Ipv6Address anycast;
+    private final Ipv6Address careOf;
+    private final String identity;
+    private final long spi;
+    private final byte[] key;
+    private final int bindingId;
+    private final int lifetimeUnits;
+    private final int weight;
+    private final int load;
+    private long wallOffsetNanos;
+    private final PacketIo io;
+    private final Listener listener;
+    private final Map<Integer, UdpService> services;
+    private final Map<Ipv6Address, AgentLink> agents = new LinkedHashMap<>();
+    private final TimerWheel wheel;
+    private final MnHaAuth auth = new MnHaAuth();
+    private final Ipv6View view = new Ipv6View();
+    private long served;
+    private long malformed;
+    private long ntpLast;
+
+    private AnycastResponder(Builder b, long now) {
+        this.anycast = Objects.requireNonNull(b.anycast, "anycast");
+        this.careOf = Objects.requireNonNull(b.careOf, "careOf");
+        this.identity = Objects.requireNonNull(b.identity, "identity");
+        this.spi = b.spi;
+        this.key = Objects.requireNonNull(b.key, "key").toArray();
+        this.bindingId = b.bindingId;
+        this.lifetimeUnits = b.lifetimeSeconds / 4;
+        this.weight = b.weight;
+        this.load = b.load;
+        this.wallOffsetNanos = b.wallOffsetNanos;
+        this.io = Objects.requireNonNull(b.io, "io");
+        this.listener = b.listener != null ? b.listener : (t, a, s, st) -> { };
+        this.services = new HashMap<>(b.services);
+        if (b.agents.isEmpty()) {
+            throw new IllegalArgumentException("a responder registers with at least one agent");
+        }
+        java.util.Random r = new java.util.Random(b.seed);
+        for (Ipv6Address a : b.agents) {
+            // RFC 6275 §11.7.1: with no Binding Update List entry, start from a random sequence number
+            agents.put(a, new AgentLink(a, r.nextInt(0x10000)));
+        }
+        this.wheel = new TimerWheel(10_000_000L, 256, now);
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures an {@link AnycastResponder}. */
+    public static final class Builder {
+        private Ipv6Address anycast;
+        private Ipv6Address careOf;
+        private final List<Ipv6Address> agents = new ArrayList<>();
+        private String identity;
+        private long spi;
+        private Bytes key;
+        private int bindingId;
+        private int lifetimeSeconds = 300;
+        private int weight = 1;
+        private int load;
+        private long wallOffsetNanos = 1_700_000_000_000_000_000L;
+        private long seed = 1;
+        private PacketIo io;
+        private Listener listener;
+        private final Map<Integer, UdpService> services = new HashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param a the anycast address this responder serves
+         * @return this builder
+         */
+        public Builder anycast(Ipv6Address a) {
+            this.anycast = a;
+            return this;
+        }
+
+        /**
+         * @param a this responder's peer unicast address (its care-of address)
+         * @return this builder
+         */
+        public Builder careOf(Ipv6Address a) {
+            this.careOf = a;
+            return this;
+        }
+
+        /**
+         * An agent to register with (call several times for several agents: each gets its own registration).
+         *
+         * @param a the agent's unicast address
+         * @return this builder
+         */
+        public Builder agent(Ipv6Address a) {
+            this.agents.add(a);
+            return this;
+        }
+
+        /**
+         * The RFC 4285 security association shared with the agents.
+         *
+         * @param nai this responder's identity
+         * @param securityParameterIndex the Mobility SPI
+         * @param sharedKey the MN-HA key
+         * @return this builder
+         */
+        public Builder credentials(String nai, long securityParameterIndex, Bytes sharedKey) {
+            this.identity = nai;
+            this.spi = securityParameterIndex;
+            this.key = sharedKey;
+            return this;
+        }
+
+        /**
+         * The Binding ID (Advanced Model, RFC 5648), 1 to 65535, unique among the responders of the anycast
+         * address; 0 (the default) sends no Binding Identifier option (Basic Model).
+         *
+         * @param bid the Binding ID
+         * @return this builder
+         */
+        public Builder bindingId(int bid) {
+            if (bid < 0 || bid > 0xffff) {
+                throw new IllegalArgumentException("binding id is 0..65535");
+            }
+            this.bindingId = bid;
+            return this;
+        }
+
+        /**
+         * The lifetime requested, in seconds (default 300; sent in 4-second units).
+         *
+         * @param seconds 4 to 262140
+         * @return this builder
+         */
+        public Builder lifetimeSeconds(int seconds) {
+            if (seconds < 4 || seconds > 262_140) {
+                throw new IllegalArgumentException("lifetime must be 4..262140 s");
+            }
+            this.lifetimeSeconds = seconds;
+            return this;
+        }
+
+        /**
+         * Weight and load advertised in every registration (Vendor-Specific option, see the module README).
+         *
+         * @param w weight, 0 to 65535
+         * @param l load, 0 to 65535
+         * @return this builder
+         */
+        public Builder weightAndLoad(int w, int l) {
+            this.weight = w;
+            this.load = l;
+            return this;
+        }
+
+        /**
+         * Serves a UDP port of the anycast address.
+         *
+         * @param port the port
+         * @param s the service
+         * @return this builder
+         */
+        public Builder udpService(int port, UdpService s) {
+            services.put(port, s);
+            return this;
+        }
+
+        /**
+         * Maps the injected clock to wall time for replay-protection timestamps (see the agent's builder).
+         *
+         * @param offsetNanos Unix nanoseconds minus the clock's nanoseconds
+         * @return this builder
+         */
+        public Builder wallClockOffset(long offsetNanos) {
+            this.wallOffsetNanos = offsetNanos;
+            return this;
+        }
+
+        /**
+         * Seed of the random first sequence number (RFC 6275 §11.7.1).
+         *
+         * @param s the seed
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * @param p where the responder sends packets
+         * @return this builder
+         */
+        public Builder io(PacketIo p) {
+            this.io = p;
+            return this;
+        }
+
+        /**
+         * @param l who hears about registration state changes
+         * @return this builder
+         */
+        public Builder listener(Listener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /**
+         * Builds the responder (it sends nothing until {@link AnycastResponder#start}).
+         *
+         * @param nowNanos the current time
+         * @return the responder
+         */
+        public AnycastResponder build(long nowNanos) {
+            return new AnycastResponder(this, nowNanos);
+        }
+    }
+
+    /**
+     * Starts registering with every agent.
+     *
+     * @param now the current time
+     */
+    public void start(long now) {
+        for (AgentLink l : agents.values()) {
+            if (l.state == State.IDLE || l.state == State.FAILED) {
+                l.timeout = FIRST_REG_TIMEOUT;
+                l.retransmissions = 0;
+                setState(l, State.REGISTERING, -1, now);
+                sendBu(l, lifetimeUnits, now);
+            }
+        }
+    }
+
+    /**
+     * Deregisters from every agent (a BU with lifetime 0, retransmitted until acknowledged); call before leaving.
+     *
+     * @param now the current time
+     */
+    public void stop(long now) {
+        for (AgentLink l : agents.values()) {
+            if (l.state == State.REGISTERED || l.state == State.REGISTERING) {
+                l.timeout = INITIAL_BINDACK_TIMEOUT;
+                l.retransmissions = 0;
+                setState(l, State.DEREGISTERING, -1, now);
+                sendBu(l, 0, now);
+            }
+        }
+    }
+
+    /**
+     * @param agent an agent's address
+     * @return the registration state toward it
+     */
+    public State state(Ipv6Address agent) {
+        AgentLink l = agents.get(agent);
+        return l == null ? State.IDLE : l.state;
+    }
+
+    /** @return the anycast address served */
+    public Ipv6Address anycast() {
+        return anycast;
+    }
+
+    /** @return the peer unicast address */
+    public Ipv6Address careOf() {
+        return careOf;
+    }
+
+    /** @return datagrams and echo requests served so far */
+    public long served() {
+        return served;
+    }
+
+    /** @return packets that did not parse or were not for this responder */
+    public long malformed() {
+        return malformed;
+    }
+
+    @Override
+    public int doWork(long now) {
+        return wheel.poll(now);
+    }
+
+    @Override
+    public long nextDeadline() {
+        return wheel.nextDeadline();
+    }
+
+    private void setState(AgentLink l, State s, int status, long now) {
+        if (l.state != s) {
+            l.state = s;
+            listener.onStateChange(now, l.agent, s, status);
+        }
+    }
+
+    private void sendBu(AgentLink l, int lifetime, long now) {
+        l.sequence = (l.sequence + 1) & 0xffff;
+        l.outstanding = l.sequence;
+        List<MobilityOption> opts = new ArrayList<>();
+        opts.add(new MobilityOption.AlternateCareOfAddress(careOf));
+        if (bindingId != 0) {
+            opts.add(MobilityOption.BindingIdentifier.of(bindingId, 0, careOf));
+        }
+        if (weight != 1 || load != 0) {
+            byte[] wl = {(byte) (weight >>> 8), (byte) weight, (byte) (load >>> 8), (byte) load};
+            opts.add(new MobilityOption.VendorSpecific(HomeAnycastAgent.MGA_VENDOR_ID,
+                    HomeAnycastAgent.MGA_SUBTYPE_WEIGHT_LOAD, Bytes.of(wl)));
+        }
+        opts.add(MobilityOption.MobileNodeIdentifier.nai(identity));
+        long ts = Ntp.fromUnixNanos(wallOffsetNanos + now);
+        if (Long.compareUnsigned(ts, ntpLast) <= 0) {
+            ts = ntpLast + 1; // strictly increasing, even within one clock tick
+        }
+        ntpLast = ts;
+        opts.add(new MobilityOption.ReplayProtection(ts));
+        opts.add(new MobilityOption.Authentication(MobilityOption.Authentication.MN_HA, spi,
+                Bytes.zeros(MnHaAuth.MAC_LENGTH)));
+        int flags = MobilityMessage.BindingUpdate.FLAG_A | MobilityMessage.BindingUpdate.FLAG_H;
+        int seq = l.sequence;
+        MobilityMessage.BindingUpdate unsigned = MobilityMessage.BindingUpdate.of(seq, flags, lifetime,
+                opts.toArray(MobilityOption[]::new));
+        MobilityMessage signed = auth.sign(key, careOf, anycast, unsigned,
+                o -> new MobilityMessage.BindingUpdate(seq, flags, lifetime, o));
+        Ipv6Packet p = Ipv6Packet.build(Ipv6Header.of(64, careOf, l.agent),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)), new MobilityHeader(signed));
+        byte[] b = PacketEncoder.encode(p);
+        io.send(b, 0, b.length);
+        arm(l, now + l.timeout, t -> retransmit(l, lifetime, t));
+    }
+
+    private void arm(AgentLink l, long at, TimerWheel.Action action) {
+        wheel.cancel(l.timer);
+        l.timer = wheel.schedule(at, action);
+    }
+
+    private void retransmit(AgentLink l, int lifetime, long now) {
+        if (l.state != State.REGISTERING && l.state != State.DEREGISTERING) {
+            return;
+        }
+        // RFC 6275 §11.8: double the timeout up to MAX_BINDACK_TIMEOUT, then continue at that rate
+        l.timeout = Math.min(l.timeout * 2, MAX_BINDACK_TIMEOUT);
+        l.retransmissions++;
+        if (l.state == State.DEREGISTERING && l.retransmissions > 5) {
+            setState(l, State.IDLE, -1, now);
+            return;
+        }
+        sendBu(l, lifetime, now);
+    }
+
+    @Override
+    public void receive(byte[] packet, int offset, int length, long now) {
+        wheel.poll(now);
+        if (!view.wrap(packet, offset, length) || !view.destinationEquals(careOf)) {
+            malformed++;
+            return;
+        }
+        Ipv6Address from = new Ipv6Address(view.sourceHigh(), view.sourceLow());
+        AgentLink l = agents.get(from);
+        if (l == null) {
+            malformed++;
+            return;
+        }
+        Ipv6Packet p;
+        try {
+            p = PacketDecoder.decode(packet, offset, length);
+        } catch (MalformedPacketException e) {
+            malformed++;
+            return;
+        }
+        if (p.upper() instanceof Tunnel t) {
+            // RFC 6275 §11.3.3: a tunnelled packet's outer source must be the agent (checked above)
+            deliver(l, t.inner(), now);
+        } else if (p.upper() instanceof MobilityHeader mh
+                && mh.message() instanceof MobilityMessage.BindingAcknowledgement ba) {
+            acknowledgement(l, p, ba, now);
+        } else {
+            malformed++;
+        }
+    }
+
+    private void acknowledgement(AgentLink l, Ipv6Packet p, MobilityMessage.BindingAcknowledgement ba, long now) {
+        // RFC 6275 §11.7.3: the BA must authenticate and carry the sequence number of an outstanding BU
+        if (!Checksums.verify(p) || !auth.verify(key, careOf, anycast, ba)) {
+            malformed++;
+            return;
+        }
+        int status = ba.status();
+        if (status == BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code()) {
+            // resynchronise on the agent's last accepted number, then try again at once
+            l.sequence = ba.sequence();
+            sendBu(l, l.state == State.DEREGISTERING ? 0 : lifetimeUnits, now);
+            return;
+        }
+        if (ba.sequence() != l.outstanding) {
+            return;
+        }
+        l.outstanding = -1;
+        if (l.state == State.DEREGISTERING) {
+            wheel.cancel(l.timer);
+            setState(l, State.IDLE, status, now);
+            return;
+        }
+        if (status < 128) {
+            long granted = ba.lifetime() * 4_000_000_000L;
+            long refresh = ba.option(MobilityOption.BindingRefreshAdvice.class)
+                    .map(r -> r.refreshInterval() * 4_000_000_000L).orElse(granted * 4 / 5);
+            l.timeout = INITIAL_BINDACK_TIMEOUT;
+            l.retransmissions = 0;
+            setState(l, State.REGISTERED, status, now);
+            arm(l, now + Math.max(refresh, 1_000_000_000L), t -> refresh(l, t));
+            return;
+        }
+        if (status == BaStatus.MIPV6_ID_MISMATCH.code()) {
+            // RFC 4285 §6: resynchronise with the agent's clock (its high 32 bits) and retry
+            ba.option(MobilityOption.ReplayProtection.class).ifPresent(rp -> {
+                long theirs = (rp.timestamp() >>> 32) * 1_000_000_000L;
+                long ours = Ntp.fromUnixNanos(wallOffsetNanos + now) >>> 32;
+                wallOffsetNanos += theirs - ours * 1_000_000_000L;
+            });
+            sendBu(l, lifetimeUnits, now);
+            return;
+        }
+        if (status == BaStatus.INSUFFICIENT_RESOURCES.code()) {
+            return; // the retransmission timer retries with backoff
+        }
+        // 146 (RFC 4285 §5.3: SHOULD stop sending BUs), 129, 132, 133, 145, 164, 174, ...: permanent
+        wheel.cancel(l.timer);
+        LOG.warn("registration for {} with {} refused: {}", anycast, l.agent, BaStatus.valueOf(status).name());
+        setState(l, State.FAILED, status, now);
+    }
+
+    private void refresh(AgentLink l, long now) {
+        if (l.state == State.REGISTERED) {
+            l.timeout = INITIAL_BINDACK_TIMEOUT;
+            setState(l, State.REGISTERING, -1, now);
+            sendBu(l, lifetimeUnits, now);
+        }
+    }
+
+    private void deliver(AgentLink l, Ipv6Packet inner, long now) {
+        if (!inner.header().destination().equals(anycast)) {
+            malformed++;
+            return;
+        }
+        Ipv6Address initiator = inner.header().source();
+        if (inner.upper() instanceof Udp u) {
+            UdpService s = services.get(u.destinationPort());
+            if (s == null || !Checksums.verify(inner)) {
+                malformed++;
+                return;
+            }
+            served++;
+            Bytes out = s.handle(initiator, u.sourcePort(), u.payload());
+            if (out != null) {
+                reply(l, Ipv6Packet.build(Ipv6Header.of(64, anycast, initiator), List.of(),
+                        new Udp(u.destinationPort(), u.sourcePort(), out)));
+            }
+        } else if (inner.upper() instanceof Icmpv6 i && i.message() instanceof Icmpv6Message.Echo e
+                && e.type() == Icmpv6Message.Echo.REQUEST) {
+            served++;
+            reply(l, Ipv6Packet.build(Ipv6Header.of(64, anycast, initiator), List.of(),
+                    new Icmpv6(new Icmpv6Message.Echo(Icmpv6Message.Echo.REPLY, 0, e.identifier(), e.sequence(),
+                            e.data()))));
+        } else {
+            malformed++;
+        }
+    }
+
+    /** Reverse tunnel: outer source the peer unicast address, destination the agent (RFC 6275 §11.3.1). */
+    private void reply(AgentLink l, Ipv6Packet innerReply) {
+        Ipv6Packet outer = new Ipv6Packet(Ipv6Header.of(64, careOf, l.agent), List.of(), new Tunnel(innerReply));
+        byte[] b = PacketEncoder.encode(outer);
+        io.send(b, 0, b.length);
+    }
+}
