@@ -21,7 +21,7 @@ public final class TimerWheel {
         void onTimer(long nowNanos);
     }
 
-    /** A scheduled timer; {@link #cancel()} it to stop it from running. */
+    /** A scheduled timer; {@link TimerWheel#cancel(Timer)} stops it from running. */
     public static final class Timer {
         private final Action action;
         private long deadline;

@@ -1,0 +1,256 @@
+package io.mga.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mga.api.AnycastBinding;
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.wire.BaStatus;
+import io.mga.wire.ExtensionHeader;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.PacketDecoder;
+import io.mga.wire.PacketEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile registrations at the agent: forged, wrongly keyed, replayed, stale, unauthorised and out-of-window
+ * Binding Updates never create or change a binding, and floods leave memory bounded.
+ */
+class AgentAttackTest {
+    static final Ipv6Address HAA = World.HAA;
+    static final Ipv6Address AA = World.AA;
+    static final Ipv6Address PUA1 = World.pua(1);
+    static final Ipv6Address EVIL = Ipv6Address.parse("2001:db8:666::1");
+    static final long WALL = 1_700_000_000_000_000_000L;
+
+    final List<byte[]> sent = new ArrayList<>();
+    HomeAnycastAgent haa;
+    long now = 1_000 * World.S;
+
+    @BeforeEach
+    void agent() {
+        haa = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).model(Model.ADVANCED)
+                .responder(World.cred(1)).responder(World.cred(2))
+                .responder(new ResponderCredentials("other@example.net", 3000, World.key(9),
+                        List.of(Ipv6Prefix.parse("2001:db8:b::/64"))))
+                .io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).maxBindings(100)
+                .build(now);
+    }
+
+    /** A BU as a responder would build it, with every knob an attacker could turn. */
+    static byte[] bu(Ipv6Address src, Ipv6Address anycast, int seq, int lifetime, int bid, long spi, Bytes key,
+            long ntp, boolean withAuth) {
+        List<MobilityOption> opts = new ArrayList<>();
+        opts.add(new MobilityOption.AlternateCareOfAddress(src));
+        if (bid != 0) {
+            opts.add(MobilityOption.BindingIdentifier.of(bid, 0, src));
+        }
+        if (ntp != 0) {
+            opts.add(new MobilityOption.ReplayProtection(ntp));
+        }
+        if (withAuth) {
+            opts.add(new MobilityOption.Authentication(1, spi, Bytes.zeros(12)));
+        }
+        int flags = 0xc000;
+        MobilityMessage m = MobilityMessage.BindingUpdate.of(seq, flags, lifetime, opts.toArray(MobilityOption[]::new));
+        if (withAuth) {
+            m = new MnHaAuth().sign(key.toArray(), src, anycast, m,
+                    o -> new MobilityMessage.BindingUpdate(seq, flags, lifetime, o));
+        }
+        return PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, HAA),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)), new MobilityHeader(m)));
+    }
+
+    long ntp(long at) {
+        return Ntp.fromUnixNanos(WALL + at);
+    }
+
+    byte[] good(int seq) {
+        return bu(PUA1, AA, seq, 75, 1, 1001, World.key(1), ntp(now), true);
+    }
+
+    void deliver(byte[] b) {
+        haa.receive(b, 0, b.length, now);
+        now += World.MS;
+    }
+
+    /** The status of the last BA sent, or -1 when nothing was sent. */
+    int lastStatus() {
+        if (sent.isEmpty()) {
+            return -1;
+        }
+        try {
+            Ipv6Packet p = PacketDecoder.decode(sent.get(sent.size() - 1));
+            return ((MobilityMessage.BindingAcknowledgement) ((MobilityHeader) p.upper()).message()).status();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aValidRegistrationIsAcceptedAndTheBaIsSigned() throws Exception {
+        deliver(good(10));
+        assertThat(lastStatus()).isZero();
+        assertThat(haa.bindings(AA)).extracting(AnycastBinding::careOf).containsExactly(PUA1);
+        Ipv6Packet ba = PacketDecoder.decode(sent.get(0));
+        assertThat(ba.header().destination()).isEqualTo(PUA1);
+        assertThat(ba.type2Routing()).map(r -> r.homeAddress()).contains(AA);
+        MobilityMessage m = ((MobilityHeader) ba.upper()).message();
+        assertThat(new MnHaAuth().verify(World.key(1).toArray(), PUA1, AA, m)).as("BA authenticates").isTrue();
+    }
+
+    @Test
+    void wrongKeyGetsStatus146AndNoBinding() {
+        deliver(bu(PUA1, AA, 10, 75, 1, 1001, World.key(7), ntp(now), true));
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_AUTH_FAIL.code());
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void unknownSpiOrNoAuthenticationIsDroppedSilently() {
+        deliver(bu(EVIL, AA, 10, 75, 1, 4242, World.key(1), ntp(now), true));
+        deliver(bu(EVIL, AA, 10, 75, 1, 1001, World.key(1), ntp(now), false));
+        assertThat(sent).isEmpty();
+        assertThat(haa.bindingCount()).isZero();
+        assertThat(haa.counters().rejected()).isEqualTo(2);
+    }
+
+    @Test
+    void aTamperedBuFailsAuthentication() {
+        byte[] b = good(10);
+        // change the care-of address inside the Alternate CoA option after signing (and fix the checksum)
+        Ipv6Packet p;
+        try {
+            p = PacketDecoder.decode(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        MobilityMessage.BindingUpdate m = (MobilityMessage.BindingUpdate) ((MobilityHeader) p.upper()).message();
+        List<MobilityOption> opts = new ArrayList<>(m.options());
+        opts.replaceAll(o -> o instanceof MobilityOption.AlternateCareOfAddress ? new MobilityOption
+                .AlternateCareOfAddress(EVIL) : o);
+        byte[] forged = PacketEncoder.encode(Ipv6Packet.build(p.header(), p.extensions(), new MobilityHeader(
+                new MobilityMessage.BindingUpdate(m.sequence(), m.flags(), m.lifetime(), opts))));
+        deliver(forged);
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_AUTH_FAIL.code());
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void aReplayedBuIsRefusedEvenAfterTheBindingIsGone() {
+        byte[] b = good(10);
+        deliver(b);
+        assertThat(lastStatus()).isZero();
+        AnycastBinding before = haa.bindings(AA).get(0);
+        deliver(b);
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_ID_MISMATCH.code());
+        assertThat(haa.bindings(AA)).containsExactly(before);
+        // deregister, wait past MAX_DELETE_BCE_TIMEOUT, replay the registration: still refused
+        deliver(bu(PUA1, AA, 11, 0, 1, 1001, World.key(1), ntp(now), true));
+        assertThat(haa.bindingCount()).isZero();
+        now += 60 * World.S;
+        haa.doWork(now);
+        deliver(b);
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_ID_MISMATCH.code());
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void staleOrFutureTimestampsAreRefused() {
+        deliver(bu(PUA1, AA, 10, 75, 1, 1001, World.key(1), ntp(now - 30 * World.S), true));
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_ID_MISMATCH.code());
+        deliver(bu(PUA1, AA, 10, 75, 1, 1001, World.key(1), ntp(now + 30 * World.S), true));
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_ID_MISMATCH.code());
+        deliver(bu(PUA1, AA, 10, 75, 1, 1001, World.key(1), 0, true));
+        assertThat(lastStatus()).isEqualTo(BaStatus.MIPV6_MESG_ID_REQD.code());
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void unauthorisedAnycastAndForeignPrefixesAreRefused() {
+        Ipv6Address otherAnycast = Ipv6Address.parse("2001:db8:b::53");
+        deliver(bu(PUA1, otherAnycast, 10, 75, 1, 1001, World.key(1), ntp(now), true));
+        assertThat(lastStatus()).as("not served here").isEqualTo(BaStatus.NOT_HOME_SUBNET.code());
+        deliver(bu(PUA1, AA, 10, 75, 1, 3000, World.key(9), ntp(now), true));
+        assertThat(lastStatus()).as("authenticated but not authorised for AA")
+                .isEqualTo(BaStatus.ADMINISTRATIVELY_PROHIBITED.code());
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void sequenceNumbersOutOfWindowGet135WithTheLastAccepted() throws Exception {
+        deliver(good(10));
+        deliver(good(9));
+        assertThat(lastStatus()).isEqualTo(BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code());
+        Ipv6Packet ba = PacketDecoder.decode(sent.get(sent.size() - 1));
+        assertThat(((MobilityMessage.BindingAcknowledgement) ((MobilityHeader) ba.upper()).message()).sequence())
+                .isEqualTo(10);
+        deliver(good(10 + 32768));
+        assertThat(lastStatus()).as("L + 32768 is old").isEqualTo(BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code());
+        deliver(good(11));
+        assertThat(lastStatus()).isZero();
+    }
+
+    @Test
+    void anotherResponderCannotTakeOverABindingId() {
+        deliver(good(10));
+        deliver(bu(World.pua(2), AA, 5, 75, 1, 1002, World.key(2), ntp(now), true));
+        assertThat(lastStatus()).isEqualTo(BaStatus.ADMINISTRATIVELY_PROHIBITED.code());
+        assertThat(haa.bindings(AA)).extracting(AnycastBinding::careOf).containsExactly(PUA1);
+        assertThat(haa.bindings(AA)).extracting(AnycastBinding::responder).containsExactly("ar1@example.net");
+    }
+
+    @Test
+    void lifetimeIsClampedToTheAgentsMaximum() throws Exception {
+        HomeAnycastAgent small = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX)
+                .responder(World.cred(1)).maxLifetimeSeconds(60)
+                .io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).build(now);
+        byte[] b = bu(PUA1, AA, 10, 65535, 1, 1001, World.key(1), ntp(now), true);
+        small.receive(b, 0, b.length, now);
+        Ipv6Packet ba = PacketDecoder.decode(sent.get(sent.size() - 1));
+        MobilityMessage.BindingAcknowledgement m =
+                (MobilityMessage.BindingAcknowledgement) ((MobilityHeader) ba.upper()).message();
+        assertThat(m.status()).isZero();
+        assertThat(m.lifetime()).isEqualTo(15);
+        assertThat(m.option(MobilityOption.BindingRefreshAdvice.class)).map(r -> r.refreshInterval()).contains(12);
+    }
+
+    @Test
+    void aBindingCacheFloodStopsAtTheBoundWith130() {
+        // one authorised responder registering 200 binding ids against a bound of 100
+        for (int bid = 1; bid <= 200; bid++) {
+            deliver(bu(PUA1, AA, bid, 75, bid, 1001, World.key(1), ntp(now), true));
+        }
+        assertThat(haa.bindingCount()).isEqualTo(100);
+        assertThat(lastStatus()).isEqualTo(BaStatus.INSUFFICIENT_RESOURCES.code());
+    }
+
+    @Test
+    void unauthenticatedFloodsLeaveNoState() {
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Ipv6Address src = new Ipv6Address(0x20010db800000000L | r.nextInt(), r.nextLong());
+            deliver(bu(src, AA, r.nextInt(65536), 75, 1 + r.nextInt(65535), 1_000_000 + r.nextInt(1_000_000), // never a configured SPI
+                    World.key(1), ntp(now), true));
+        }
+        assertThat(haa.bindingCount()).isZero();
+        assertThat(sent).isEmpty();
+        // garbage of every size is counted, not thrown
+        for (int i = 0; i < 2_000; i++) {
+            byte[] junk = new byte[r.nextInt(200)];
+            r.nextBytes(junk);
+            deliver(junk);
+        }
+        assertThat(haa.counters().malformed() + haa.counters().dropped() + haa.counters().noBinding())
+                .isGreaterThan(1_000);
+    }
+}
