@@ -56,6 +56,11 @@ public final class SimLink {
         return this;
     }
 
+    /** @return true unless the link was brought down */
+    public boolean isUp() {
+        return up;
+    }
+
     /** @return packets delivered so far */
     public long carried() {
         return carried;

@@ -70,7 +70,7 @@ public final class SimNode {
 
     /**
      * Adds a route: packets for {@code prefix} leave over {@code link}. Longest prefix wins; among equal
-     * prefixes, the first added.
+     * prefixes, the first added whose link is up and whose neighbour is alive.
      *
      * @param prefix the destination prefix ({@code ::/0} for a default route)
      * @param link a link of this node
@@ -211,10 +211,21 @@ public final class SimNode {
         }
     }
 
+    /**
+     * Longest prefix match; among equally long prefixes the first route whose link is up and whose neighbour has
+     * not crashed, as Neighbor Unreachability Detection would leave a router (several agents on one home link,
+     * paper Fig. 10).
+     */
     private void forward(byte[] packet, long hi, long lo) {
         Route best = null;
         for (Route r : routes) {
-            if (r.prefix().contains(hi, lo) && (best == null || r.prefix().length() > best.prefix().length())) {
+            if (!r.prefix().contains(hi, lo)) {
+                continue;
+            }
+            boolean usable = r.link().isUp() && !r.link().peer(this).isCrashed();
+            boolean bestUsable = best != null && best.link().isUp() && !best.link().peer(this).isCrashed();
+            if (best == null || r.prefix().length() > best.prefix().length()
+                    || (r.prefix().length() == best.prefix().length() && usable && !bestUsable)) {
                 best = r;
             }
         }
