@@ -55,6 +55,16 @@ public sealed interface AgentEvent {
     }
 
     /**
+     * A binding was dropped because its tunnel endpoint was reported unreachable (an ICMPv6 Destination
+     * Unreachable for a tunnelled packet, RFC 2473 §8): the responder crashed or lost its address.
+     *
+     * @param timeNanos when
+     * @param binding the binding removed
+     */
+    record Unreachable(long timeNanos, AnycastBinding binding) implements AgentEvent {
+    }
+
+    /**
      * A Binding Update was refused with a Binding Acknowledgement status, or dropped without one.
      *
      * @param timeNanos when

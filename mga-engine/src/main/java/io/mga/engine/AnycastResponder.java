@@ -122,6 +122,11 @@ public final class AnycastResponder implements Role {
     private final Listener listener;
     private final Map<Integer, UdpService> services;
     private final Map<Ipv6Address, AgentLink> agents = new LinkedHashMap<>();
+    private final Map<Ipv6Address, Peer> peers = new HashMap<>();
+    private final boolean routeOptimisation;
+    private final int maxPeers;
+    private final java.util.Random cookies;
+    private final io.mga.engine.crypto.ReturnRoutability rr = new io.mga.engine.crypto.ReturnRoutability();
     private final TimerWheel wheel;
     private final MnHaAuth auth = new MnHaAuth();
     private final Ipv6View view = new Ipv6View();
@@ -146,6 +151,9 @@ public final class AnycastResponder implements Role {
         if (b.agents.isEmpty()) {
             throw new IllegalArgumentException("a responder registers with at least one agent");
         }
+        this.routeOptimisation = b.routeOptimisation;
+        this.maxPeers = b.maxPeers;
+        this.cookies = new java.util.Random(b.seed * 31 + 7);
         java.util.Random r = new java.util.Random(b.seed);
         for (Ipv6Address a : b.agents) {
             // RFC 6275 §11.7.1: with no Binding Update List entry, start from a random sequence number
@@ -176,8 +184,25 @@ public final class AnycastResponder implements Role {
         private PacketIo io;
         private Listener listener;
         private final Map<Integer, UdpService> services = new HashMap<>();
+        private boolean routeOptimisation = true;
+        private int maxPeers = 1024;
 
         private Builder() {
+        }
+
+        /**
+         * Route optimisation toward MIPv6-capable initiators (paper §4.5, Fig. 8; default on): return routability,
+         * then direct packets with the Home Address option. Initiators that do not answer (plain hosts) are served
+         * through the agent's tunnel after MAX_RO_FAILURE attempts, or at once on a Parameter Problem.
+         *
+         * @param enabled true to try route optimisation
+         * @param maxCorrespondents bound of the per-initiator table (default 1024); beyond it, no new attempts
+         * @return this builder
+         */
+        public Builder routeOptimisation(boolean enabled, int maxCorrespondents) {
+            this.routeOptimisation = enabled;
+            this.maxPeers = maxCorrespondents;
+            return this;
         }
 
         /**
@@ -351,6 +376,14 @@ public final class AnycastResponder implements Role {
      * @param now the current time
      */
     public void stop(long now) {
+        // seed 001's hot swap: tell route-optimised initiators this responder "returned home"
+        for (Peer c : peers.values()) {
+            if (c.state == RoState.BOUND) {
+                sendRoBu(c, true, now);
+            }
+            wheel.cancel(c.timer);
+        }
+        peers.clear();
         for (AgentLink l : agents.values()) {
             if (l.state == State.REGISTERED || l.state == State.REGISTERING) {
                 l.timeout = INITIAL_BINDACK_TIMEOUT;
@@ -470,15 +503,15 @@ public final class AnycastResponder implements Role {
         }
         Ipv6Address from = new Ipv6Address(view.sourceHigh(), view.sourceLow());
         AgentLink l = agents.get(from);
-        if (l == null) {
-            malformed++;
-            return;
-        }
         Ipv6Packet p;
         try {
             p = PacketDecoder.decode(packet, offset, length);
         } catch (MalformedPacketException e) {
             malformed++;
+            return;
+        }
+        if (l == null) {
+            direct(p, now);
             return;
         }
         if (p.upper() instanceof Tunnel t) {
@@ -557,6 +590,27 @@ public final class AnycastResponder implements Role {
             return;
         }
         Ipv6Address initiator = inner.header().source();
+        if (inner.upper() instanceof MobilityHeader mh) {
+            if (mh.message() instanceof MobilityMessage.HomeTest hot && Checksums.verify(inner)) {
+                homeTest(initiator, hot, now);
+            }
+            return;
+        }
+        if (inner.upper() instanceof Icmpv6 i && i.message() instanceof Icmpv6Message.ParameterProblem) {
+            legacy(initiator, now);
+            return;
+        }
+        serve(l, inner, initiator, now);
+        // RFC 6275 §11.7.2: a tunnelled packet from a correspondent may start route optimisation
+        if (routeOptimisation && !peers.containsKey(initiator) && peers.size() < maxPeers
+                && initiator.isUnicastRoutable()) {
+            Peer c = new Peer(initiator, l);
+            peers.put(initiator, c);
+            startTest(c, now);
+        }
+    }
+
+    private void serve(AgentLink l, Ipv6Packet inner, Ipv6Address initiator, long now) {
         if (inner.upper() instanceof Udp u) {
             UdpService s = services.get(u.destinationPort());
             if (s == null || !Checksums.verify(inner)) {
@@ -580,10 +634,253 @@ public final class AnycastResponder implements Role {
         }
     }
 
-    /** Reverse tunnel: outer source the peer unicast address, destination the agent (RFC 6275 §11.3.1). */
+    /**
+     * A reply: directly with the Home Address option when route-optimised with its destination (RFC 6275
+     * §11.3.1: built with the home address, then the option, then the care-of address as source), else through
+     * the reverse tunnel.
+     */
     private void reply(AgentLink l, Ipv6Packet innerReply) {
+        Peer c = peers.get(innerReply.header().destination());
+        if (c != null && c.state == RoState.BOUND) {
+            Ipv6Header h = innerReply.header();
+            Ipv6Packet direct = Ipv6Packet.build(new Ipv6Header(h.trafficClass(), h.flowLabel(), h.hopLimit(), careOf,
+                    h.destination()), List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)),
+                    innerReply.upper());
+            byte[] b = PacketEncoder.encode(direct);
+            io.send(b, 0, b.length);
+            return;
+        }
+        tunnel(l, innerReply);
+    }
+
+    /** Reverse tunnel: outer source the peer unicast address, destination the agent (RFC 6275 §11.3.1). */
+    private void tunnel(AgentLink l, Ipv6Packet innerReply) {
         Ipv6Packet outer = new Ipv6Packet(Ipv6Header.of(64, careOf, l.agent), List.of(), new Tunnel(innerReply));
         byte[] b = PacketEncoder.encode(outer);
         io.send(b, 0, b.length);
+    }
+
+    // ------------------------------------------------------------------------------------ route optimisation
+
+    /** Route-optimisation state toward one correspondent initiator. */
+    private enum RoState {
+        TESTING,
+        BOUND,
+        FAILED
+    }
+
+    private final class Peer {
+        final Ipv6Address cn;
+        final AgentLink via;
+        RoState state = RoState.TESTING;
+        long homeCookie;
+        long careOfCookie;
+        Long homeToken;
+        Long careOfToken;
+        int homeIndex;
+        int careOfIndex;
+        int sequence;
+        int attempts;
+        long timeout = INITIAL_BINDACK_TIMEOUT;
+        TimerWheel.Timer timer;
+
+        Peer(Ipv6Address cn, AgentLink via) {
+            this.cn = cn;
+            this.via = via;
+            this.sequence = cookies.nextInt(0x10000);
+        }
+    }
+
+    /** RFC 6275 §12 MAX_RO_FAILURE. */
+    static final int MAX_RO_FAILURE = 3;
+    /** Re-run return routability before MAX_TOKEN_LIFETIME (210 s) so that tokens stay valid. */
+    static final long RO_REFRESH = 200_000_000_000L;
+    /** After a failure, do not try a correspondent again for this long. */
+    static final long RO_HOLD_DOWN = 600_000_000_000L;
+
+    /** HoTI through the agent (reverse tunnel, home address as source), CoTI directly (RFC 6275 §5.2.1). */
+    private void startTest(Peer c, long now) {
+        c.state = RoState.TESTING;
+        c.homeToken = null;
+        c.careOfToken = null;
+        // RFC 6275 §5.2.3, §11.8: every HoTI/CoTI, retransmissions included, carries a fresh cookie
+        c.homeCookie = cookies.nextLong();
+        c.careOfCookie = cookies.nextLong();
+        tunnel(c.via, Ipv6Packet.build(Ipv6Header.of(64, anycast, c.cn), List.of(),
+                new MobilityHeader(MobilityMessage.HomeTestInit.of(c.homeCookie))));
+        sendDirect(Ipv6Packet.build(Ipv6Header.of(64, careOf, c.cn), List.of(),
+                new MobilityHeader(MobilityMessage.CareOfTestInit.of(c.careOfCookie))));
+        armPeer(c, now + c.timeout, t -> testTimeout(c, t));
+    }
+
+    private void armPeer(Peer c, long at, TimerWheel.Action a) {
+        wheel.cancel(c.timer);
+        c.timer = wheel.schedule(at, a);
+    }
+
+    private void testTimeout(Peer c, long now) {
+        if (c.state == RoState.BOUND) {
+            return;
+        }
+        c.attempts++;
+        if (c.attempts >= MAX_RO_FAILURE) {
+            // RFC 6275 §5.2.9: after MAX_RO_FAILURE attempts, keep using the home agent (here: the tunnel)
+            fail(c, now, "no answer");
+            return;
+        }
+        c.timeout = Math.min(c.timeout * 2, MAX_BINDACK_TIMEOUT);
+        startTest(c, now);
+    }
+
+    private void fail(Peer c, long now, String why) {
+        LOG.debug("route optimisation with {} given up: {}", c.cn, why);
+        c.state = RoState.FAILED;
+        armPeer(c, now + RO_HOLD_DOWN, t -> peers.remove(c.cn));
+    }
+
+    /** A legacy correspondent answered HoTI/CoTI with Parameter Problem (RFC 6275 §11.6.2): tunnel only. */
+    private void legacy(Ipv6Address cn, long now) {
+        Peer c = peers.get(cn);
+        if (c != null && c.state != RoState.FAILED) {
+            fail(c, now, "parameter problem");
+        }
+    }
+
+    private void homeTest(Ipv6Address cn, MobilityMessage.HomeTest hot, long now) {
+        Peer c = peers.get(cn);
+        // RFC 6275 §11.6.2: accept only for a test in progress, not yet received, with the right cookie
+        if (c == null || c.state != RoState.TESTING || c.homeToken != null || hot.cookie() != c.homeCookie) {
+            return;
+        }
+        c.homeToken = hot.keygenToken();
+        c.homeIndex = hot.homeNonceIndex();
+        tokensReady(c, now);
+    }
+
+    private void careOfTest(Ipv6Address cn, MobilityMessage.CareOfTest cot, long now) {
+        Peer c = peers.get(cn);
+        if (c == null || c.state != RoState.TESTING || c.careOfToken != null || cot.cookie() != c.careOfCookie) {
+            return;
+        }
+        c.careOfToken = cot.keygenToken();
+        c.careOfIndex = cot.careOfNonceIndex();
+        tokensReady(c, now);
+    }
+
+    private void tokensReady(Peer c, long now) {
+        if (c.homeToken != null && c.careOfToken != null) {
+            sendRoBu(c, false, now);
+            armPeer(c, now + c.timeout, t -> testTimeout(c, t));
+        }
+    }
+
+    /**
+     * The RR-authorised BU (RFC 6275 §5.2.6, §6.2.7): Nonce Indices and Binding Authorization Data, lifetime at
+     * most MAX_RR_BINDING_LIFETIME. A deregistration ("returned home", seed 001) has lifetime 0, care-of nonce
+     * index 0, and Kbm from the home token alone, the authenticator computed with the home address.
+     */
+    private void sendRoBu(Peer c, boolean returnedHome, long now) {
+        c.sequence = (c.sequence + 1) & 0xffff;
+        int lifetime = returnedHome ? 0 : Math.min(lifetimeUnits, AnycastInitiator.MAX_RR_LIFETIME_UNITS);
+        int seq = c.sequence;
+        int flags = MobilityMessage.BindingUpdate.FLAG_A;
+        MobilityMessage.BindingUpdate unsigned = MobilityMessage.BindingUpdate.of(seq, flags, lifetime,
+                new MobilityOption.NonceIndices(c.homeIndex, returnedHome ? 0 : c.careOfIndex),
+                new MobilityOption.BindingAuthorizationData(Bytes.zeros(12)));
+        byte[] kbm = returnedHome ? rr.kbm(c.homeToken, null) : rr.kbm(c.homeToken, c.careOfToken);
+        byte[] mh = PacketEncoder.encode(new MobilityHeader(59, 0, 0, unsigned));
+        byte[] auth = rr.authenticator(kbm, returnedHome ? anycast : careOf, c.cn,
+                java.util.Arrays.copyOf(mh, mh.length - 12));
+        List<MobilityOption> opts = new ArrayList<>(unsigned.options());
+        opts.set(opts.size() - 1, new MobilityOption.BindingAuthorizationData(Bytes.of(auth)));
+        sendDirect(Ipv6Packet.build(Ipv6Header.of(64, careOf, c.cn),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)),
+                new MobilityHeader(new MobilityMessage.BindingUpdate(seq, flags, lifetime, opts))));
+    }
+
+    private void sendDirect(Ipv6Packet p) {
+        byte[] b = PacketEncoder.encode(p);
+        io.send(b, 0, b.length);
+    }
+
+    /** Packets that come straight from a correspondent, not through an agent. */
+    private void direct(Ipv6Packet p, long now) {
+        Ipv6Address cn = p.header().source();
+        Peer c = peers.get(cn);
+        if (p.upper() instanceof MobilityHeader mh && Checksums.verify(p)) {
+            MobilityMessage m = mh.message();
+            if (m instanceof MobilityMessage.CareOfTest cot) {
+                careOfTest(cn, cot, now);
+            } else if (m instanceof MobilityMessage.BindingAcknowledgement ba && c != null) {
+                roAck(c, p, ba, now);
+            } else if (m instanceof MobilityMessage.BindingError be && c != null
+                    && be.homeAddress().equals(anycast)) {
+                // the correspondent has no binding for us (RFC 6275 §11.3.6): back to the tunnel, test again later
+                wheel.cancel(c.timer);
+                peers.remove(cn);
+            } else {
+                malformed++;
+            }
+            return;
+        }
+        if (p.upper() instanceof Icmpv6 i && i.message() instanceof Icmpv6Message.ParameterProblem) {
+            legacy(cn, now);
+            return;
+        }
+        // data with a type 2 routing header (RFC 6275 §11.3.3): Hdr Ext Len 2 (checked by the decoder), Segments
+        // Left 1, and the home address one of ours; else silently discarded
+        java.util.Optional<ExtensionHeader.Type2Routing> rh = p.type2Routing();
+        if (rh.isEmpty() || rh.get().segmentsLeft() != 1 || !rh.get().homeAddress().equals(anycast) || c == null
+                || c.state != RoState.BOUND) {
+            malformed++;
+            return;
+        }
+        Ipv6Header h = p.header();
+        List<ExtensionHeader> rest = new ArrayList<>(p.extensions());
+        rest.remove(rh.get());
+        Ipv6Packet asHome = new Ipv6Packet(new Ipv6Header(h.trafficClass(), h.flowLabel(), h.hopLimit(), cn, anycast),
+                rest, p.upper());
+        serve(c.via, asHome, cn, now);
+    }
+
+    private void roAck(Peer c, Ipv6Packet p, MobilityMessage.BindingAcknowledgement ba, long now) {
+        if (c.state != RoState.TESTING || c.homeToken == null || c.careOfToken == null || ba.sequence() != c.sequence) {
+            return;
+        }
+        if (ba.status() >= 136 && ba.status() <= 138) {
+            startTest(c, now); // expired nonces: run the test again
+            return;
+        }
+        byte[] kbm = rr.kbm(c.homeToken, c.careOfToken);
+        List<MobilityOption> opts = ba.options();
+        if (opts.isEmpty() || !(opts.get(opts.size() - 1) instanceof MobilityOption.BindingAuthorizationData bad)) {
+            return;
+        }
+        byte[] mh = PacketEncoder.encode(new MobilityHeader(59, 0, 0, ba));
+        byte[] expect = rr.authenticator(kbm, careOf, c.cn, java.util.Arrays.copyOf(mh, mh.length - 12));
+        if (!java.security.MessageDigest.isEqual(expect, bad.authenticator().toArray())) {
+            return;
+        }
+        if (ba.status() < 128) {
+            c.state = RoState.BOUND;
+            c.attempts = 0;
+            c.timeout = INITIAL_BINDACK_TIMEOUT;
+            LOG.debug("route optimised with {}", c.cn);
+            armPeer(c, now + Math.min(RO_REFRESH, ba.lifetime() * 4_000_000_000L * 4 / 5), t -> {
+                c.attempts = 0;
+                startTest(c, t);
+            });
+        } else {
+            fail(c, now, "status " + ba.status());
+        }
+    }
+
+    /**
+     * @param initiator an initiator's address
+     * @return true when this responder is route-optimised with it
+     */
+    public boolean isRouteOptimised(Ipv6Address initiator) {
+        Peer c = peers.get(initiator);
+        return c != null && c.state == RoState.BOUND;
     }
 }

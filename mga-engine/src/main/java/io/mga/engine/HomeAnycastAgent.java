@@ -471,6 +471,8 @@ public final class HomeAnycastAgent implements Role {
                 control(packet, offset, length, now);
             } else if (up == 41) {
                 reverseTunnel(packet, now);
+            } else if (up == 58 && view.icmpv6Type() == 1) {
+                tunnelError(packet, offset, length, now);
             } else {
                 counters.dropped++;
             }
@@ -566,6 +568,43 @@ public final class HomeAnycastAgent implements Role {
         packet[off + 7] = (byte) (hop - 1);
         counters.reverseForwarded++;
         io.send(packet, off, inner.packetLength());
+    }
+
+    /**
+     * RFC 2473 §8: errors inside a tunnel are reported to its entry point. A Destination Unreachable about a
+     * packet this agent tunnelled to a responder means the responder is gone: its bindings are dropped at once
+     * instead of waiting for soft state (the hot swap of seed 001, on the agent's side). The responder's next
+     * authenticated refresh brings them back if it was a transient failure.
+     */
+    private void tunnelError(byte[] packet, int offset, int length, long now) {
+        Ipv6Packet p;
+        try {
+            p = PacketDecoder.decode(packet, offset, length);
+        } catch (MalformedPacketException e) {
+            counters.malformed++;
+            return;
+        }
+        if (!(p.upper() instanceof io.mga.wire.Icmpv6 i)
+                || !(i.message() instanceof io.mga.wire.Icmpv6Message.DestinationUnreachable du)
+                || !Checksums.verify(p)) {
+            counters.malformed++;
+            return;
+        }
+        io.mga.wire.PartialPacket inv = du.invokingPacket(1);
+        if (inv.header() == null || !inv.header().source().equals(address) || inv.nextHeader() != 41) {
+            counters.dropped++;
+            return;
+        }
+        Ipv6Address dead = inv.header().destination();
+        for (Group g : new ArrayList<>(groups.values())) {
+            for (Entry e : new ArrayList<>(g.entries)) {
+                if (e.careOf.equals(dead)) {
+                    AnycastBinding gone = e.view;
+                    remove(g, e);
+                    listener.onEvent(new AgentEvent.Unreachable(now, gone));
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------ control plane

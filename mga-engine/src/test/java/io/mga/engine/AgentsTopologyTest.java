@@ -39,7 +39,7 @@ class AgentsTopologyTest {
     static AnycastResponder responder(SimNetwork net, SimNode n, int i, List<Ipv6Address> agents) {
         AnycastResponder.Builder b = AnycastResponder.builder().anycast(AA).careOf(World.pua(i))
                 .credentials("ar" + i + "@example.net", 1000 + i, World.key(i)).bindingId(i).lifetimeSeconds(60)
-                .seed(i).io(n.io())
+                .seed(i).io(n.io()).routeOptimisation(false, 0)
                 .udpService(53, (from, port, p) -> Bytes.of(("ar" + i).getBytes(StandardCharsets.UTF_8)));
         agents.forEach(b::agent);
         AnycastResponder r = b.build(net.now());

@@ -102,6 +102,7 @@ class ScenarioTest {
     @Test
     void softStateExpiresACrashedResponder() {
         World w = new World(4);
+        w.core.icmpErrorsFrom(null); // soft state alone: no Destination Unreachable from the router
         w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1), World.cred(2));
         AnycastResponder ar1 = w.responder(1, 1, 20);
         AnycastResponder ar2 = w.responder(2, 2, 20);

@@ -31,10 +31,12 @@ final class World {
     final List<AgentEvent> events = new ArrayList<>();
     final List<byte[]> tapped = new ArrayList<>();
     HomeAnycastAgent haa;
+    /** Whether responders try route optimisation (off for the scenarios that isolate plain relaying). */
+    boolean routeOptimisation;
 
     World(long seed) {
         net = new SimNetwork(seed);
-        core = net.node("core", true);
+        core = net.node("core", true).icmpErrorsFrom(Ipv6Address.parse("2001:db8:ffff::1"));
         net.tap((t, link, from, packet, dropped) -> tapped.add(packet));
     }
 
@@ -83,7 +85,7 @@ final class World {
         n.own(pua(i));
         AnycastResponder r = AnycastResponder.builder().anycast(AA).careOf(pua(i)).agent(HAA)
                 .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(bid).lifetimeSeconds(lifetime)
-                .seed(i).io(n.io())
+                .seed(i).io(n.io()).routeOptimisation(routeOptimisation, 1024)
                 .udpService(53, (from, port, payload) -> Bytes.of(("ar" + i + ":" + new String(payload.toArray(),
                         java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .build(net.now());
@@ -111,6 +113,29 @@ final class World {
         PlainHost h = new PlainHost(address, n.io());
         n.attach(h);
         return h;
+    }
+
+    AnycastInitiator mipInitiator(String name, Ipv6Address address) {
+        SimNode n = site(name, new Ipv6Prefix(address, 48));
+        n.own(address);
+        AnycastInitiator ai = AnycastInitiator.builder().address(address).io(n.io())
+                .random(new java.util.Random(address.low())).build(net.now());
+        n.attach(ai);
+        return ai;
+    }
+
+    /** Sends a query from a MIPv6-capable initiator and runs 1 s; returns the answer, or null. */
+    AnycastInitiator.Datagram ask(AnycastInitiator ai, String q) {
+        int before = ai.received().size();
+        ai.sendUdp(AA, 40000, 53, Bytes.of(q.getBytes(java.nio.charset.StandardCharsets.UTF_8)), net.now());
+        nodes.values().stream().filter(n -> n.name().equals(ai.address().toString())).findFirst();
+        net.runFor(S);
+        List<AnycastInitiator.Datagram> r = ai.received();
+        return r.size() == before ? null : r.get(r.size() - 1);
+    }
+
+    static String text(AnycastInitiator.Datagram d) {
+        return d == null ? null : new String(d.payload().toArray(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Sends a query to the anycast service and runs 1 s; returns the answer text, or null. */

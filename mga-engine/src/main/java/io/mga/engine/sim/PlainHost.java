@@ -76,6 +76,34 @@ public final class PlainHost implements PacketHandler {
                 new Icmpv6(new Icmpv6Message.Echo(Icmpv6Message.Echo.REQUEST, 0, identifier, sequence, Bytes.EMPTY))));
     }
 
+    private static int offsetOfHomeAddressOption(byte[] b, int off, int len) {
+        io.mga.wire.fast.Ipv6View v = new io.mga.wire.fast.Ipv6View();
+        return v.wrap(b, off, len) && v.homeAddressOffset() >= 0 ? v.homeAddressOffset() - off : -1;
+    }
+
+    /** Offset of the Next Header field that names the upper layer. */
+    private static int nextHeaderOffsetOfUpper(byte[] b, int off, int len) {
+        io.mga.wire.fast.Ipv6View v = new io.mga.wire.fast.Ipv6View();
+        if (!v.wrap(b, off, len)) {
+            return 6;
+        }
+        int pos = off + 40;
+        int field = off + 6;
+        while (pos < v.upperLayerOffset()) {
+            field = pos;
+            pos += ((b[pos + 1] & 0xff) + 1) * 8;
+        }
+        return field - off;
+    }
+
+    private void parameterProblem(Ipv6Packet p, int code, int pointer, byte[] b, int off, int len) {
+        if (!p.header().source().isUnicastRoutable()) {
+            return;
+        }
+        send(Ipv6Packet.build(Ipv6Header.of(64, address, p.header().source()), List.of(), new Icmpv6(
+                new Icmpv6Message.ParameterProblem(code, pointer, Bytes.copyOf(b, off, Math.min(len, 1232))))));
+    }
+
     private void send(Ipv6Packet p) {
         byte[] b = PacketEncoder.encode(p);
         io.send(b, 0, b.length);
@@ -105,6 +133,17 @@ public final class PlainHost implements PacketHandler {
             return;
         }
         received.add(new Received(nowNanos, p.header().source(), p));
+        // like a Linux host without Mobile IPv6 (facts §1.5): a Home Address option is an unrecognised option
+        // (type 0xC9, action 11: Parameter Problem code 2), a Mobility Header an unrecognised Next Header (code 1)
+        int hao = offsetOfHomeAddressOption(packet, offset, length);
+        if (hao >= 0) {
+            parameterProblem(p, 2, hao, packet, offset, length);
+            return;
+        }
+        if (p.upper() instanceof io.mga.wire.MobilityHeader) {
+            parameterProblem(p, 1, nextHeaderOffsetOfUpper(packet, offset, length), packet, offset, length);
+            return;
+        }
         if (p.upper() instanceof Icmpv6 i && i.message() instanceof Icmpv6Message.Echo e
                 && e.type() == Icmpv6Message.Echo.REQUEST) {
             send(Ipv6Packet.build(Ipv6Header.of(64, address, p.header().source()), List.of(),

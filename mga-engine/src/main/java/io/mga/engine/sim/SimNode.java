@@ -25,6 +25,7 @@ public final class SimNode {
     private final List<Route> routes = new ArrayList<>();
     private final List<Ipv6Prefix> owned = new ArrayList<>();
     private PacketHandler handler;
+    private Ipv6Address icmpSource;
     private Role role;
     private boolean crashed;
     private long wakeAt = Long.MAX_VALUE;
@@ -81,6 +82,19 @@ public final class SimNode {
             throw new IllegalArgumentException(link + " is not a link of " + name);
         }
         routes.add(new Route(prefix, link));
+        return this;
+    }
+
+    /**
+     * Gives a router an address to send ICMPv6 errors from: with it, a router answers a packet whose next hop has
+     * crashed with Destination Unreachable, code 3 (address unreachable), as a router whose neighbour stops
+     * answering Neighbor Solicitations does (RFC 4443 §3.1).
+     *
+     * @param a the router's address
+     * @return this node
+     */
+    public SimNode icmpErrorsFrom(Ipv6Address a) {
+        this.icmpSource = a;
         return this;
     }
 
@@ -233,7 +247,32 @@ public final class SimNode {
             unroutable++;
             return;
         }
+        if (router && icmpSource != null && best.link().peer(this).isCrashed()) {
+            unroutable++;
+            unreachable(packet);
+            return;
+        }
         best.link().transmit(this, packet);
+    }
+
+    /** Destination Unreachable, code 3, to the source of a packet this router cannot deliver. */
+    private void unreachable(byte[] packet) {
+        io.mga.wire.fast.Ipv6View v = new io.mga.wire.fast.Ipv6View();
+        if (!v.wrap(packet, 0, packet.length)) {
+            return;
+        }
+        // RFC 4443 §2.4: never in answer to an ICMPv6 error, nor to a multicast or unspecified source
+        int t = v.icmpv6Type();
+        Ipv6Address src = new Ipv6Address(v.sourceHigh(), v.sourceLow());
+        if ((t >= 0 && t < 128) || !src.isUnicastRoutable()) {
+            return;
+        }
+        int n = Math.min(packet.length, 1280 - 48);
+        io.mga.wire.Ipv6Packet du = io.mga.wire.Ipv6Packet.build(io.mga.wire.Ipv6Header.of(64, icmpSource, src),
+                List.of(), new io.mga.wire.Icmpv6(new io.mga.wire.Icmpv6Message.DestinationUnreachable(3, 0,
+                        io.mga.api.Bytes.copyOf(packet, 0, n))));
+        byte[] b = io.mga.wire.PacketEncoder.encode(du);
+        forward(b, src.high(), src.low());
     }
 
     /** Polls the role at its next deadline. */
