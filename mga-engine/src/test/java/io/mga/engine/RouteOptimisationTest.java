@@ -43,6 +43,22 @@ class RouteOptimisationTest {
         return types;
     }
 
+    static java.util.Set<Long> hotiCookies(World w) {
+        java.util.Set<Long> cookies = new java.util.HashSet<>();
+        for (byte[] b : w.tapped) {
+            try {
+                Ipv6Packet p = PacketDecoder.decode(b);
+                Ipv6Packet q = p.upper() instanceof io.mga.wire.Tunnel t ? t.inner() : p;
+                if (q.upper() instanceof MobilityHeader mh && mh.message() instanceof MobilityMessage.HomeTestInit h) {
+                    cookies.add(h.cookie());
+                }
+            } catch (MalformedPacketException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return cookies;
+    }
+
     static boolean sawDirect(World w, Ipv6Address from, Ipv6Address to, Class<? extends ExtensionHeader> ext) {
         for (byte[] b : w.tapped) {
             try {
@@ -115,7 +131,7 @@ class RouteOptimisationTest {
         assertThat(ar1.isRouteOptimised(AI)).isFalse();
         // the plain host's Parameter Problem (code 1, unknown Next Header 135) ended the attempt at once:
         // one HoTI and one CoTI, no retransmission (RFC 6275 §11.6.2)
-        assertThat(mhTypes(w).stream().filter(t -> t == MhType.HOME_TEST_INIT.code()).count()).isEqualTo(1);
+        assertThat(hotiCookies(w)).as("distinct HoTIs (each is seen once per link it crosses)").hasSize(1);
 
         assertThat(w.haa.counters().forwarded()).isGreaterThanOrEqualTo(5);
     }
