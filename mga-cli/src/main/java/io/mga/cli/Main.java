@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code mga} command. */
 @Command(name = "mga", mixinStandardHelpOptions = true, version = "mga 0.1.0-SNAPSHOT",
         description = "Mobile IPv6 and MGA (Mobile IPv6-based IPv6 Global Anycast) tools.",
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {
     }
