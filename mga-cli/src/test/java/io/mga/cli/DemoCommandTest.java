@@ -21,7 +21,7 @@ class DemoCommandTest {
     @Test
     void tellsTheStory() {
         String out = run("demo");
-        assertThat(out.lines().filter(l -> l.contains("registered ar")).count()).as("3 responders x 2 agents")
+        assertThat(out.lines().filter(l -> l.matches(".*\\] +registered ar.*")).count()).as("3 responders x 2 agents")
                 .isEqualTo(6);
         assertThat(out).contains("route optimised: 2001:db8:a::53 is now reached directly at");
         assertThat(out).contains("directly from 2001:db8:");
