@@ -101,6 +101,7 @@ public final class AnycastResponder implements Role {
         long timeout;
         int retransmissions;
         TimerWheel.Timer timer;
+        long lastRefreshRequest = Long.MIN_VALUE / 2;
 
         AgentLink(Ipv6Address agent, int firstSequence) {
             this.agent = agent;
@@ -126,6 +127,15 @@ public final class AnycastResponder implements Role {
     private final boolean routeOptimisation;
     private final int maxPeers;
     private final java.util.Random cookies;
+    private final io.mga.api.Ipv6Prefix discovery;
+    private int dhaadId = -1;
+    private int dhaadTries;
+    private long dhaadTimeout;
+    private TimerWheel.Timer dhaadTimer;
+    /** RFC 6275 §12 DHAAD_RETRIES and INITIAL_DHAAD_TIMEOUT. */
+    static final int DHAAD_RETRIES = 4;
+    static final long INITIAL_DHAAD_TIMEOUT = 3_000_000_000L;
+    static final int MAX_AGENTS = 8;
     private final io.mga.engine.crypto.ReturnRoutability rr = new io.mga.engine.crypto.ReturnRoutability();
     private final TimerWheel wheel;
     private final MnHaAuth auth = new MnHaAuth();
@@ -148,9 +158,10 @@ public final class AnycastResponder implements Role {
         this.io = Objects.requireNonNull(b.io, "io");
         this.listener = b.listener != null ? b.listener : (t, a, s, st) -> { };
         this.services = new HashMap<>(b.services);
-        if (b.agents.isEmpty()) {
-            throw new IllegalArgumentException("a responder registers with at least one agent");
+        if (b.agents.isEmpty() && b.discovery == null) {
+            throw new IllegalArgumentException("a responder registers with at least one agent, or discovers them");
         }
+        this.discovery = b.discovery;
         this.routeOptimisation = b.routeOptimisation;
         this.maxPeers = b.maxPeers;
         this.cookies = new java.util.Random(b.seed * 31 + 7);
@@ -186,8 +197,22 @@ public final class AnycastResponder implements Role {
         private final Map<Integer, UdpService> services = new HashMap<>();
         private boolean routeOptimisation = true;
         private int maxPeers = 1024;
+        private io.mga.api.Ipv6Prefix discovery;
 
         private Builder() {
+        }
+
+        /**
+         * Finds the agents of an anycast home link with Dynamic Home Agent Address Discovery (RFC 6275 §11.4.1): a
+         * request to the link's Home-Agents anycast address, retried DHAAD_RETRIES (4) times from
+         * INITIAL_DHAAD_TIMEOUT (3 s), doubling; then registration with every agent in the reply (at most 8).
+         *
+         * @param anycastHomePrefix the /64 prefix of the anycast home link
+         * @return this builder
+         */
+        public Builder discoverAgents(io.mga.api.Ipv6Prefix anycastHomePrefix) {
+            this.discovery = anycastHomePrefix;
+            return this;
         }
 
         /**
@@ -360,6 +385,11 @@ public final class AnycastResponder implements Role {
      * @param now the current time
      */
     public void start(long now) {
+        if (discovery != null) {
+            dhaadTries = 0;
+            dhaadTimeout = INITIAL_DHAAD_TIMEOUT;
+            sendDhaad(now);
+        }
         for (AgentLink l : agents.values()) {
             if (l.state == State.IDLE || l.state == State.FAILED) {
                 l.timeout = FIRST_REG_TIMEOUT;
@@ -510,6 +540,10 @@ public final class AnycastResponder implements Role {
             malformed++;
             return;
         }
+        if (p.upper() instanceof Icmpv6 i && i.message() instanceof Icmpv6Message.HaadReply reply) {
+            discovered(reply, now);
+            return;
+        }
         if (l == null) {
             direct(p, now);
             return;
@@ -520,6 +554,14 @@ public final class AnycastResponder implements Role {
         } else if (p.upper() instanceof MobilityHeader mh
                 && mh.message() instanceof MobilityMessage.BindingAcknowledgement ba) {
             acknowledgement(l, p, ba, now);
+        } else if (p.upper() instanceof MobilityHeader mh
+                && mh.message() instanceof MobilityMessage.BindingRefreshRequest && Checksums.verify(p)) {
+            // RFC 6275 §11.7.4: refresh at once; at most one BRR-triggered refresh per second (a forged BRR
+            // can do no more than that)
+            if (l.state == State.REGISTERED && now - l.lastRefreshRequest > 1_000_000_000L) {
+                l.lastRefreshRequest = now;
+                refresh(l, now);
+            }
         } else {
             malformed++;
         }
@@ -658,6 +700,37 @@ public final class AnycastResponder implements Role {
         Ipv6Packet outer = new Ipv6Packet(Ipv6Header.of(64, careOf, l.agent), List.of(), new Tunnel(innerReply));
         byte[] b = PacketEncoder.encode(outer);
         io.send(b, 0, b.length);
+    }
+
+    private void sendDhaad(long now) {
+        dhaadId = cookies.nextInt(0x10000);
+        sendDirect(Ipv6Packet.build(Ipv6Header.of(64, careOf, HomeAnycastAgent.homeAgentsAnycast(discovery)),
+                List.of(), new Icmpv6(new Icmpv6Message.HaadRequest(0, dhaadId, 0))));
+        wheel.cancel(dhaadTimer);
+        dhaadTimer = wheel.schedule(now + dhaadTimeout, t -> {
+            if (dhaadId >= 0 && dhaadTries++ < DHAAD_RETRIES) {
+                dhaadTimeout *= 2;
+                sendDhaad(t);
+            }
+        });
+    }
+
+    private void discovered(Icmpv6Message.HaadReply reply, long now) {
+        if (reply.identifier() != dhaadId) {
+            return;
+        }
+        dhaadId = -1;
+        wheel.cancel(dhaadTimer);
+        for (Ipv6Address a : reply.homeAgents()) {
+            if (agents.size() >= MAX_AGENTS || agents.containsKey(a) || !a.isUnicastRoutable()) {
+                continue;
+            }
+            AgentLink l = new AgentLink(a, cookies.nextInt(0x10000));
+            agents.put(a, l);
+            l.timeout = FIRST_REG_TIMEOUT;
+            setState(l, State.REGISTERING, -1, now);
+            sendBu(l, lifetimeUnits, now);
+        }
     }
 
     // ------------------------------------------------------------------------------------ route optimisation

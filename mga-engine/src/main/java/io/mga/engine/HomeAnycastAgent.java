@@ -121,6 +121,7 @@ public final class HomeAnycastAgent implements Role {
         int load;
         long expiresAt;
         TimerWheel.Timer timer;
+        TimerWheel.Timer refreshTimer;
         AnycastBinding view;
 
         Entry(Ipv6Address anycast, int bid) {
@@ -177,6 +178,8 @@ public final class HomeAnycastAgent implements Role {
     private final int tunnelHopLimit;
     private final PacketIo io;
     private final Listener listener;
+    private final List<Ipv6Address> peerAgents;
+    private final boolean refreshRequests;
     private final TimerWheel wheel;
     private final Map<Ipv6Address, Group> groups = new HashMap<>();
     private final Map<SeqKey, SeqState> sequences = new HashMap<>();
@@ -211,6 +214,8 @@ public final class HomeAnycastAgent implements Role {
         this.tunnelHopLimit = b.tunnelHopLimit;
         this.io = Objects.requireNonNull(b.io, "io");
         this.listener = b.listener != null ? b.listener : e -> { };
+        this.peerAgents = List.copyOf(b.peers);
+        this.refreshRequests = b.refreshRequests;
         this.wheel = new TimerWheel(10_000_000L, 1024, nowNanos);
         this.pins = new LinkedHashMap<>(16, 0.75f, true);
     }
@@ -237,8 +242,34 @@ public final class HomeAnycastAgent implements Role {
         private int tunnelHopLimit = 64;
         private PacketIo io;
         private Listener listener;
+        private final List<Ipv6Address> peers = new ArrayList<>();
+        private boolean refreshRequests = true;
 
         private Builder() {
+        }
+
+        /**
+         * Another agent serving the same anycast home link (paper Fig. 10). DHAAD replies list this agent first,
+         * then its peers (RFC 6275 §10.5.1), so that responders can register with all of them.
+         *
+         * @param a the peer agent's address
+         * @return this builder
+         */
+        public Builder peerAgent(Ipv6Address a) {
+            peers.add(a);
+            return this;
+        }
+
+        /**
+         * Whether the agent sends a Binding Refresh Request (RFC 6275 §6.1.2) when a binding reaches 90% of its
+         * lifetime without a refresh (default true): a responder whose refresh was lost refreshes at once.
+         *
+         * @param enabled true to send them
+         * @return this builder
+         */
+        public Builder bindingRefreshRequests(boolean enabled) {
+            this.refreshRequests = enabled;
+            return this;
         }
 
         /**
@@ -479,10 +510,57 @@ public final class HomeAnycastAgent implements Role {
             return;
         }
         if (serves(view.destinationHigh(), view.destinationLow())) {
+            if (view.icmpv6Type() == 144 && isHomeAgentsAnycast(view.destinationLow())) {
+                dhaad(packet, offset, length);
+                return;
+            }
             forward(packet, offset, now);
             return;
         }
         counters.dropped++;
+    }
+
+    /** RFC 2526 §3: the Mobile IPv6 Home-Agents subnet anycast (ID 126) of a 64-bit-interface-ID prefix. */
+    static final long HOME_AGENTS_ANYCAST_IID = 0xfdff_ffff_ffff_fffeL;
+
+    /**
+     * The Mobile IPv6 Home-Agents anycast address of a /64 anycast home prefix, where DHAAD requests go.
+     *
+     * @param prefix a /64 prefix
+     * @return prefix | fdff:ffff:ffff:fffe
+     */
+    public static Ipv6Address homeAgentsAnycast(Ipv6Prefix prefix) {
+        return new Ipv6Address(prefix.address().high(), HOME_AGENTS_ANYCAST_IID);
+    }
+
+    private static boolean isHomeAgentsAnycast(long low) {
+        return low == HOME_AGENTS_ANYCAST_IID;
+    }
+
+    /** RFC 6275 §10.5.1: answer a DHAAD Request with this agent and its peers, straight to the request's source. */
+    private void dhaad(byte[] packet, int offset, int length) {
+        Ipv6Packet p;
+        try {
+            p = PacketDecoder.decode(packet, offset, length);
+        } catch (MalformedPacketException e) {
+            counters.malformed++;
+            return;
+        }
+        if (!(p.upper() instanceof io.mga.wire.Icmpv6 i)
+                || !(i.message() instanceof io.mga.wire.Icmpv6Message.HaadRequest req) || !Checksums.verify(p)
+                || !p.header().source().isUnicastRoutable()) {
+            counters.malformed++;
+            return;
+        }
+        List<Ipv6Address> list = new ArrayList<>();
+        list.add(address);
+        list.addAll(peerAgents);
+        // trimmed so that the reply fits in 1280 octets (RFC 6275 §10.5.1)
+        List<Ipv6Address> fit = list.subList(0, Math.min(list.size(), (1280 - 48) / 16));
+        Ipv6Packet reply = Ipv6Packet.build(Ipv6Header.of(64, address, p.header().source()), List.of(),
+                new io.mga.wire.Icmpv6(new io.mga.wire.Icmpv6Message.HaadReply(0, req.identifier(), 0, fit)));
+        byte[] b = PacketEncoder.encode(reply);
+        io.send(b, 0, b.length);
     }
 
     // ------------------------------------------------------------------------------------------ data plane
@@ -764,6 +842,12 @@ public final class HomeAnycastAgent implements Role {
         } else {
             wheel.reschedule(e.timer, expires);
         }
+        if (refreshRequests) {
+            Entry fe = e;
+            long at = now + granted * 4_000_000_000L * 9 / 10;
+            wheel.cancel(e.refreshTimer);
+            e.refreshTimer = wheel.schedule(at, t -> refreshRequest(fe));
+        }
         if (previousResponder != null && !previousResponder.equals(cred.identity())) {
             // the previous owner's sequence state no longer guards this binding (Basic Model overwrite)
             sequences.remove(new SeqKey(previousResponder, anycast, bid));
@@ -813,6 +897,7 @@ public final class HomeAnycastAgent implements Role {
 
     private void remove(Group g, Entry e) {
         wheel.cancel(e.timer);
+        wheel.cancel(e.refreshTimer);
         g.entries.remove(e);
         bindingCount--;
         dropPinsTo(e);
@@ -821,6 +906,15 @@ public final class HomeAnycastAgent implements Role {
         } else {
             g.refreshViews();
         }
+    }
+
+    /** RFC 6275 §6.1.2: ask the responder to refresh; sent like a BA, with a type 2 routing header. */
+    private void refreshRequest(Entry e) {
+        Ipv6Packet p = Ipv6Packet.build(Ipv6Header.of(64, address, e.careOf),
+                List.of(ExtensionHeader.Type2Routing.of(e.anycast)),
+                new MobilityHeader(MobilityMessage.BindingRefreshRequest.of()));
+        byte[] b = PacketEncoder.encode(p);
+        io.send(b, 0, b.length);
     }
 
     private void dropPinsTo(Entry e) {

@@ -253,4 +253,20 @@ class AgentAttackTest {
         assertThat(haa.counters().malformed() + haa.counters().dropped() + haa.counters().noBinding())
                 .isGreaterThan(1_000);
     }
+
+    @Test
+    void anUnrefreshedBindingGetsABindingRefreshRequestAt90Percent() throws Exception {
+        deliver(good(10)); // lifetime 75 units = 300 s
+        sent.clear();
+        now += 269 * World.S;
+        haa.doWork(now);
+        assertThat(sent).isEmpty();
+        now += 2 * World.S;
+        haa.doWork(now);
+        assertThat(sent).hasSize(1);
+        Ipv6Packet brr = PacketDecoder.decode(sent.get(0));
+        assertThat(brr.header().destination()).isEqualTo(PUA1);
+        assertThat(brr.type2Routing()).map(r -> r.homeAddress()).contains(AA);
+        assertThat(((MobilityHeader) brr.upper()).message()).isInstanceOf(MobilityMessage.BindingRefreshRequest.class);
+    }
 }

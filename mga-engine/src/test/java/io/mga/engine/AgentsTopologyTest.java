@@ -28,10 +28,14 @@ import org.junit.jupiter.api.Test;
 class AgentsTopologyTest {
     static final Ipv6Prefix ANY = Ipv6Prefix.parse("::/0");
 
-    static HomeAnycastAgent agent(SimNode n, Ipv6Address address, long now) {
-        HomeAnycastAgent a = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX).model(Model.ADVANCED)
-                .policy(Policies.rendezvous()).responder(World.cred(1)).responder(World.cred(2)).io(n.io())
-                .build(now);
+    static HomeAnycastAgent agent(SimNode n, Ipv6Address address, long now, Ipv6Address... peers) {
+        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
+                .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(World.cred(1)).responder(World.cred(2))
+                .io(n.io());
+        for (Ipv6Address p : peers) {
+            b.peerAgent(p);
+        }
+        HomeAnycastAgent a = b.build(now);
         n.own(address).own(ANYCAST_PREFIX).attach(a);
         return a;
     }
@@ -177,5 +181,44 @@ class AgentsTopologyTest {
         net.runFor(300 * S);
         assertThat(haa2.bindings(AA)).hasSize(1);
         assertThat(ar1.state(a2)).isIn(AnycastResponder.State.REGISTERED, AnycastResponder.State.REGISTERING);
+    }
+
+    @Test
+    void responderDiscoversBothHomeAgentsWithDhaad() {
+        SimNetwork net = new SimNetwork(12);
+        SimNode core = net.node("core", true);
+        SimNode edge = net.node("home-router", true);
+        SimLink lEdge = join(net, core, edge);
+        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
+        edge.route(ANY, lEdge);
+        Ipv6Address a1 = Ipv6Address.parse("2001:db8:a::1");
+        Ipv6Address a2 = Ipv6Address.parse("2001:db8:a::2");
+        SimNode h1 = net.node("haa1", false);
+        SimNode h2 = net.node("haa2", false);
+        SimLink l1 = join(net, edge, h1);
+        SimLink l2 = join(net, edge, h2);
+        edge.route(new Ipv6Prefix(a1, 128), l1).route(new Ipv6Prefix(a2, 128), l2);
+        edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
+        h1.route(ANY, l1);
+        h2.route(ANY, l2);
+        HomeAnycastAgent haa1 = agent(h1, a1, net.now(), a2);
+        HomeAnycastAgent haa2 = agent(h2, a2, net.now(), a1);
+        SimNode n1 = net.node("ar1", false);
+        SimLink lr = join(net, core, n1);
+        core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
+        n1.route(ANY, lr);
+        AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(World.pua(1))
+                .credentials("ar1@example.net", 1001, World.key(1)).bindingId(1).discoverAgents(ANYCAST_PREFIX)
+                .routeOptimisation(false, 0).io(n1.io()).build(net.now());
+        n1.own(World.pua(1)).attach(ar1);
+        ar1.start(net.now());
+        n1.poke();
+        net.runFor(S);
+        assertThat(ar1.state(a1)).isEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(ar1.state(a2)).isEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(haa1.bindings(AA)).hasSize(1);
+        assertThat(haa2.bindings(AA)).hasSize(1);
+        assertThat(HomeAnycastAgent.homeAgentsAnycast(ANYCAST_PREFIX))
+                .isEqualTo(Ipv6Address.parse("2001:db8:a::fdff:ffff:ffff:fffe"));
     }
 }
