@@ -806,7 +806,7 @@ public final class HomeAnycastAgent implements Role {
                 reject(reply, now, BaStatus.NOT_HOME_AGENT_FOR_THIS_MN.code(), "no binding to delete");
                 return;
             }
-            remember(sk, bu.sequence(), now + MAX_DELETE_BCE_NANOS);
+            remember(sk, bu.sequence(), now + MAX_DELETE_BCE_NANOS, now);
             AnycastBinding gone = existing.view;
             remove(g, existing);
             listener.onEvent(new AgentEvent.Deregistered(now, gone));
@@ -824,7 +824,7 @@ public final class HomeAnycastAgent implements Role {
         }
         int granted = Math.min(bu.lifetime(), maxLifetimeUnits);
         long expires = now + granted * 4_000_000_000L;
-        remember(sk, bu.sequence(), Long.MAX_VALUE);
+        remember(sk, bu.sequence(), Long.MAX_VALUE, now);
         if (g == null) {
             g = new Group();
             groups.put(anycast, g);
@@ -855,13 +855,14 @@ public final class HomeAnycastAgent implements Role {
         e.careOf = careOf;
         e.responder = cred.identity();
         e.expiresAt = expires;
-        bu.option(MobilityOption.VendorSpecific.class).filter(v -> v.vendorId() == MGA_VENDOR_ID
-                && v.subtype() == MGA_SUBTYPE_WEIGHT_LOAD && v.data().length() >= 4).ifPresent(v -> {
-                    Entry fe = groups.get(anycast).entries.stream().filter(x -> x.bid == reply.bid).findFirst()
-                            .orElseThrow();
-                    fe.weight = v.data().get(0) << 8 | v.data().get(1);
-                    fe.load = v.data().get(2) << 8 | v.data().get(3);
-                });
+        java.util.Optional<MobilityOption.VendorSpecific> wl = bu.option(MobilityOption.VendorSpecific.class)
+                .filter(v -> v.vendorId() == MGA_VENDOR_ID && v.subtype() == MGA_SUBTYPE_WEIGHT_LOAD
+                        && v.data().length() >= 4);
+        if (wl.isPresent()) {
+            Bytes d = wl.get().data();
+            e.weight = d.get(0) << 8 | d.get(1);
+            e.load = d.get(2) << 8 | d.get(3);
+        }
         g.refreshViews();
         if (before == null) {
             listener.onEvent(new AgentEvent.Registered(now, e.view));
@@ -874,12 +875,16 @@ public final class HomeAnycastAgent implements Role {
         sendBa(reply, now, BaStatus.ACCEPTED.code(), granted);
     }
 
-    private void remember(SeqKey k, int sequence, long forgetAt) {
+    /**
+     * Records the last accepted sequence number of (responder, anycast, BID); {@code forgetAt} is
+     * {@link Long#MAX_VALUE} while the binding lives. The table is bounded: past twice the binding bound, the
+     * remembered numbers of deleted bindings whose MAX_DELETE_BCE_TIMEOUT has run out are forgotten first.
+     */
+    private void remember(SeqKey k, int sequence, long forgetAt, long now) {
         SeqState s = sequences.computeIfAbsent(k, x -> new SeqState());
         s.sequence = sequence;
         s.forgetAt = forgetAt;
         if (sequences.size() > 2 * maxBindings + 1024) {
-            long now = forgetAt == Long.MAX_VALUE ? Long.MIN_VALUE : forgetAt - MAX_DELETE_BCE_NANOS;
             sequences.values().removeIf(x -> x.forgetAt != Long.MAX_VALUE && x.forgetAt - now <= 0);
         }
     }

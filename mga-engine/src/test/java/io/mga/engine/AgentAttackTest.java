@@ -269,4 +269,24 @@ class AgentAttackTest {
         assertThat(brr.type2Routing()).map(r -> r.homeAddress()).contains(AA);
         assertThat(((MobilityHeader) brr.upper()).message()).isInstanceOf(MobilityMessage.BindingRefreshRequest.class);
     }
+
+    @Test
+    void weightAndLoadTravelInTheVendorSpecificOption() {
+        List<MobilityOption> extra = List.of(new MobilityOption.VendorSpecific(HomeAnycastAgent.MGA_VENDOR_ID,
+                HomeAnycastAgent.MGA_SUBTYPE_WEIGHT_LOAD, Bytes.fromHex("0007002a")));
+        List<MobilityOption> opts = new ArrayList<>();
+        opts.add(MobilityOption.BindingIdentifier.of(1, 0, PUA1));
+        opts.addAll(extra);
+        opts.add(new MobilityOption.ReplayProtection(ntp(now)));
+        opts.add(new MobilityOption.Authentication(1, 1001, Bytes.zeros(12)));
+        MobilityMessage m = MobilityMessage.BindingUpdate.of(3, 0xc000, 75, opts.toArray(MobilityOption[]::new));
+        MobilityMessage signed = new MnHaAuth().sign(World.key(1).toArray(), PUA1, AA, m,
+                o -> new MobilityMessage.BindingUpdate(3, 0xc000, 75, o));
+        byte[] b = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA1, HAA),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(AA)), new MobilityHeader(signed)));
+        deliver(b);
+        assertThat(lastStatus()).isZero();
+        assertThat(haa.bindings(AA).get(0).weight()).isEqualTo(7);
+        assertThat(haa.bindings(AA).get(0).load()).isEqualTo(42);
+    }
 }
