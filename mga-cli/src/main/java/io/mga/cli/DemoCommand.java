@@ -48,6 +48,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the simulation (losses, nonces); default ${DEFAULT-VALUE}")
     long seed = 2026;
 
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "record every packet on every simulated link to this capture; default ${DEFAULT-VALUE}")
+    java.nio.file.Path pcap = java.nio.file.Path.of("demo.pcap");
+
+    @Option(names = "--no-pcap", description = "do not record a capture")
+    boolean noPcap;
+
+    /** Virtual time 0 is this wall-clock time in the capture (2023-11-14T22:13:20Z). */
+    static final long EPOCH_NANOS = 1_700_000_000_000_000_000L;
+
     @Spec
     CommandSpec spec;
 
@@ -58,7 +68,22 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         out = spec.commandLine().getOut();
-        run();
+        io.mga.pcapio.PcapRecorder recorder = null;
+        if (!noPcap) {
+            try {
+                recorder = io.mga.pcapio.PcapRecorder.create(pcap);
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("mga demo: cannot write " + pcap + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        run(recorder);
+        if (recorder != null) {
+            recorder.close();
+            out.println();
+            out.println("Recorded " + recorder.records() + " packets (each once per link it crossed) to " + pcap
+                    + ": open it in Wireshark, or ./mga decode " + pcap);
+        }
         out.flush();
         return 0;
     }
@@ -111,8 +136,15 @@ final class DemoCommand implements Callable<Integer> {
         return Bytes.of(k);
     }
 
-    private void run() {
+    private void run(io.mga.pcapio.PcapRecorder recorder) {
         net = new SimNetwork(seed);
+        if (recorder != null) {
+            net.tap((t, link, from, packet, dropped) -> {
+                if (!dropped) {
+                    recorder.record(EPOCH_NANOS + t, packet, 0, packet.length);
+                }
+            });
+        }
         out.println("MGA demo: one anycast address, " + AA + " (a DNS-like service on UDP port 53), three responders,");
         out.println("a Home Anycast Agent on the anycast home link, a Midway Anycast Agent in network C, two initiators.");
         out.println("Everything runs on mga's simulated network in virtual time (links of 5-20 ms).");

@@ -20,7 +20,7 @@ class DemoCommandTest {
 
     @Test
     void tellsTheStory() {
-        String out = run("demo");
+        String out = run("demo", "--no-pcap");
         assertThat(out.lines().filter(l -> l.matches(".*\\] +registered ar.*")).count()).as("3 responders x 2 agents")
                 .isEqualTo(6);
         assertThat(out).contains("route optimised: 2001:db8:a::53 is now reached directly at");
@@ -36,6 +36,27 @@ class DemoCommandTest {
 
     @Test
     void isDeterministicForASeed() {
-        assertThat(run("demo", "--seed", "7")).isEqualTo(run("demo", "--seed", "7"));
+        assertThat(run("demo", "--seed", "7", "--no-pcap")).isEqualTo(run("demo", "--seed", "7", "--no-pcap"));
+    }
+
+    /** The recorded run, read by tshark: every Mobile IPv6 message of the story is in it, and our decoder agrees. */
+    @Test
+    void recordsTheRunToAPcapThatTsharkReads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("demo.pcap");
+        String out = run("demo", "--pcap", file.toString());
+        assertThat(out).contains("to " + file);
+        Process t = new ProcessBuilder("tshark", "-n", "-r", file.toString(), "-T", "fields", "-e", "mip6.mhtype")
+                .redirectErrorStream(true).start();
+        assertThat(t.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.Set<String> types = new java.util.TreeSet<>(
+                new String(t.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                        .filter(l -> !l.isBlank()).toList());
+        assertThat(t.exitValue()).isZero();
+        // BU 5, BA 6, HoTI 1, CoTI 2, HoT 3, CoT 4 (tshark names the MH Type of a tunnelled HoTI too)
+        assertThat(types).contains("1", "2", "3", "4", "5", "6");
+        String decoded = run("decode", file.toString());
+        assertThat(decoded.lines().count()).isGreaterThan(100);
+        assertThat(decoded).doesNotContain("\"valid\":false");
     }
 }
