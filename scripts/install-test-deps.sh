@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mga's test suite needs on a Debian machine: libpcap (pcap4j reads captures through it),
-# tshark (independent dissection of what we emit), python3-scapy (independent fixtures).
+# tshark (independent dissection of what we emit), python3-scapy (independent fixtures), iproute2, iputils-ping,
+# socat and ethtool (the end-to-end test with network namespaces).
 # Idempotent: does nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -8,6 +9,11 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib 'libpcap\.so' || need+=(libpcap0.8)
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need+=(python3-scapy)
+# the end-to-end test builds network namespaces: iproute2, an unmodified client's ping and socat
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2

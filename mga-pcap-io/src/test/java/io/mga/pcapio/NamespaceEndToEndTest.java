@@ -1,0 +1,172 @@
+package io.mga.pcapio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.engine.AnycastResponder;
+import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.Model;
+import io.mga.engine.Policies;
+import io.mga.engine.ResponderCredentials;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end with real parts: Linux network namespaces joined by veth pairs, built by this test (as root). An
+ * unmodified client (the kernel's own IPv6 stack, {@code ping} and {@code socat}) in namespace {@code mgacl}, a
+ * kernel router in {@code mgart}, and the MGA roles on the other ends of the router's links, each through pcap4j
+ * on its interface: the HAA on the anycast home link 2001:db8:a::/64 and two responders on 2001:db8:1::/64 and
+ * 2001:db8:2::/64. The role interfaces stay in the test's namespace with the kernel's IPv6 disabled on them, so
+ * that only mga answers for the role addresses.
+ */
+class NamespaceEndToEndTest {
+    static final Ipv6Address AA = Ipv6Address.parse("2001:db8:a::53");
+    static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
+    static final List<LiveInterface> LIVE = new ArrayList<>();
+    static final List<HomeAnycastAgent> AGENTS = new ArrayList<>();
+
+    static String sh(boolean check, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", cmd));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (check && p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+
+    static void cleanup() throws Exception {
+        sh(false, "ip", "netns", "del", "mgacl");
+        sh(false, "ip", "netns", "del", "mgart");
+        for (String l : new String[] {"mga-haa", "mga-ar1", "mga-ar2"}) {
+            sh(false, "ip", "link", "del", l);
+        }
+    }
+
+    /** A veth pair: {@code role} stays here with IPv6 off for the kernel, {@code rt} goes to the router. */
+    static void roleLink(String role, String rt, String routerAddress) throws Exception {
+        sh(true, "ip", "link", "add", role, "type", "veth", "peer", "name", rt);
+        sh(true, "sysctl", "-qw", "net.ipv6.conf." + role + ".disable_ipv6=1");
+        sh(true, "ip", "link", "set", rt, "netns", "mgart");
+        sh(true, "ip", "link", "set", role, "up");
+        sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", routerAddress, "dev", rt, "nodad");
+        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", rt, "up");
+    }
+
+    static ResponderCredentials cred(int i) {
+        return new ResponderCredentials("ar" + i + "@example.net", 1000 + i, key(i),
+                List.of(Ipv6Prefix.parse("2001:db8:a::/64")));
+    }
+
+    static Bytes key(int i) {
+        byte[] k = new byte[16];
+        java.util.Arrays.fill(k, (byte) (0x30 + i));
+        return Bytes.of(k);
+    }
+
+    @BeforeAll
+    static void build() throws Exception {
+        assertThat(sh(false, "id", "-u").trim()).as("this test builds network namespaces and must run as root")
+                .isEqualTo("0");
+        cleanup();
+        sh(true, "ip", "netns", "add", "mgacl");
+        sh(true, "ip", "netns", "add", "mgart");
+        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", "lo", "up");
+        sh(true, "ip", "link", "add", "mga-cl", "type", "veth", "peer", "name", "mga-rtcl");
+        sh(true, "ip", "link", "set", "mga-cl", "netns", "mgacl");
+        sh(true, "ip", "link", "set", "mga-rtcl", "netns", "mgart");
+        sh(true, "ip", "netns", "exec", "mgacl", "ip", "link", "set", "lo", "up");
+        sh(true, "ip", "netns", "exec", "mgacl", "ip", "addr", "add", "2001:db8:c::10/64", "dev", "mga-cl", "nodad");
+        sh(true, "ip", "netns", "exec", "mgacl", "ip", "link", "set", "mga-cl", "up");
+        // veth leaves transport checksums to a "hardware" that does not exist (CHECKSUM_PARTIAL): what pcap
+        // captures would carry unfinished UDP checksums, which the responders rightly reject. A real NIC
+        // finishes them; here the kernel must.
+        sh(true, "ip", "netns", "exec", "mgacl", "ethtool", "-K", "mga-cl", "tx", "off");
+        sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", "2001:db8:c::1/64", "dev", "mga-rtcl", "nodad");
+        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", "mga-rtcl", "up");
+        sh(true, "ip", "netns", "exec", "mgacl", "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1");
+        roleLink("mga-haa", "mga-rthaa", "2001:db8:a::fe/64");
+        roleLink("mga-ar1", "mga-rtar1", "2001:db8:1::1/64");
+        roleLink("mga-ar2", "mga-rtar2", "2001:db8:2::1/64");
+
+        long wall = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA)
+                .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
+        HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
+                .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(cred(1)).responder(cred(2))
+                .wallClockOffset(wall).io(haaIf).build(System.nanoTime());
+        haaIf.start(haa);
+        LIVE.add(haaIf);
+        AGENTS.add(haa);
+        CountDownLatch registered = new CountDownLatch(2);
+        for (int i = 1; i <= 2; i++) {
+            int id = i;
+            Ipv6Address pua = Ipv6Address.parse("2001:db8:" + i + "::100");
+            LiveInterface arIf = LiveInterface.builder().interfaceName("mga-ar" + i).own(pua)
+                    .defaultRouter(Ipv6Address.parse("2001:db8:" + i + "::1")).build();
+            AnycastResponder ar = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA)
+                    .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(i).lifetimeSeconds(60)
+                    .wallClockOffset(wall).routeOptimisation(false, 0).io(arIf)
+                    .udpService(5353, (from, port, q) -> Bytes.of(("ar" + id + ":" + new String(q.toArray(),
+                            StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
+                    .listener((t, agent, state, status) -> {
+                        if (state == AnycastResponder.State.REGISTERED) {
+                            registered.countDown();
+                        }
+                    })
+                    .build(System.nanoTime());
+            arIf.start(ar);
+            arIf.submit(ar::start);
+            LIVE.add(arIf);
+        }
+        boolean ok = registered.await(20, TimeUnit.SECONDS);
+        StringBuilder why = new StringBuilder();
+        for (LiveInterface l : LIVE) {
+            why.append(String.format("%n received %d sent %d dropped %d malformed %d", l.counters().received(),
+                    l.counters().sent(), l.counters().dropped(), l.counters().malformed()));
+        }
+        why.append(sh(false, "ip", "netns", "exec", "mgart", "ip", "-6", "neigh"));
+        assertThat(ok).as("both responders registered over the veths; counters:%s", why).isTrue();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        for (LiveInterface l : LIVE) {
+            l.close();
+        }
+        cleanup();
+    }
+
+    @Test
+    void anUnmodifiedHostPingsTheAnycastAddressAndTheAnswerComesFromIt() throws Exception {
+        String out = sh(false, "ip", "netns", "exec", "mgacl", "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3",
+                AA.toString());
+        assertThat(out).contains("3 received").contains("from " + AA);
+    }
+
+    @Test
+    void anUnmodifiedHostsUdpQueryIsAnsweredByAResponder() throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", "mgacl", "socat", "-T", "3", "-",
+                "UDP6:[" + AA + "]:5353").redirectErrorStream(true).start();
+        p.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        HomeAnycastAgent.Counters c = AGENTS.get(0).counters();
+        assertThat(out).as("socat's output; agent forwarded %d, reverse %d, dropped %d, malformed %d",
+                c.forwarded(), c.reverseForwarded(), c.dropped(), c.malformed()).matches("(?s)ar[12]:hello\\s*");
+        assertThat(LIVE.get(0).counters().sent()).isPositive();
+    }
+}
