@@ -597,10 +597,10 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (rx != null) {
+        if (rx != null && rx.isOpen()) {
             rx.close();
         }
-        if (tx != null) {
+        if (tx != null && tx.isOpen()) {
             tx.close();
         }
     }

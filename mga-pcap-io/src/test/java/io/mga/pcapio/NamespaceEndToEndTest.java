@@ -27,11 +27,16 @@ import org.junit.jupiter.api.Test;
  * 2001:db8:2::/64. The role interfaces stay in the test's namespace with the kernel's IPv6 disabled on them, so
  * that only mga answers for the role addresses.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class NamespaceEndToEndTest {
     static final Ipv6Address AA = Ipv6Address.parse("2001:db8:a::53");
     static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
     static final List<LiveInterface> LIVE = new ArrayList<>();
     static final List<HomeAnycastAgent> AGENTS = new ArrayList<>();
+    static final List<AnycastResponder> RESPONDERS = new ArrayList<>();
+    /** Two client addresses that rendezvous hashing maps to different responders (worked out in build()). */
+    static final Ipv6Address[] CLIENTS = new Ipv6Address[2];
+    static final java.util.Map<String, String> REPORT = new java.util.LinkedHashMap<>();
 
     static String sh(boolean check, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -59,6 +64,9 @@ class NamespaceEndToEndTest {
         sh(true, "ip", "link", "add", role, "type", "veth", "peer", "name", rt);
         sh(true, "sysctl", "-qw", "net.ipv6.conf." + role + ".disable_ipv6=1");
         sh(true, "ip", "link", "set", rt, "netns", "mgart");
+        // the router gives up on a silent neighbour in seconds rather than half a minute (kill test)
+        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.neigh." + rt + ".base_reachable_time_ms=2000");
+        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.neigh." + rt + ".delay_first_probe_time=1");
         sh(true, "ip", "link", "set", role, "up");
         sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", routerAddress, "dev", rt, "nodad");
         sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", rt, "up");
@@ -97,6 +105,23 @@ class NamespaceEndToEndTest {
         sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", "2001:db8:c::1/64", "dev", "mga-rtcl", "nodad");
         sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", "mga-rtcl", "up");
         sh(true, "ip", "netns", "exec", "mgacl", "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1");
+        // two client addresses that consistent hashing sends to different responders
+        List<io.mga.api.AnycastBinding> c = List.of(
+                new io.mga.api.AnycastBinding(AA, 1, Ipv6Address.parse("2001:db8:1::100"), "ar1", 1, 0, 0),
+                new io.mga.api.AnycastBinding(AA, 2, Ipv6Address.parse("2001:db8:2::100"), "ar2", 1, 0, 0));
+        io.mga.api.SelectionPolicy rv = Policies.rendezvous();
+        for (int i = 0x10; CLIENTS[0] == null || CLIENTS[1] == null; i++) {
+            Ipv6Address a = Ipv6Address.parse("2001:db8:c::" + Integer.toHexString(i));
+            int slot = rv.select(a, c);
+            if (CLIENTS[slot] == null) {
+                CLIENTS[slot] = a;
+            }
+        }
+        for (Ipv6Address a : CLIENTS) {
+            if (!a.equals(Ipv6Address.parse("2001:db8:c::10"))) {
+                sh(true, "ip", "netns", "exec", "mgacl", "ip", "addr", "add", a + "/64", "dev", "mga-cl", "nodad");
+            }
+        }
         roleLink("mga-haa", "mga-rthaa", "2001:db8:a::fe/64");
         roleLink("mga-ar1", "mga-rtar1", "2001:db8:1::1/64");
         roleLink("mga-ar2", "mga-rtar2", "2001:db8:2::1/64");
@@ -130,6 +155,7 @@ class NamespaceEndToEndTest {
             arIf.start(ar);
             arIf.submit(ar::start);
             LIVE.add(arIf);
+            RESPONDERS.add(ar);
         }
         boolean ok = registered.await(20, TimeUnit.SECONDS);
         StringBuilder why = new StringBuilder();
@@ -141,15 +167,80 @@ class NamespaceEndToEndTest {
         assertThat(ok).as("both responders registered over the veths; counters:%s", why).isTrue();
     }
 
+    /** One UDP query from a client address; returns the answer, or "" after 2 s of silence. */
+    static String query(Ipv6Address from, String q) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", "mgacl", "socat", "-T", "2", "-",
+                "UDP6:[" + AA + "]:5353,bind=[" + from + "]").redirectErrorStream(true).start();
+        p.getOutputStream().write((q + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    /** Queries every 200 ms (socat's own timeout aside) until a responder other than {@code gone} answers. */
+    static long failover(Ipv6Address client, String gone, long limitMillis) throws Exception {
+        long t0 = System.nanoTime();
+        while ((System.nanoTime() - t0) / 1_000_000 < limitMillis) {
+            String a = query(client, "after");
+            if (!a.isEmpty() && !a.startsWith(gone)) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+        }
+        throw new AssertionError("no failover within " + limitMillis + " ms");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void consistentHashingSpreadsClientsAndEachStaysThenFailover() throws Exception {
+        String[] first = new String[2];
+        for (int k = 0; k < 2; k++) {
+            for (int q = 0; q < 3; q++) {
+                String a = query(CLIENTS[k], "c" + k + "q" + q);
+                assertThat(a).as("client %s query %d", CLIENTS[k], q).matches("ar[12]:c" + k + "q" + q);
+                String ar = a.substring(0, 3);
+                if (first[k] == null) {
+                    first[k] = ar;
+                }
+                assertThat(ar).as("client %s stays on its responder", CLIENTS[k]).isEqualTo(first[k]);
+            }
+        }
+        assertThat(first[0]).as("the two clients are spread over the two responders").isNotEqualTo(first[1]);
+        // graceful: the responder of client 0 deregisters; client 0 moves at once
+        int leaving = Integer.parseInt(first[0].substring(2)) - 1;
+        LiveInterface leavingIf = LIVE.get(1 + leaving);
+        AnycastResponder leavingAr = RESPONDERS.get(leaving);
+        leavingIf.submit(leavingAr::stop);
+        long graceful = failover(CLIENTS[0], first[0], 20_000);
+        REPORT.put("graceful stop (deregistration)", graceful + " ms");
+        // back again, then killed without a word: the router's Neighbor Unreachability Detection fails, it
+        // answers the agent's tunnelled packets with Destination Unreachable, the agent drops the binding
+        leavingIf.submit(leavingAr::start);
+        long t0 = System.nanoTime();
+        while (!query(CLIENTS[0], "back").startsWith(first[0]) && System.nanoTime() - t0 < 20_000_000_000L) {
+            // until rendezvous hashing gives client 0 its responder back
+        }
+        assertThat(query(CLIENTS[0], "back")).startsWith(first[0]);
+        leavingIf.close();
+        long killed = failover(CLIENTS[0], first[0], 70_000);
+        REPORT.put("killed (router NUD fails, Destination Unreachable to the agent; soft state would take 60 s)",
+                killed + " ms");
+        assertThat(query(CLIENTS[1], "still")).as("the other client never noticed").startsWith(first[1]);
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "e2e-failover.txt"),
+                REPORT.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
+    }
+
     @AfterAll
     static void tearDown() throws Exception {
         for (LiveInterface l : LIVE) {
-            l.close();
+            l.close(); // closing twice is harmless
         }
         cleanup();
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void anUnmodifiedHostPingsTheAnycastAddressAndTheAnswerComesFromIt() throws Exception {
         String out = sh(false, "ip", "netns", "exec", "mgacl", "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3",
                 AA.toString());
@@ -157,6 +248,7 @@ class NamespaceEndToEndTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void anUnmodifiedHostsUdpQueryIsAnsweredByAResponder() throws Exception {
         Process p = new ProcessBuilder("ip", "netns", "exec", "mgacl", "socat", "-T", "3", "-",
                 "UDP6:[" + AA + "]:5353").redirectErrorStream(true).start();
