@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code mga} command. */
 @Command(name = "mga", mixinStandardHelpOptions = true, version = "mga 0.1.0-SNAPSHOT",
         description = "Mobile IPv6 and MGA (Mobile IPv6-based IPv6 Global Anycast) tools.",
-        subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DecodeCommand.class, RoleCommands.Haa.class, RoleCommands.Responder.class,
+            RoleCommands.Initiator.class, CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {
     }
@@ -32,6 +33,19 @@ public final class Main {
 
     /** @return a fresh command line for {@code mga} (tests redirect its output streams) */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        // bad input gets one line naming the problem, not a usage page
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("mga " + c.getCommandName() + ": " + RoleCommands.oneLine(ex.getMessage()));
+            c.getErr().flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("mga " + c.getCommandName() + ": " + RoleCommands.oneLine(ex.getMessage()));
+            c.getErr().flush();
+            return 1;
+        });
+        return cl;
     }
 }
