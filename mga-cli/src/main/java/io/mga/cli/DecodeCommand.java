@@ -1,5 +1,7 @@
 package io.mga.cli;
 
+import io.mga.pcapio.CaptureReader;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;

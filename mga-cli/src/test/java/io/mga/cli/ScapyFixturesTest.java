@@ -1,5 +1,7 @@
 package io.mga.cli;
 
+import io.mga.pcapio.CaptureReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

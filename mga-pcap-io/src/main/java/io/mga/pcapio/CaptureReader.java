@@ -1,4 +1,4 @@
-package io.mga.cli;
+package io.mga.pcapio;
 
 import io.mga.wire.link.LinkType;
 import java.io.EOFException;
@@ -11,15 +11,28 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 
-/** Reads frames from a pcap or pcapng file through pcap4j (libpcap), without letting pcap4j parse them. */
-final class CaptureReader implements AutoCloseable {
+/**
+ * Reads frames from a pcap or pcapng file through pcap4j (libpcap), without letting pcap4j parse them: the
+ * octets as captured, the timestamp (nanoseconds when the file has them), and the link type. Not thread-safe.
+ */
+public final class CaptureReader implements AutoCloseable {
 
-    /** A frame's octets as captured and its timestamp. */
-    record Frame(byte[] data, long epochSeconds, int nanos) {
+    /**
+     * A frame's octets as captured and its timestamp.
+     *
+     * @param data the frame (link-layer header included)
+     * @param epochSeconds seconds since 1970-01-01 UTC
+     * @param nanos nanoseconds within the second
+     */
+    public record Frame(byte[] data, long epochSeconds, int nanos) {
+        /** @return the timestamp in nanoseconds since 1970-01-01 UTC */
+        public long epochNanos() {
+            return epochSeconds * 1_000_000_000L + nanos;
+        }
     }
 
     /** The file cannot be read (missing libpcap, not a capture, I/O error). */
-    static final class CaptureException extends Exception {
+    public static final class CaptureException extends Exception {
         private static final long serialVersionUID = 1L;
 
         CaptureException(String message, Throwable cause) {
@@ -35,7 +48,14 @@ final class CaptureReader implements AutoCloseable {
         this.dlt = handle.getDlt().value();
     }
 
-    static CaptureReader open(Path file) throws CaptureException {
+    /**
+     * Opens a capture file.
+     *
+     * @param file a pcap or pcapng file
+     * @return the reader
+     * @throws CaptureException if libpcap cannot be loaded or the file is not a capture
+     */
+    public static CaptureReader open(Path file) throws CaptureException {
         try {
             return new CaptureReader(Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO));
         } catch (PcapNativeException e) {
@@ -47,20 +67,22 @@ final class CaptureReader implements AutoCloseable {
     }
 
     /** @return the DLT_ number libpcap reports for the capture */
-    int linkTypeCode() {
+    public int linkTypeCode() {
         return dlt;
     }
 
     /** @return the link type, when mga reads it */
-    Optional<LinkType> linkType() {
+    public Optional<LinkType> linkType() {
         return LinkType.ofDlt(dlt);
     }
 
     /**
+     * Reads the next frame.
+     *
      * @return the next frame, or null at the end of the file
      * @throws CaptureException if the file is damaged
      */
-    Frame next() throws CaptureException {
+    public Frame next() throws CaptureException {
         try {
             byte[] data = handle.getNextRawPacketEx();
             Timestamp ts = handle.getTimestamp();
@@ -76,6 +98,7 @@ final class CaptureReader implements AutoCloseable {
         }
     }
 
+    /** Closes the file. */
     @Override
     public void close() {
         handle.close();
