@@ -11,6 +11,7 @@ import io.mga.engine.Model;
 import io.mga.engine.Policies;
 import io.mga.engine.ResponderCredentials;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -54,7 +55,7 @@ class NamespaceEndToEndTest {
     static void cleanup() throws Exception {
         sh(false, "ip", "netns", "del", "mgacl");
         sh(false, "ip", "netns", "del", "mgart");
-        for (String l : new String[] {"mga-haa", "mga-ar1", "mga-ar2"}) {
+        for (String l : new String[] {"mga-haa", "mga-ar1", "mga-ar2", "mga-ai"}) {
             sh(false, "ip", "link", "del", l);
         }
     }
@@ -125,6 +126,7 @@ class NamespaceEndToEndTest {
         roleLink("mga-haa", "mga-rthaa", "2001:db8:a::fe/64");
         roleLink("mga-ar1", "mga-rtar1", "2001:db8:1::1/64");
         roleLink("mga-ar2", "mga-rtar2", "2001:db8:2::1/64");
+        roleLink("mga-ai", "mga-rtai", "2001:db8:e::1/64");
 
         long wall = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA)
@@ -143,7 +145,7 @@ class NamespaceEndToEndTest {
                     .defaultRouter(Ipv6Address.parse("2001:db8:" + i + "::1")).build();
             AnycastResponder ar = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA)
                     .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(i).lifetimeSeconds(60)
-                    .wallClockOffset(wall).routeOptimisation(false, 0).io(arIf)
+                    .wallClockOffset(wall).routeOptimisation(true, 64).io(arIf)
                     .udpService(5353, (from, port, q) -> Bytes.of(("ar" + id + ":" + new String(q.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener((t, agent, state, status) -> {
@@ -191,8 +193,74 @@ class NamespaceEndToEndTest {
         throw new AssertionError("no failover within " + limitMillis + " ms");
     }
 
+    /**
+     * Route optimisation between an mga initiator and an mga responder across the namespaces, captured by tshark
+     * on the router: HoTI/CoTI/HoT/CoT/BU/BA, then data with a type 2 routing header one way and a Home Address
+     * option the other.
+     */
     @Test
     @org.junit.jupiter.api.Order(3)
+    void routeOptimisationAcrossTheNamespacesSeenByTshark() throws Exception {
+        Path capture = Path.of("target", "e2e-ro.pcap").toAbsolutePath();
+        java.nio.file.Files.deleteIfExists(capture);
+        Process tshark = new ProcessBuilder("ip", "netns", "exec", "mgart", "tshark", "-n", "-i", "mga-rtai", "-w",
+                capture.toString(), "-f", "ip6").redirectErrorStream(true).start();
+        java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(
+                tshark.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = log.readLine()) != null && !line.contains("Capturing on")) {
+            // wait until tshark listens
+        }
+        Ipv6Address me = Ipv6Address.parse("2001:db8:e::10");
+        LiveInterface aiIf = LiveInterface.builder().interfaceName("mga-ai").own(me)
+                .defaultRouter(Ipv6Address.parse("2001:db8:e::1")).build();
+        io.mga.engine.AnycastInitiator ai = io.mga.engine.AnycastInitiator.builder().address(me).io(aiIf)
+                .build(System.nanoTime());
+        aiIf.start(ai);
+        LIVE.add(aiIf);
+        java.util.concurrent.ConcurrentLinkedQueue<io.mga.engine.AnycastInitiator.Datagram> got =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 15; i++) {
+            int n = i;
+            aiIf.submit(now -> ai.sendUdp(AA, 41000, 5353, Bytes.of(("ro" + n).getBytes(StandardCharsets.UTF_8)),
+                    now));
+            Thread.sleep(300);
+        }
+        CountDownLatch drained = new CountDownLatch(1);
+        aiIf.submit(now -> {
+            got.addAll(ai.received());
+            drained.countDown();
+        });
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        tshark.destroy();
+        tshark.waitFor(10, TimeUnit.SECONDS);
+        assertThat(got).as("answers").hasSizeGreaterThan(10);
+        assertThat(got).as("later answers come straight from the responder")
+                .anyMatch(d -> d.from().equals(AA) && !d.careOf().equals(AA));
+        String fields = sh(true, "tshark", "-n", "-r", capture.toString(), "-T", "fields", "-e", "mip6.mhtype",
+                "-e", "ipv6.routing.type", "-e", "ipv6.opt.type", "-e", "udp.dstport");
+        java.util.Set<String> mh = new java.util.TreeSet<>();
+        boolean rh2Data = false;
+        boolean haoData = false;
+        for (String l : fields.split("\n")) {
+            String[] f = l.split("\t", -1);
+            if (f.length < 4) {
+                continue;
+            }
+            if (!f[0].isEmpty()) {
+                mh.addAll(List.of(f[0].split(",")));
+            }
+            rh2Data |= f[1].contains("2") && f[3].equals("5353");
+            haoData |= (f[2].contains("0xc9") || f[2].contains("201")) && !f[3].isEmpty();
+        }
+        assertThat(mh).as("HoTI 1, CoTI 2, HoT 3, CoT 4, BU 5, BA 6 on the initiator's link")
+                .contains("1", "2", "3", "4", "5", "6");
+        assertThat(rh2Data).as("a request with a type 2 routing header").isTrue();
+        assertThat(haoData).as("an answer with a Home Address option").isTrue();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
     void consistentHashingSpreadsClientsAndEachStaysThenFailover() throws Exception {
         String[] first = new String[2];
         for (int k = 0; k < 2; k++) {
