@@ -1,0 +1,63 @@
+package io.mga.examples;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.engine.AnycastInitiator;
+import io.mga.engine.sim.SimNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * An initiator client: it sends datagrams to the anycast address and reads the answers. Being a Mobile IPv6
+ * correspondent, it also lets the responder route-optimise: after the first answer, later ones come straight
+ * from the responder (an ordinary IPv6 host would simply keep going through the agent). Uses the service of
+ * {@link UdpAnycastServiceExample} on port 7777.
+ */
+public final class AnycastClientExample {
+    private AnycastClientExample() {
+    }
+
+    /** A client on the simulated network. */
+    record Client(Sim sim, AnycastInitiator initiator) {
+        /** Sends one datagram, runs a second of virtual time, returns the answer (or null). */
+        String ask(String text) {
+            int before = initiator.received().size();
+            initiator.sendUdp(Sim.ANYCAST, 40000, 7777, Bytes.of(text.getBytes(StandardCharsets.UTF_8)),
+                    sim.net.now());
+            sim.net.runFor(Sim.SECOND);
+            List<AnycastInitiator.Datagram> r = initiator.received();
+            if (r.size() == before) {
+                return null;
+            }
+            AnycastInitiator.Datagram d = r.get(r.size() - 1);
+            return new String(d.payload().toArray(), StandardCharsets.UTF_8) + " (from " + d.from()
+                    + (d.careOf().equals(d.from()) ? ", through the agent)" : ", directly from " + d.careOf() + ")");
+        }
+    }
+
+    static Client client(Sim sim, Ipv6Address address) {
+        SimNode n = sim.site("client", new Ipv6Prefix(address, 48), address);
+        AnycastInitiator ai = AnycastInitiator.builder().address(address).io(n.io())
+                .random(new java.util.Random(7)).build(sim.net.now());
+        n.attach(ai);
+        return new Client(sim, ai);
+    }
+
+    /**
+     * Runs the example on the simulated network (for a live interface, see {@code mga initiator}).
+     *
+     * @param args unused
+     */
+    public static void main(String[] args) {
+        Sim sim = new Sim();
+        SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
+        node.attach(AnycastAgentExample.agent().io(node.io()).build(sim.net.now()));
+        UdpAnycastServiceExample.responder(sim, 1);
+        Client c = client(sim, Ipv6Address.parse("2001:db8:c::10"));
+        sim.net.runFor(Sim.SECOND);
+        for (int i = 1; i <= 3; i++) {
+            System.out.println(sim.now() + "  answer " + i + ": " + c.ask("query " + i));
+        }
+    }
+}
