@@ -13,6 +13,9 @@ import java.util.List;
  * correspondent, it also lets the responder route-optimise: after the first answer, later ones come straight
  * from the responder (an ordinary IPv6 host would simply keep going through the agent). Uses the service of
  * {@link UdpAnycastServiceExample} on port 7777.
+ *
+ * <p>On a real interface: {@code AnycastClientExample --interface eth3 --address 2001:db8:c::10 --router
+ * 2001:db8:c::1}: three queries, one a second, and their answers.
  */
 public final class AnycastClientExample {
     private AnycastClientExample() {
@@ -45,11 +48,36 @@ public final class AnycastClientExample {
     }
 
     /**
-     * Runs the example on the simulated network (for a live interface, see {@code mga initiator}).
+     * Runs the example.
      *
-     * @param args unused
+     * @param args nothing for the simulation; {@code --interface IF --address ADDR --router ADDR} for a live one
+     * @throws Exception if the interface cannot be opened
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 6 && args[0].equals("--interface")) {
+            Ipv6Address me = Ipv6Address.parse(args[3]);
+            io.mga.pcapio.LiveInterface live = io.mga.pcapio.LiveInterface.builder().interfaceName(args[1]).own(me)
+                    .defaultRouter(Ipv6Address.parse(args[5])).build();
+            AnycastInitiator ai = AnycastInitiator.builder().address(me).io(live).build(System.nanoTime());
+            live.start(ai);
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                live.submit(now -> ai.sendUdp(Sim.ANYCAST, 40000, 7777,
+                        Bytes.of(("query " + n).getBytes(StandardCharsets.UTF_8)), now));
+                Thread.sleep(1000);
+            }
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            live.submit(now -> {
+                for (AnycastInitiator.Datagram d : ai.received()) {
+                    System.out.println("answer: " + new String(d.payload().toArray(), StandardCharsets.UTF_8)
+                            + " (from " + d.from() + ", via " + d.careOf() + ")");
+                }
+                done.countDown();
+            });
+            done.await(2, java.util.concurrent.TimeUnit.SECONDS);
+            live.close();
+            return;
+        }
         Sim sim = new Sim();
         SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
         node.attach(AnycastAgentExample.agent().io(node.io()).build(sim.net.now()));

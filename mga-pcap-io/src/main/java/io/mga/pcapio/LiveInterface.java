@@ -104,6 +104,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     private final Clock clock;
     private final String filter;
     private final BlockingQueue<byte[]> inbound;
+    private final PcapRecorder recorder;
+    private final long wallOffsetNanos;
     private final BlockingQueue<java.util.function.LongConsumer> commands = new ArrayBlockingQueue<>(1024);
     private final Map<Ipv6Address, Neighbor> neighbors = new HashMap<>();
     private final Counters counters = new Counters();
@@ -125,6 +127,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         this.clock = b.clock;
         this.filter = b.filter;
         this.inbound = new ArrayBlockingQueue<>(b.queue);
+        this.recorder = b.recorder;
+        this.wallOffsetNanos = b.wallOffsetNanos;
         if (owned.isEmpty()) {
             throw new IllegalArgumentException("the interface must own at least one address for the role");
         }
@@ -155,8 +159,22 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         private Clock clock = Clock.SYSTEM;
         private String filter = "ip6";
         private int queue = 4096;
+        private PcapRecorder recorder;
+        private long wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
 
         private Builder() {
+        }
+
+        /**
+         * Records every IPv6 packet the role receives and sends (Neighbor Discovery included) to a capture that
+         * Wireshark opens, stamped with wall-clock time.
+         *
+         * @param r the recorder (the caller closes it after {@link LiveInterface#close()})
+         * @return this builder
+         */
+        public Builder record(PcapRecorder r) {
+            this.recorder = r;
+            return this;
         }
 
         /**
@@ -370,6 +388,9 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             }
             while (p != null) {
                 counters.received.incrementAndGet();
+                if (recorder != null) {
+                    recorder.record(wallOffsetNanos + System.nanoTime(), p, 0, p.length);
+                }
                 handle(p, clock.nanos());
                 p = inbound.poll();
             }
@@ -574,6 +595,9 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         frame[12] = (byte) 0x86;
         frame[13] = (byte) 0xdd;
         System.arraycopy(packet, offset, frame, ETH, length);
+        if (recorder != null) {
+            recorder.record(wallOffsetNanos + System.nanoTime(), packet, offset, length);
+        }
         try {
             tx.sendPacket(frame, ETH + length);
             counters.sent.incrementAndGet();

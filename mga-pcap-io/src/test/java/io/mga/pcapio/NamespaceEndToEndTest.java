@@ -38,6 +38,7 @@ class NamespaceEndToEndTest {
     /** Two client addresses that rendezvous hashing maps to different responders (worked out in build()). */
     static final Ipv6Address[] CLIENTS = new Ipv6Address[2];
     static final java.util.Map<String, String> REPORT = new java.util.LinkedHashMap<>();
+    static PcapRecorder RECORDER;
 
     static String sh(boolean check, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -129,7 +130,8 @@ class NamespaceEndToEndTest {
         roleLink("mga-ai", "mga-rtai", "2001:db8:e::1/64");
 
         long wall = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-        LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA)
+        RECORDER = PcapRecorder.create(Path.of("target", "e2e-haa.pcap"));
+        LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA).record(RECORDER)
                 .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
         HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(cred(1)).responder(cred(2))
@@ -303,6 +305,13 @@ class NamespaceEndToEndTest {
     static void tearDown() throws Exception {
         for (LiveInterface l : LIVE) {
             l.close(); // closing twice is harmless
+        }
+        if (RECORDER != null) {
+            RECORDER.close();
+            // what the agent sent and received, recorded by LiveInterface, opens in tshark and holds its tunnels
+            String out = sh(true, "tshark", "-n", "-r", Path.of("target", "e2e-haa.pcap").toString(), "-Y",
+                    "ipv6.nxt == 41", "-T", "fields", "-e", "ipv6.dst");
+            assertThat(out.lines().count()).as("tunnelled packets in the agent's recording").isGreaterThan(10);
         }
         cleanup();
     }
