@@ -130,31 +130,50 @@ class AgentsTopologyTest {
         assertThat(haa.counters().reverseForwarded()).isEqualTo(1);
     }
 
-    @Test
-    void fig10TwoHomeAgentsOneCrashesNoServiceLost() {
-        SimNetwork net = new SimNetwork(10);
+    /** Two agents on one anycast home link behind a home router (paper Fig. 10), and a responder site. */
+    record HomeLink(SimNetwork net, SimNode core, SimNode h1, SimNode h2, HomeAnycastAgent haa1,
+            HomeAnycastAgent haa2, SimNode responderSite) {
+    }
+
+    static final Ipv6Address A1 = Ipv6Address.parse("2001:db8:a::1");
+    static final Ipv6Address A2 = Ipv6Address.parse("2001:db8:a::2");
+
+    static HomeLink twoAgents(long seed, boolean peers) {
+        SimNetwork net = new SimNetwork(seed);
         SimNode core = net.node("core", true);
         SimNode edge = net.node("home-router", true);
         SimLink lEdge = join(net, core, edge);
         core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
         edge.route(ANY, lEdge);
-        Ipv6Address a1 = Ipv6Address.parse("2001:db8:a::1");
-        Ipv6Address a2 = Ipv6Address.parse("2001:db8:a::2");
         SimNode h1 = net.node("haa1", false);
         SimNode h2 = net.node("haa2", false);
         SimLink l1 = join(net, edge, h1);
         SimLink l2 = join(net, edge, h2);
         // the home link: each agent's own address, and the anycast prefix on both (subnet anycast)
-        edge.route(new Ipv6Prefix(a1, 128), l1).route(new Ipv6Prefix(a2, 128), l2);
+        edge.route(new Ipv6Prefix(A1, 128), l1).route(new Ipv6Prefix(A2, 128), l2);
         edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
         h1.route(ANY, l1);
         h2.route(ANY, l2);
-        HomeAnycastAgent haa1 = agent(h1, a1, net.now());
-        HomeAnycastAgent haa2 = agent(h2, a2, net.now());
+        HomeAnycastAgent haa1 = peers ? agent(h1, A1, net.now(), A2) : agent(h1, A1, net.now());
+        HomeAnycastAgent haa2 = peers ? agent(h2, A2, net.now(), A1) : agent(h2, A2, net.now());
         SimNode n1 = net.node("ar1", false);
         SimLink lr = join(net, core, n1);
         core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
         n1.route(ANY, lr);
+        return new HomeLink(net, core, h1, h2, haa1, haa2, n1);
+    }
+
+    @Test
+    void fig10TwoHomeAgentsOneCrashesNoServiceLost() {
+        HomeLink hl = twoAgents(10, false);
+        SimNetwork net = hl.net();
+        SimNode core = hl.core();
+        SimNode h1 = hl.h1();
+        HomeAnycastAgent haa1 = hl.haa1();
+        HomeAnycastAgent haa2 = hl.haa2();
+        SimNode n1 = hl.responderSite();
+        Ipv6Address a1 = A1;
+        Ipv6Address a2 = A2;
         AnycastResponder ar1 = responder(net, n1, 1, List.of(a1, a2));
         ar1.start(net.now());
         n1.poke();
@@ -185,28 +204,13 @@ class AgentsTopologyTest {
 
     @Test
     void responderDiscoversBothHomeAgentsWithDhaad() {
-        SimNetwork net = new SimNetwork(12);
-        SimNode core = net.node("core", true);
-        SimNode edge = net.node("home-router", true);
-        SimLink lEdge = join(net, core, edge);
-        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
-        edge.route(ANY, lEdge);
-        Ipv6Address a1 = Ipv6Address.parse("2001:db8:a::1");
-        Ipv6Address a2 = Ipv6Address.parse("2001:db8:a::2");
-        SimNode h1 = net.node("haa1", false);
-        SimNode h2 = net.node("haa2", false);
-        SimLink l1 = join(net, edge, h1);
-        SimLink l2 = join(net, edge, h2);
-        edge.route(new Ipv6Prefix(a1, 128), l1).route(new Ipv6Prefix(a2, 128), l2);
-        edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
-        h1.route(ANY, l1);
-        h2.route(ANY, l2);
-        HomeAnycastAgent haa1 = agent(h1, a1, net.now(), a2);
-        HomeAnycastAgent haa2 = agent(h2, a2, net.now(), a1);
-        SimNode n1 = net.node("ar1", false);
-        SimLink lr = join(net, core, n1);
-        core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
-        n1.route(ANY, lr);
+        HomeLink hl = twoAgents(12, true);
+        SimNetwork net = hl.net();
+        HomeAnycastAgent haa1 = hl.haa1();
+        HomeAnycastAgent haa2 = hl.haa2();
+        SimNode n1 = hl.responderSite();
+        Ipv6Address a1 = A1;
+        Ipv6Address a2 = A2;
         AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(World.pua(1))
                 .credentials("ar1@example.net", 1001, World.key(1)).bindingId(1).discoverAgents(ANYCAST_PREFIX)
                 .routeOptimisation(false, 0).io(n1.io()).build(net.now());

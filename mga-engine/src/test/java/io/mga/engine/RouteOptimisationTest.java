@@ -136,8 +136,11 @@ class RouteOptimisationTest {
         assertThat(w.haa.counters().forwarded()).isGreaterThanOrEqualTo(5);
     }
 
-    @Test
-    void hotSwapGracefulReturnedHomeBindingUpdate() {
+    /** Two responders, a MIPv6 initiator route-optimised with the first. */
+    record Bound(World w, AnycastResponder ar1, AnycastInitiator ai) {
+    }
+
+    Bound bound() {
         World w = world(2);
         AnycastResponder ar1 = w.responder(1, 1, 300);
         AnycastResponder ar2 = w.responder(2, 2, 300);
@@ -148,6 +151,15 @@ class RouteOptimisationTest {
         w.ask(ai, "x");
         w.net.runFor(S);
         assertThat(ai.boundTo(AA)).isEqualTo(World.pua(1));
+        return new Bound(w, ar1, ai);
+    }
+
+    @Test
+    void hotSwapGracefulReturnedHomeBindingUpdate() {
+        Bound b = bound();
+        World w = b.w();
+        AnycastInitiator ai = b.ai();
+        AnycastResponder ar1 = b.ar1();
         long t0 = w.net.now();
         w.stop(ar1);
         w.net.runFor(100 * MS);
@@ -158,16 +170,10 @@ class RouteOptimisationTest {
 
     @Test
     void hotSwapAfterACrashThroughDestinationUnreachable() {
-        World w = world(2);
-        AnycastResponder ar1 = w.responder(1, 1, 300);
-        AnycastResponder ar2 = w.responder(2, 2, 300);
-        AnycastInitiator ai = w.mipInitiator("ai", AI);
-        w.start(ar1);
-        w.start(ar2);
-        w.net.runFor(S);
-        w.ask(ai, "x");
-        w.net.runFor(S);
-        assertThat(ai.boundTo(AA)).isEqualTo(World.pua(1));
+        Bound b = bound();
+        World w = b.w();
+        AnycastInitiator ai = b.ai();
+        AnycastResponder ar1 = b.ar1();
         w.node(ar1).crash();
         long t0 = w.net.now();
         String answer = null;
