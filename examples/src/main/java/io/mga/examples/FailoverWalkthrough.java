@@ -9,17 +9,27 @@ import io.mga.engine.sim.SimNode;
  * crashes without a word; the client's next direct packet draws an ICMPv6 Destination Unreachable from the
  * router, its binding is dropped (seed 001's hot swap), the agent learns the same way when it next tunnels, and
  * the other responder answers.
+ *
+ * <p>On real interfaces this program is the client side: run an agent and two responders ({@code mga haa},
+ * {@code mga responder}, or the other examples), then {@code FailoverWalkthrough --interface IF --address ADDR
+ * --router ADDR}; it asks once a second for a minute and prints who answers, while you stop or kill a responder.
  */
 public final class FailoverWalkthrough {
     private FailoverWalkthrough() {
     }
 
     /**
-     * Runs the walk-through on the simulated network.
+     * Runs the walk-through.
      *
-     * @param args unused
+     * @param args nothing for the simulation; {@code --interface IF --address ADDR --router ADDR} for the live
+     *     client side
+     * @throws Exception if the interface cannot be opened
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 6 && args[0].equals("--interface")) {
+            live(args[1], io.mga.api.Ipv6Address.parse(args[3]), io.mga.api.Ipv6Address.parse(args[5]));
+            return;
+        }
         Sim sim = new Sim();
         SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
         node.attach(AnycastAgentExample.agent().io(node.io())
@@ -44,5 +54,30 @@ public final class FailoverWalkthrough {
             }
         }
         System.out.println("no failover?");
+    }
+
+    private static void live(String iface, Ipv6Address me, Ipv6Address router) throws Exception {
+        io.mga.pcapio.LiveInterface link = io.mga.pcapio.LiveInterface.builder().interfaceName(iface).own(me)
+                .defaultRouter(router).build();
+        io.mga.engine.AnycastInitiator ai = io.mga.engine.AnycastInitiator.builder().address(me).io(link)
+                .listener((t, home, careOf, reason) -> System.out.println(careOf == null
+                        ? "binding dropped: " + reason : "route optimised to " + careOf))
+                .build(System.nanoTime());
+        link.start(ai);
+        int[] seen = {0};
+        for (int i = 1; i <= 60; i++) {
+            int n = i;
+            link.submit(now -> {
+                java.util.List<io.mga.engine.AnycastInitiator.Datagram> r = ai.received();
+                for (; seen[0] < r.size(); seen[0]++) {
+                    System.out.println("answer: " + new String(r.get(seen[0]).payload().toArray(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                }
+                ai.sendUdp(Sim.ANYCAST, 40000, 7777, io.mga.api.Bytes.of(("ask " + n)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)), now);
+            });
+            Thread.sleep(1000);
+        }
+        link.close();
     }
 }
