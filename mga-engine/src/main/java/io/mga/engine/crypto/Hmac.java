@@ -7,6 +7,8 @@ import javax.crypto.spec.SecretKeySpec;
 /** HMAC-SHA1 through JCA (the JDK's provider). Not thread-safe. */
 final class Hmac {
     private final Mac mac;
+    /** The key the Mac holds, compared by identity: a node key (Kcn) is used for many tokens in a row. */
+    private byte[] keyed;
 
     Hmac() {
         try {
@@ -16,12 +18,18 @@ final class Hmac {
         }
     }
 
-    /** HMAC-SHA1(key, parts...), 20 octets. */
+    /**
+     * HMAC-SHA1(key, parts...), 20 octets. The key array must not be changed in place between calls: the
+     * initialised Mac is reused while the same array is passed.
+     */
     byte[] compute(byte[] key, byte[]... parts) {
-        try {
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-        } catch (java.security.InvalidKeyException e) {
-            throw new IllegalArgumentException("bad HMAC key", e);
+        if (key != keyed) {
+            try {
+                mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            } catch (java.security.InvalidKeyException e) {
+                throw new IllegalArgumentException("bad HMAC key", e);
+            }
+            keyed = key;
         }
         for (byte[] p : parts) {
             mac.update(p);

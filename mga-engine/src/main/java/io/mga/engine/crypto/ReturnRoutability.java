@@ -30,7 +30,8 @@ public final class ReturnRoutability {
     /**
      * A keygen token.
      *
-     * @param kcn the correspondent's 20-octet node key
+     * @param kcn the correspondent's 20-octet node key; to change the key pass a new array, never refill this one
+     *     (the initialised MAC is kept while the same array is passed)
      * @param address the home address (home token) or care-of address (care-of token)
      * @param nonce the nonce the index names
      * @param careOf false for the home token (suffix 0), true for the care-of token (suffix 1)

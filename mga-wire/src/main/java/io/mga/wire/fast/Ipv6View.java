@@ -15,6 +15,10 @@ import io.mga.api.Ipv6Address;
  * <p>Not thread-safe: one instance per thread, reused for every packet.
  */
 public final class Ipv6View {
+    private static final java.lang.invoke.VarHandle U16 = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            short[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle U64 = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.BIG_ENDIAN);
     /** Value of {@link #homeAddressOffset()} and {@link #type2RoutingOffset()} when absent. */
     public static final int ABSENT = -1;
     private static final int MAX_HEADERS = 16;
@@ -126,21 +130,25 @@ public final class Ipv6View {
         return true;
     }
 
+    /** Next Header values of extension headers the view walks over. */
+    private static final boolean[] EXTENSION = new boolean[256];
+
+    static {
+        for (int nh : new int[] {0, 60, 43, 44, 51, 139, 140, 253, 254}) {
+            EXTENSION[nh] = true;
+        }
+    }
+
     private static boolean isExtension(int nh) {
-        return nh == 0 || nh == 60 || nh == 43 || nh == 44 || nh == 51 || nh == 139 || nh == 140 || nh == 253
-                || nh == 254;
+        return EXTENSION[nh];
     }
 
     private int u16(int i) {
-        return ((buf[i] & 0xff) << 8) | (buf[i + 1] & 0xff);
+        return (short) U16.get(buf, i) & 0xffff;
     }
 
     private long u64(int i) {
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v = (v << 8) | (buf[i + k] & 0xff);
-        }
-        return v;
+        return (long) U64.get(buf, i);
     }
 
     /** @return the result of the last {@link #wrap} */
