@@ -1,0 +1,130 @@
+package io.mga.bench;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.Model;
+import io.mga.engine.Policies;
+import io.mga.engine.ResponderCredentials;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.wire.ExtensionHeader;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.PacketEncoder;
+import io.mga.wire.Udp;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The agent's data path per packet (classify, look up the anycast address, select, encapsulate, send) with 1k,
+ * 100k and 1M bindings (one per anycast address of a /64), beside the encapsulation floor (a 40-octet header and
+ * one arraycopy) in the same run. The set-up registers every binding through authenticated BUs and prints the
+ * heap each binding costs. Sends go to a counting sink.
+ * {@code java -jar mga-bench/target/benchmarks.jar AgentDataPath -prof gc}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+public class AgentDataPathBenchmark {
+    static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
+    static final Ipv6Address PUA = Ipv6Address.parse("2001:db8:1::100");
+    static final Ipv6Prefix ANYCAST = Ipv6Prefix.parse("2001:db8:a::/64");
+
+    @Param({"1000", "100000", "1000000"})
+    int bindings;
+
+    private HomeAnycastAgent haa;
+    private final byte[][] packets = new byte[1024][];
+    private int next;
+    private long sent;
+    private final byte[] out = new byte[2048];
+    private static final byte[] HAA_BYTES = HAA.toBytes();
+    private static final byte[] PUA_BYTES = PUA.toBytes();
+
+    static Ipv6Address anycast(int i) {
+        return new Ipv6Address(ANYCAST.address().high(), 0x1000L + i);
+    }
+
+    /** Registers the bindings and prints the heap they take. */
+    @Setup
+    public void populate() {
+        Bytes key = Bytes.fromHex("00112233445566778899aabbccddeeff");
+        byte[] k = key.toArray();
+        haa = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
+                .policy(Policies.first()).replayProtection(false, 7_000_000_000L).maxBindings(bindings + 16)
+                .pinning(0, 1).bindingRefreshRequests(false)
+                .responder(new ResponderCredentials("ar1@example.net", 1000, key, List.of(ANYCAST)))
+                .io((b, o, l) -> sent++).build(0);
+        MnHaAuth auth = new MnHaAuth();
+        System.gc();
+        long before = usedHeap();
+        for (int i = 0; i < bindings; i++) {
+            Ipv6Address aa = anycast(i);
+            MobilityMessage m = MobilityMessage.BindingUpdate.of(1, 0xc000, 65535,
+                    new MobilityOption.AlternateCareOfAddress(PUA), MobilityOption.BindingIdentifier.of(1, 0, PUA),
+                    new MobilityOption.Authentication(1, 1000, Bytes.zeros(12)));
+            MobilityMessage s = auth.sign(k, PUA, aa, m, o -> new MobilityMessage.BindingUpdate(1, 0xc000, 65535, o));
+            byte[] bu = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA, HAA),
+                    List.of(ExtensionHeader.DestinationOptions.homeAddress(aa)), new MobilityHeader(s)));
+            haa.receive(bu, 0, bu.length, 1);
+        }
+        System.gc();
+        long after = usedHeap();
+        if (haa.bindingCount() != bindings) {
+            throw new IllegalStateException("registered " + haa.bindingCount() + " of " + bindings);
+        }
+        System.out.printf("%n[heap] %d bindings: %.0f bytes per binding%n", bindings,
+                (after - before) / (double) bindings);
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < packets.length; i++) {
+            packets[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, Ipv6Address.parse("2001:db8:c::10"),
+                    anycast(r.nextInt(bindings))), List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** @return packets sent: one per call, tunnelled to the bound responder */
+    @Benchmark
+    public long dataPath() {
+        byte[] p = packets[next++ & 1023];
+        haa.receive(p, 0, p.length, 2);
+        return sent;
+    }
+
+    /** @return octets written by the encapsulation floor for a packet of the same size */
+    @Benchmark
+    public int encapsulationFloor() {
+        byte[] p = packets[next++ & 1023];
+        out[0] = 0x60;
+        out[4] = (byte) (p.length >>> 8);
+        out[5] = (byte) p.length;
+        out[6] = 41;
+        out[7] = 64;
+        System.arraycopy(HAA_BYTES, 0, out, 8, 16);
+        System.arraycopy(PUA_BYTES, 0, out, 24, 16);
+        System.arraycopy(p, 0, out, 40, p.length);
+        return p.length + 40;
+    }
+}
