@@ -205,8 +205,9 @@ class NamespaceEndToEndTest {
     void routeOptimisationAcrossTheNamespacesSeenByTshark() throws Exception {
         Path capture = Path.of("target", "e2e-ro.pcap").toAbsolutePath();
         java.nio.file.Files.deleteIfExists(capture);
+        // tshark stops itself after 8 s and closes its file: killing it early can lose what it buffered
         Process tshark = new ProcessBuilder("ip", "netns", "exec", "mgart", "tshark", "-n", "-i", "mga-rtai", "-w",
-                capture.toString(), "-f", "ip6").redirectErrorStream(true).start();
+                capture.toString(), "-f", "ip6", "-a", "duration:8").redirectErrorStream(true).start();
         java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(
                 tshark.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -218,7 +219,27 @@ class NamespaceEndToEndTest {
                 .defaultRouter(Ipv6Address.parse("2001:db8:e::1")).build();
         io.mga.engine.AnycastInitiator ai = io.mga.engine.AnycastInitiator.builder().address(me).io(aiIf)
                 .build(System.nanoTime());
-        aiIf.start(ai);
+        // the test waits on answers, not on time: the role thread signals each datagram it hands the initiator
+        java.util.concurrent.Semaphore answers = new java.util.concurrent.Semaphore(0);
+        io.mga.api.Role counting = new io.mga.api.Role() {
+            @Override
+            public void receive(byte[] packet, int offset, int length, long now) {
+                int before = ai.received().size();
+                ai.receive(packet, offset, length, now);
+                answers.release(ai.received().size() - before);
+            }
+
+            @Override
+            public int doWork(long now) {
+                return ai.doWork(now);
+            }
+
+            @Override
+            public long nextDeadline() {
+                return ai.nextDeadline();
+            }
+        };
+        aiIf.start(counting);
         LIVE.add(aiIf);
         java.util.concurrent.ConcurrentLinkedQueue<io.mga.engine.AnycastInitiator.Datagram> got =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -226,7 +247,8 @@ class NamespaceEndToEndTest {
             int n = i;
             aiIf.submit(now -> ai.sendUdp(AA, 41000, 5353, Bytes.of(("ro" + n).getBytes(StandardCharsets.UTF_8)),
                     now));
-            Thread.sleep(300);
+            // one query at a time: the next goes when this one is answered (or after 3 s, a lost one)
+            answers.tryAcquire(3, TimeUnit.SECONDS);
         }
         CountDownLatch drained = new CountDownLatch(1);
         aiIf.submit(now -> {
@@ -234,8 +256,7 @@ class NamespaceEndToEndTest {
             drained.countDown();
         });
         assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
-        tshark.destroy();
-        tshark.waitFor(10, TimeUnit.SECONDS);
+        assertThat(tshark.waitFor(30, TimeUnit.SECONDS)).as("tshark finished its 8 s capture").isTrue();
         assertThat(got).as("answers").hasSizeGreaterThan(10);
         assertThat(got).as("later answers come straight from the responder")
                 .anyMatch(d -> d.from().equals(AA) && !d.careOf().equals(AA));
