@@ -126,8 +126,8 @@ final class PacketJson {
             checksum(x, d.checksum(), whole);
             x.put("payload", d.payload().toHex());
         } else if (u instanceof Tunnel t) {
-            PartialPacket inner = PacketDecoder.decodePartial(b, pos, t.inner().wireLength());
-            packet(o.putObject("inner"), inner, b, pos, depth + 1);
+            // the decoder already decoded the inner packet: render it, do not decode it again
+            packet(o.putObject("inner"), PartialPacket.of(t.inner()), b, pos, depth + 1);
         } else if (u instanceof RawPayload r) {
             ObjectNode x = o.putObject("raw");
             x.put("proto", r.protocol());

@@ -95,7 +95,10 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     }
 
     private final String interfaceName;
-    private final byte[] mac;
+    /** The Ethernet address given to the builder, or null to use the interface's own. */
+    private final byte[] configuredMac;
+    /** The Ethernet address frames are sent from, fixed by {@link #start}. */
+    private final byte[] frameMac = new byte[6];
     private final List<Ipv6Prefix> owned;
     private final List<Ipv6Prefix> anycast;
     private final List<Ipv6Prefix> onLink;
@@ -133,7 +136,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             throw new IllegalArgumentException("the interface must own at least one address for the role");
         }
         this.source = owned.get(0).address();
-        this.mac = b.mac;
+        this.configuredMac = b.mac;
         for (Map.Entry<Ipv6Address, byte[]> e : b.statics.entrySet()) {
             Neighbor n = new Neighbor();
             n.mac = e.getValue().clone();
@@ -325,16 +328,12 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         } catch (org.pcap4j.core.NotOpenException e) {
             throw new PcapNativeException("handle closed while configuring: " + e.getMessage());
         }
-        byte[] own = this.mac;
-        if (own == null) {
-            own = nif.getLinkLayerAddresses().isEmpty() ? null : nif.getLinkLayerAddresses().get(0).getAddress();
-            if (own == null || own.length != 6) {
-                throw new PcapNativeException(interfaceName + " has no Ethernet address");
-            }
-            System.arraycopy(own, 0, frameMac, 0, 6);
-        } else {
-            System.arraycopy(own, 0, frameMac, 0, 6);
+        byte[] own = configuredMac != null ? configuredMac
+                : nif.getLinkLayerAddresses().isEmpty() ? null : nif.getLinkLayerAddresses().get(0).getAddress();
+        if (own == null || own.length != 6) {
+            throw new PcapNativeException(interfaceName + " has no Ethernet address");
         }
+        System.arraycopy(own, 0, frameMac, 0, 6);
         running = true;
         captureThread = new Thread(this::capture, "mga-capture-" + interfaceName);
         roleThread = new Thread(this::loop, "mga-role-" + interfaceName);
@@ -343,8 +342,6 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         captureThread.start();
         roleThread.start();
     }
-
-    private final byte[] frameMac = new byte[6];
 
     private void capture() {
         while (running) {

@@ -34,6 +34,16 @@ public record PartialPacket(Ipv6Header header, int payloadLength, int nextHeader
         extensions = List.copyOf(extensions);
     }
 
+    /**
+     * The view of a packet that decoded whole (what {@link PacketDecoder#decodePartial} returns for it).
+     *
+     * @param p the packet
+     * @return the partial packet, with no error
+     */
+    public static PartialPacket of(Ipv6Packet p) {
+        return new PartialPacket(p.header(), p.payloadLength(), p.nextHeader(), p.extensions(), p.upper(), null, null);
+    }
+
     /** @return true when the packet decoded without error */
     public boolean isComplete() {
         return error == null;
