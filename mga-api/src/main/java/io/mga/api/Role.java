@@ -16,9 +16,11 @@ public interface Role extends PacketHandler {
     int doWork(long nowNanos);
 
     /**
-     * When the next timer is due, so that an embedder can sleep (or a simulator skip ahead) until then.
+     * When to call {@link #doWork} next, so that an embedder can sleep (or a simulator skip ahead) until then: the
+     * next timer's deadline, or an earlier time at which a role's timer structure needs a poll (a call then may run
+     * nothing). Never earlier than the time of the last {@code doWork} unless a timer is already due.
      *
-     * @return the deadline in nanoseconds, or {@link Long#MAX_VALUE} when no timer is pending
+     * @return a time in nanoseconds, or {@link Long#MAX_VALUE} when no timer is pending
      */
     long nextDeadline();
 }

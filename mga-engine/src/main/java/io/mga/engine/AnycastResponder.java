@@ -170,7 +170,7 @@ public final class AnycastResponder implements Role {
             // RFC 6275 §11.7.1: with no Binding Update List entry, start from a random sequence number
             agents.put(a, new AgentLink(a, r.nextInt(0x10000)));
         }
-        this.wheel = new TimerWheel(10_000_000L, 256, now);
+        this.wheel = new TimerWheel(10_000_000L, now);
     }
 
     /** @return a builder */

@@ -111,55 +111,54 @@ public final class HomeAnycastAgent implements Role {
         }
     }
 
-    /** One binding (or, when {@code valid} is false, the remembered sequence number of a deleted one). */
-    private static final class Entry {
-        final Ipv6Address anycast;
-        final int bid;
-        Ipv6Address careOf;
-        String responder;
-        int weight = 1;
-        int load;
-        long expiresAt;
-        TimerWheel.Timer timer;
-        TimerWheel.Timer refreshTimer;
-        AnycastBinding view;
+    /** A deleted binding's last sequence number, remembered for MAX_DELETE_BCE_TIMEOUT (RFC 6275 §9.5.1). */
+    private record SeqKey(int owner, Ipv6Address anycast, int bid) {
+    }
 
-        Entry(Ipv6Address anycast, int bid) {
-            this.anycast = anycast;
-            this.bid = bid;
+    private record DeletedSeq(int sequence, long forgetAt) {
+    }
+
+    /** Flag bit of a binding whose timer is at 90% of its lifetime: a Binding Refresh Request is due there. */
+    private static final int REFRESH_DUE = 1;
+
+    /** The candidates of one selection: the slots of one anycast address's bindings, reused for every packet. */
+    private final class CandidateView implements SelectionPolicy.Candidates {
+        final int[] slots;
+        int size;
+
+        CandidateView(int max) {
+            slots = new int[max];
         }
 
-        AnycastBinding toBinding() {
-            return new AnycastBinding(anycast, bid, careOf, responder, weight, load, expiresAt);
+        @Override
+        public int size() {
+            return size;
         }
-    }
 
-    /** The bindings of one anycast address, ordered by Binding ID. */
-    private static final class Group {
-        final List<Entry> entries = new ArrayList<>();
-        List<AnycastBinding> views = List.of();
-
-        void refreshViews() {
-            entries.sort((a, b) -> Integer.compare(a.bid, b.bid));
-            List<AnycastBinding> v = new ArrayList<>(entries.size());
-            for (Entry e : entries) {
-                e.view = e.toBinding();
-                v.add(e.view);
-            }
-            views = List.copyOf(v);
+        @Override
+        public long careOfHigh(int i) {
+            return cache.careOfHigh(slots[i]);
         }
-    }
 
-    /** The last accepted sequence number of one (responder, anycast, BID), kept while its binding lives + 10 s. */
-    private record SeqKey(String responder, Ipv6Address anycast, int bid) {
-    }
+        @Override
+        public long careOfLow(int i) {
+            return cache.careOfLow(slots[i]);
+        }
 
-    private static final class SeqState {
-        int sequence;
-        long forgetAt = Long.MAX_VALUE;
-    }
+        @Override
+        public int bindingId(int i) {
+            return cache.bindingId(slots[i]);
+        }
 
-    private record Pin(Entry entry, long lastUsed) {
+        @Override
+        public int weight(int i) {
+            return cache.weight(slots[i]);
+        }
+
+        @Override
+        public int load(int i) {
+            return cache.load(slots[i]);
+        }
     }
 
     private final Ipv6Address address;
@@ -170,8 +169,6 @@ public final class HomeAnycastAgent implements Role {
     private final Map<Long, Long> lastTimestamp = new HashMap<>();
     private final int maxLifetimeUnits;
     private final int maxBindings;
-    private final int maxPins;
-    private final long pinIdleNanos;
     private final long replayWindowNanos;
     private final boolean requireReplayProtection;
     private final long wallOffsetNanos;
@@ -180,16 +177,22 @@ public final class HomeAnycastAgent implements Role {
     private final Listener listener;
     private final List<Ipv6Address> peerAgents;
     private final boolean refreshRequests;
-    private final TimerWheel wheel;
-    private final Map<Ipv6Address, Group> groups = new HashMap<>();
-    private final Map<SeqKey, SeqState> sequences = new HashMap<>();
-    private final LinkedHashMap<Ipv6Address, Pin> pins;
+    private final BindingCache cache;
+    private final IntTimerWheel timers;
+    private final IntTimerWheel.Expiry onTimer = this::bindingTimer;
+    private final PinTable pins;
+    private final CandidateView candidates;
+    private final LinkedHashMap<SeqKey, DeletedSeq> deletedSequences = new LinkedHashMap<>();
+    private final List<String> owners = new ArrayList<>();
+    private final Map<String, Integer> ownerIds = new HashMap<>();
+    private final long addressHigh;
+    private final long addressLow;
+    private long lastNow;
     private final Ipv6View view = new Ipv6View();
     private final Ipv6View inner = new Ipv6View();
     private final byte[] tx = new byte[Encapsulation.OVERHEAD + 65535 + 40];
     private final MnHaAuth auth = new MnHaAuth();
     private final Counters counters = new Counters();
-    private int bindingCount;
 
     private HomeAnycastAgent(Builder b, long nowNanos) {
         this.address = Objects.requireNonNull(b.address, "address");
@@ -203,11 +206,13 @@ public final class HomeAnycastAgent implements Role {
             if (bySpi.put(c.spi(), c) != null) {
                 throw new IllegalArgumentException("two responders share SPI " + c.spi());
             }
+            if (!ownerIds.containsKey(c.identity())) {
+                ownerIds.put(c.identity(), owners.size());
+                owners.add(c.identity());
+            }
         }
         this.maxLifetimeUnits = b.maxLifetimeUnits;
         this.maxBindings = b.maxBindings;
-        this.maxPins = b.maxPins;
-        this.pinIdleNanos = b.pinIdleNanos;
         this.replayWindowNanos = b.replayWindowNanos;
         this.requireReplayProtection = b.requireReplayProtection;
         this.wallOffsetNanos = b.wallOffsetNanos;
@@ -216,8 +221,13 @@ public final class HomeAnycastAgent implements Role {
         this.listener = b.listener != null ? b.listener : e -> { };
         this.peerAgents = List.copyOf(b.peers);
         this.refreshRequests = b.refreshRequests;
-        this.wheel = new TimerWheel(10_000_000L, 1024, nowNanos);
-        this.pins = new LinkedHashMap<>(16, 0.75f, true);
+        this.addressHigh = address.high();
+        this.addressLow = address.low();
+        this.cache = new BindingCache(b.maxBindings, b.model == Model.BASIC ? 1 : b.maxPerAnycast);
+        this.timers = new IntTimerWheel(10_000_000L, nowNanos, 0);
+        this.pins = b.maxPins > 0 ? new PinTable(b.maxPins, b.pinIdleNanos) : null;
+        this.candidates = new CandidateView(cache.maxPerAnycast());
+        this.lastNow = nowNanos;
     }
 
     /** @return a builder */
@@ -234,6 +244,7 @@ public final class HomeAnycastAgent implements Role {
         private final List<ResponderCredentials> responders = new ArrayList<>();
         private int maxLifetimeUnits = 1800 / 4;
         private int maxBindings = 10_000;
+        private int maxPerAnycast = 256;
         private int maxPins = 100_000;
         private long pinIdleNanos = 60_000_000_000L;
         private long replayWindowNanos = 7_000_000_000L;
@@ -357,8 +368,25 @@ public final class HomeAnycastAgent implements Role {
         }
 
         /**
-         * Session pinning (Advanced Model, paper §4.5): how many initiators are remembered (default 100,000; the
-         * least recently used is evicted) and after how long without a packet a pin is forgotten (default 60 s).
+         * Bound of the bindings of one anycast address in the Advanced Model (default 256; the Basic Model keeps
+         * one); beyond it a new Binding ID gets status 130 (insufficient resources). It also bounds the work of
+         * one selection.
+         *
+         * @param n 1 to 65535
+         * @return this builder
+         */
+        public Builder maxBindingsPerAnycast(int n) {
+            if (n < 1 || n > 65535) {
+                throw new IllegalArgumentException("maxBindingsPerAnycast must be 1..65535");
+            }
+            this.maxPerAnycast = n;
+            return this;
+        }
+
+        /**
+         * Session pinning (Advanced Model, paper §4.5): how many (initiator, anycast address) pairs are remembered
+         * (default 100,000, rounded up to a multiple of 4; a new pin replaces a stale one or the least recently used
+         * of the four its key hashes to) and after how long without a packet a pin is forgotten (default 60 s).
          * {@code maxPins} 0 turns pinning off.
          *
          * @param maxPins the bound of the pinning table
@@ -451,28 +479,48 @@ public final class HomeAnycastAgent implements Role {
      * @return the bindings (empty when none)
      */
     public List<AnycastBinding> bindings(Ipv6Address anycast) {
-        Group g = groups.get(anycast);
-        return g == null ? List.of() : g.views;
+        List<AnycastBinding> l = new ArrayList<>();
+        for (int s = cache.find(anycast.high(), anycast.low()); s != BindingCache.NONE; s = cache.next(s)) {
+            l.add(view(s));
+        }
+        return List.copyOf(l);
     }
 
     /** @return the number of live bindings, all anycast addresses together */
     public int bindingCount() {
-        return bindingCount;
+        return cache.size();
     }
 
-    /** @return the number of pinned initiators */
+    /**
+     * The binding cache itself, for inspection and benchmarks; read it only from the agent's thread, and change it
+     * only through the agent.
+     *
+     * @return the cache
+     */
+    public BindingCache cache() {
+        return cache;
+    }
+
+    /** @return the number of pins in force (a scan of the pinning table) */
     public int pinCount() {
-        return pins.size();
+        return pins == null ? 0 : pins.count(cache, lastNow);
     }
 
     @Override
     public int doWork(long nowNanos) {
-        return wheel.poll(nowNanos);
+        lastNow = nowNanos;
+        return timers.poll(nowNanos, onTimer);
     }
 
     @Override
     public long nextDeadline() {
-        return wheel.nextDeadline();
+        return timers.nextDeadline();
+    }
+
+    private AnycastBinding view(int slot) {
+        return new AnycastBinding(new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
+                cache.bindingId(slot), new Ipv6Address(cache.careOfHigh(slot), cache.careOfLow(slot)),
+                owners.get(cache.owner(slot)), cache.weight(slot), cache.load(slot), cache.expiresAt(slot));
     }
 
     private boolean serves(long hi, long lo) {
@@ -491,7 +539,7 @@ public final class HomeAnycastAgent implements Role {
     @Override
     public void receive(byte[] packet, int offset, int length, long now) {
         counters.received++;
-        wheel.poll(now);
+        doWork(now);
         if (!view.wrap(packet, offset, length)) {
             counters.malformed++;
             return;
@@ -566,13 +614,14 @@ public final class HomeAnycastAgent implements Role {
     // ------------------------------------------------------------------------------------------ data plane
 
     private void forward(byte[] packet, int offset, long now) {
-        Ipv6Address dst = new Ipv6Address(view.destinationHigh(), view.destinationLow());
-        Group g = groups.get(dst);
-        if (g == null || g.entries.isEmpty()) {
+        long dh = view.destinationHigh();
+        long dl = view.destinationLow();
+        int head = cache.find(dh, dl);
+        if (head == BindingCache.NONE) {
             counters.noBinding++;
             return;
         }
-        Entry e = choose(g, now);
+        int slot = cache.next(head) == BindingCache.NONE ? head : choose(head, dh, dl, now);
         int len = view.packetLength();
         System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
         // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1)
@@ -582,38 +631,32 @@ public final class HomeAnycastAgent implements Role {
             return;
         }
         tx[Encapsulation.OVERHEAD + 7] = (byte) (hop - 1);
-        int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, address, e.careOf, tunnelHopLimit);
+        int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, addressHigh, addressLow,
+                cache.careOfHigh(slot), cache.careOfLow(slot), tunnelHopLimit);
         counters.forwarded++;
         io.send(tx, start, len + Encapsulation.OVERHEAD);
     }
 
-    private Entry choose(Group g, long now) {
-        if (g.entries.size() == 1 || model == Model.BASIC) {
-            return g.entries.get(0);
-        }
-        Ipv6Address src = null;
-        if (maxPins > 0) {
-            src = new Ipv6Address(view.sourceHigh(), view.sourceLow());
-            Pin pin = pins.get(src);
-            if (pin != null && pin.entry().timer != null && pin.entry().timer.isPending()
-                    && now - pin.lastUsed() < pinIdleNanos && g.entries.contains(pin.entry())) {
-                pins.put(src, new Pin(pin.entry(), now));
-                return pin.entry();
+    /** Advanced Model, several bindings: the initiator's pin if it holds, else the policy's choice, then pinned. */
+    private int choose(int head, long dh, long dl, long now) {
+        long sh = view.sourceHigh();
+        long sl = view.sourceLow();
+        if (pins != null) {
+            int pinned = pins.get(sh, sl, dh, dl, cache, now);
+            if (pinned != BindingCache.NONE) {
+                return pinned;
             }
         }
-        if (src == null) {
-            src = new Ipv6Address(view.sourceHigh(), view.sourceLow());
+        int n = 0;
+        for (int s = head; s != BindingCache.NONE && n < candidates.slots.length; s = cache.next(s)) {
+            candidates.slots[n++] = s;
         }
-        int i = policy.select(src, g.views);
-        Entry e = g.entries.get(Math.floorMod(i, g.entries.size()));
-        if (maxPins > 0) {
-            pins.put(src, new Pin(e, now));
-            if (pins.size() > maxPins) {
-                Ipv6Address eldest = pins.keySet().iterator().next();
-                pins.remove(eldest);
-            }
+        candidates.size = n;
+        int slot = candidates.slots[Math.floorMod(policy.select(sh, sl, candidates), n)];
+        if (pins != null) {
+            pins.put(sh, sl, dh, dl, slot, cache, now);
         }
-        return e;
+        return slot;
     }
 
     /** RFC 6275 §10.4.5: a reverse-tunnelled packet's outer source must be the registered care-of address. */
@@ -623,15 +666,13 @@ public final class HomeAnycastAgent implements Role {
             counters.malformed++;
             return;
         }
-        Ipv6Address anycast = new Ipv6Address(inner.sourceHigh(), inner.sourceLow());
-        Group g = groups.get(anycast);
         boolean ok = false;
-        if (g != null) {
-            for (Entry e : g.entries) {
-                if (view.sourceEquals(e.careOf)) {
-                    ok = true;
-                    break;
-                }
+        long ch = view.sourceHigh();
+        long cl = view.sourceLow();
+        for (int s = cache.find(inner.sourceHigh(), inner.sourceLow()); s != BindingCache.NONE; s = cache.next(s)) {
+            if (cache.careOfHigh(s) == ch && cache.careOfLow(s) == cl) {
+                ok = true;
+                break;
             }
         }
         if (!ok) {
@@ -668,20 +709,26 @@ public final class HomeAnycastAgent implements Role {
             counters.malformed++;
             return;
         }
-        io.mga.wire.PartialPacket inv = du.invokingPacket(1);
-        if (inv.header() == null || !inv.header().source().equals(address) || inv.nextHeader() != 41) {
+        // the invoking packet is our tunnel packet: outer header (us -> care-of, Next Header 41), then the inner
+        // header whose destination names the anycast address; routers quote far more than these 80 octets
+        // (RFC 4443 §3.1: as much as fits in 1280)
+        byte[] inv = du.invoking().toArray();
+        if (inv.length < 80 || (inv[0] & 0xf0) != 0x60 || (inv[6] & 0xff) != 41
+                || !Ipv6Address.read(inv, 8).equals(address)) {
             counters.dropped++;
             return;
         }
-        Ipv6Address dead = inv.header().destination();
-        for (Group g : new ArrayList<>(groups.values())) {
-            for (Entry e : new ArrayList<>(g.entries)) {
-                if (e.careOf.equals(dead)) {
-                    AnycastBinding gone = e.view;
-                    remove(g, e);
-                    listener.onEvent(new AgentEvent.Unreachable(now, gone));
-                }
+        Ipv6Address dead = Ipv6Address.read(inv, 24);
+        Ipv6Address anycast = Ipv6Address.read(inv, 64);
+        int s = cache.find(anycast.high(), anycast.low());
+        while (s != BindingCache.NONE) {
+            int n = cache.next(s);
+            if (cache.careOfHigh(s) == dead.high() && cache.careOfLow(s) == dead.low()) {
+                AnycastBinding gone = view(s);
+                removeBinding(s, cache.sequence(s), now);
+                listener.onEvent(new AgentEvent.Unreachable(now, gone));
             }
+            s = n;
         }
     }
 
@@ -783,147 +830,135 @@ public final class HomeAnycastAgent implements Role {
             reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address not unicast routable");
             return;
         }
-        SeqKey sk = new SeqKey(cred.identity(), anycast, bid);
-        SeqState seq = sequences.get(sk);
-        if (seq != null && seq.forgetAt - now > 0 && !Sequence.isNewer(bu.sequence(), seq.sequence)) {
-            reply.sequence = seq.sequence;
+        int ownerId = ownerIds.get(cred.identity());
+        int existing = cache.find(anycast.high(), anycast.low(), bid);
+        // RFC 6275 §9.5.1: the sequence number must be newer than the last accepted for this binding, also for a
+        // while after it was deleted (MAX_DELETE_BCE_TIMEOUT)
+        SeqKey sk = new SeqKey(ownerId, anycast, bid);
+        int last = -1;
+        if (existing != BindingCache.NONE && cache.owner(existing) == ownerId) {
+            last = cache.sequence(existing);
+        } else {
+            DeletedSeq d = deletedSequences.get(sk);
+            if (d != null && d.forgetAt() - now > 0) {
+                last = d.sequence();
+            }
+        }
+        if (last >= 0 && !Sequence.isNewer(bu.sequence(), last)) {
+            reply.sequence = last;
             reject(reply, now, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(), "sequence number out of window");
             return;
-        }
-        Group g = groups.get(anycast);
-        Entry existing = null;
-        if (g != null) {
-            for (Entry e : g.entries) {
-                if (e.bid == bid) {
-                    existing = e;
-                }
-            }
         }
         boolean dereg = bu.lifetime() == 0 || careOf.equals(anycast);
         if (dereg) {
             // RFC 6275 §10.3.2: no binding for this MN: 133; else BA 0 with lifetime 0
-            if (existing == null || !existing.responder.equals(cred.identity())) {
+            if (existing == BindingCache.NONE || cache.owner(existing) != ownerId) {
                 reject(reply, now, BaStatus.NOT_HOME_AGENT_FOR_THIS_MN.code(), "no binding to delete");
                 return;
             }
-            remember(sk, bu.sequence(), now + MAX_DELETE_BCE_NANOS, now);
-            AnycastBinding gone = existing.view;
-            remove(g, existing);
+            AnycastBinding gone = view(existing);
+            removeBinding(existing, bu.sequence(), now);
             listener.onEvent(new AgentEvent.Deregistered(now, gone));
             sendBa(reply, now, BaStatus.ACCEPTED.code(), 0);
             return;
         }
-        if (existing != null && model == Model.ADVANCED && !existing.responder.equals(cred.identity())) {
+        if (existing != BindingCache.NONE && model == Model.ADVANCED && cache.owner(existing) != ownerId) {
             reject(reply, now, BaStatus.ADMINISTRATIVELY_PROHIBITED.code(),
-                    "binding id " + bid + " belongs to " + existing.responder);
+                    "binding id " + bid + " belongs to " + owners.get(cache.owner(existing)));
             return;
         }
-        if (existing == null && bindingCount >= maxBindings) {
-            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), "binding cache full");
-            return;
+        int slot = existing;
+        if (slot == BindingCache.NONE) {
+            slot = cache.insert(anycast.high(), anycast.low(), bid, ownerId);
+            if (slot == BindingCache.NONE) {
+                reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cache.size() >= cache.maxBindings()
+                        ? "binding cache full" : "too many bindings for " + anycast);
+                return;
+            }
         }
+        AnycastBinding before = existing == BindingCache.NONE ? null : view(existing);
+        deletedSequences.remove(sk);
+        // a new owner (Basic Model overwrite) changes the slot's generation: pins to the old responder lapse
+        cache.setOwner(slot, ownerId);
         int granted = Math.min(bu.lifetime(), maxLifetimeUnits);
         long expires = now + granted * 4_000_000_000L;
-        remember(sk, bu.sequence(), Long.MAX_VALUE, now);
-        if (g == null) {
-            g = new Group();
-            groups.put(anycast, g);
-        }
-        AnycastBinding before = existing == null ? null : existing.view;
-        String previousResponder = existing == null ? null : existing.responder;
-        Entry e = existing;
-        if (e == null) {
-            e = new Entry(anycast, bid);
-            g.entries.add(e);
-            bindingCount++;
-            Entry fe = e;
-            Group fg = g;
-            e.timer = wheel.schedule(expires, t -> expire(fg, fe, t));
-        } else {
-            wheel.reschedule(e.timer, expires);
-        }
-        if (refreshRequests) {
-            Entry fe = e;
-            long at = now + granted * 4_000_000_000L * 9 / 10;
-            wheel.cancel(e.refreshTimer);
-            e.refreshTimer = wheel.schedule(at, t -> refreshRequest(fe));
-        }
-        if (previousResponder != null && !previousResponder.equals(cred.identity())) {
-            // the previous owner's sequence state no longer guards this binding (Basic Model overwrite)
-            sequences.remove(new SeqKey(previousResponder, anycast, bid));
-        }
-        e.careOf = careOf;
-        e.responder = cred.identity();
-        e.expiresAt = expires;
+        int weight = cache.weight(slot);
+        int load = cache.load(slot);
         java.util.Optional<MobilityOption.VendorSpecific> wl = bu.option(MobilityOption.VendorSpecific.class)
                 .filter(v -> v.vendorId() == MGA_VENDOR_ID && v.subtype() == MGA_SUBTYPE_WEIGHT_LOAD
                         && v.data().length() >= 4);
         if (wl.isPresent()) {
             Bytes d = wl.get().data();
-            e.weight = d.get(0) << 8 | d.get(1);
-            e.load = d.get(2) << 8 | d.get(3);
+            weight = d.get(0) << 8 | d.get(1);
+            load = d.get(2) << 8 | d.get(3);
         }
-        g.refreshViews();
-        if (before == null) {
-            listener.onEvent(new AgentEvent.Registered(now, e.view));
-        } else if (!before.responder().equals(e.responder)) {
-            dropPinsTo(e);
-            listener.onEvent(new AgentEvent.Overwritten(now, before, e.view));
+        cache.update(slot, careOf.high(), careOf.low(), bu.sequence(), weight, load, expires);
+        if (refreshRequests) {
+            cache.setFlags(slot, REFRESH_DUE);
+            timers.schedule(slot, now + granted * 4_000_000_000L * 9 / 10);
         } else {
-            listener.onEvent(new AgentEvent.Refreshed(now, e.view));
+            cache.setFlags(slot, 0);
+            timers.schedule(slot, expires);
+        }
+        AnycastBinding after = view(slot);
+        if (before == null) {
+            listener.onEvent(new AgentEvent.Registered(now, after));
+        } else if (!before.responder().equals(after.responder())) {
+            listener.onEvent(new AgentEvent.Overwritten(now, before, after));
+        } else {
+            listener.onEvent(new AgentEvent.Refreshed(now, after));
         }
         sendBa(reply, now, BaStatus.ACCEPTED.code(), granted);
     }
 
-    /**
-     * Records the last accepted sequence number of (responder, anycast, BID); {@code forgetAt} is
-     * {@link Long#MAX_VALUE} while the binding lives. The table is bounded: past twice the binding bound, the
-     * remembered numbers of deleted bindings whose MAX_DELETE_BCE_TIMEOUT has run out are forgotten first.
-     */
-    private void remember(SeqKey k, int sequence, long forgetAt, long now) {
-        SeqState s = sequences.computeIfAbsent(k, x -> new SeqState());
-        s.sequence = sequence;
-        s.forgetAt = forgetAt;
-        if (sequences.size() > 2 * maxBindings + 1024) {
-            sequences.values().removeIf(x -> x.forgetAt != Long.MAX_VALUE && x.forgetAt - now <= 0);
+    /** A binding's timer: at 90% of its lifetime a Binding Refresh Request (if enabled), at the end expiry. */
+    private void bindingTimer(int slot, long now) {
+        if (!cache.isLive(slot)) {
+            return;
         }
-    }
-
-    private void expire(Group g, Entry e, long now) {
-        SeqState s = sequences.get(new SeqKey(e.responder, e.anycast, e.bid));
-        if (s != null) {
-            s.forgetAt = now + MAX_DELETE_BCE_NANOS;
+        if ((cache.flags(slot) & REFRESH_DUE) != 0) {
+            cache.setFlags(slot, 0);
+            refreshRequest(slot);
+            timers.schedule(slot, cache.expiresAt(slot));
+            return;
         }
-        AnycastBinding gone = e.view;
-        remove(g, e);
+        AnycastBinding gone = view(slot);
+        removeBinding(slot, cache.sequence(slot), now);
         LOG.debug("binding expired: {}", gone);
         listener.onEvent(new AgentEvent.Expired(now, gone));
     }
 
-    private void remove(Group g, Entry e) {
-        wheel.cancel(e.timer);
-        wheel.cancel(e.refreshTimer);
-        g.entries.remove(e);
-        bindingCount--;
-        dropPinsTo(e);
-        if (g.entries.isEmpty()) {
-            groups.remove(e.anycast);
-        } else {
-            g.refreshViews();
+    /**
+     * Removes a binding and remembers its last sequence number for MAX_DELETE_BCE_TIMEOUT. The memory is bounded:
+     * past twice the binding bound, lapsed entries go, then the oldest.
+     */
+    private void removeBinding(int slot, int sequence, long now) {
+        SeqKey k = new SeqKey(cache.owner(slot), new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
+                cache.bindingId(slot));
+        timers.cancel(slot);
+        cache.remove(slot);
+        deletedSequences.remove(k);
+        deletedSequences.put(k, new DeletedSeq(sequence, now + MAX_DELETE_BCE_NANOS));
+        int bound = 2 * maxBindings + 1024;
+        if (deletedSequences.size() > bound) {
+            deletedSequences.values().removeIf(x -> x.forgetAt() - now <= 0);
+            java.util.Iterator<SeqKey> it = deletedSequences.keySet().iterator();
+            while (deletedSequences.size() > bound && it.hasNext()) {
+                it.next();
+                it.remove();
+            }
         }
     }
 
     /** RFC 6275 §6.1.2: ask the responder to refresh; sent like a BA, with a type 2 routing header. */
-    private void refreshRequest(Entry e) {
-        Ipv6Packet p = Ipv6Packet.build(Ipv6Header.of(64, address, e.careOf),
-                List.of(ExtensionHeader.Type2Routing.of(e.anycast)),
+    private void refreshRequest(int slot) {
+        Ipv6Packet p = Ipv6Packet.build(
+                Ipv6Header.of(64, address, new Ipv6Address(cache.careOfHigh(slot), cache.careOfLow(slot))),
+                List.of(ExtensionHeader.Type2Routing.of(new Ipv6Address(cache.anycastHigh(slot),
+                        cache.anycastLow(slot)))),
                 new MobilityHeader(MobilityMessage.BindingRefreshRequest.of()));
         byte[] b = PacketEncoder.encode(p);
         io.send(b, 0, b.length);
-    }
-
-    private void dropPinsTo(Entry e) {
-        pins.values().removeIf(p -> p.entry() == e);
     }
 
     /** What a BA answering a BU needs. */

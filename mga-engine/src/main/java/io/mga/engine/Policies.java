@@ -1,11 +1,8 @@
 package io.mga.engine;
 
-import io.mga.api.AnycastBinding;
-import io.mga.api.Ipv6Address;
 import io.mga.api.SelectionPolicy;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import io.mga.api.SelectionPolicy.Candidates;
+import java.util.Arrays;
 
 /**
  * The built-in {@link SelectionPolicy} implementations. Each call returns a new instance (some keep state, such
@@ -17,7 +14,7 @@ public final class Policies {
 
     /** @return always the first candidate (the Basic Model has only one) */
     public static SelectionPolicy first() {
-        return (initiator, c) -> 0;
+        return (initiatorHigh, initiatorLow, c) -> 0;
     }
 
     /** @return candidates in turn */
@@ -26,7 +23,7 @@ public final class Policies {
             private long next;
 
             @Override
-            public int select(Ipv6Address initiator, List<AnycastBinding> c) {
+            public int select(long initiatorHigh, long initiatorLow, Candidates c) {
                 return Math.floorMod(next++, c.size());
             }
         };
@@ -40,33 +37,52 @@ public final class Policies {
      */
     public static SelectionPolicy weighted() {
         return new SelectionPolicy() {
-            private final Map<Long, Long> current = new HashMap<>();
+            /** Open addressing: candidate key (Binding ID and address) to its current value; cleared when full. */
+            private final long[] keys = new long[512];
+            private final long[] values = new long[512];
+            private final boolean[] used = new boolean[512];
+            private int count;
+
+            private int slot(long key) {
+                int i = (int) mix(key) & 511;
+                while (used[i] && keys[i] != key) {
+                    i = (i + 1) & 511;
+                }
+                if (!used[i]) {
+                    if (count >= 256) { // forget responders that left; keeps the table bounded and sparse
+                        Arrays.fill(used, false);
+                        count = 0;
+                        return slot(key);
+                    }
+                    used[i] = true;
+                    keys[i] = key;
+                    values[i] = 0;
+                    count++;
+                }
+                return i;
+            }
 
             @Override
-            public int select(Ipv6Address initiator, List<AnycastBinding> c) {
+            public int select(long initiatorHigh, long initiatorLow, Candidates c) {
                 long total = 0;
                 int best = -1;
+                int bestSlot = -1;
                 long bestValue = Long.MIN_VALUE;
                 for (int i = 0; i < c.size(); i++) {
-                    AnycastBinding b = c.get(i);
-                    long key = ((long) b.bindingId() << 32) ^ b.careOf().low();
-                    long v = current.getOrDefault(key, 0L) + b.weight();
-                    current.put(key, v);
-                    total += b.weight();
+                    int s = slot(((long) c.bindingId(i) << 48) ^ mix(c.careOfHigh(i)) ^ c.careOfLow(i));
+                    long v = values[s] + c.weight(i);
+                    values[s] = v;
+                    total += c.weight(i);
                     if (v > bestValue) {
                         bestValue = v;
                         best = i;
+                        bestSlot = s;
                     }
                 }
                 if (total == 0) {
                     return 0;
                 }
-                AnycastBinding chosen = c.get(best);
-                long key = ((long) chosen.bindingId() << 32) ^ chosen.careOf().low();
-                current.put(key, current.get(key) - total);
-                if (current.size() > 4 * c.size() + 16) {
-                    current.clear(); // forget responders that left, keep the table bounded
-                }
+                values[bestSlot] -= total;
                 return best;
             }
         };
@@ -74,10 +90,10 @@ public final class Policies {
 
     /** @return the candidate advertising the lowest load (the first on a tie) */
     public static SelectionPolicy leastLoaded() {
-        return (initiator, c) -> {
+        return (initiatorHigh, initiatorLow, c) -> {
             int best = 0;
             for (int i = 1; i < c.size(); i++) {
-                if (c.get(i).load() < c.get(best).load()) {
+                if (c.load(i) < c.load(best)) {
                     best = i;
                 }
             }
@@ -92,11 +108,13 @@ public final class Policies {
      * @return the policy
      */
     public static SelectionPolicy nearest() {
-        return (initiator, c) -> {
+        return (initiatorHigh, initiatorLow, c) -> {
             int best = 0;
             int bestLen = -1;
             for (int i = 0; i < c.size(); i++) {
-                int len = initiator.commonPrefixLength(c.get(i).careOf());
+                long x = initiatorHigh ^ c.careOfHigh(i);
+                int len = x != 0 ? Long.numberOfLeadingZeros(x)
+                        : 64 + Long.numberOfLeadingZeros(initiatorLow ^ c.careOfLow(i));
                 if (len > bestLen) {
                     bestLen = len;
                     best = i;
@@ -115,13 +133,12 @@ public final class Policies {
      * @return the policy
      */
     public static SelectionPolicy rendezvous() {
-        return (initiator, c) -> {
+        return (initiatorHigh, initiatorLow, c) -> {
             int best = 0;
             long bestScore = Long.MIN_VALUE;
             for (int i = 0; i < c.size(); i++) {
-                AnycastBinding b = c.get(i);
-                long h = mix(initiator.high() ^ mix(initiator.low() ^ mix(b.careOf().high() ^ mix(b.careOf().low()
-                        ^ b.bindingId()))));
+                long h = mix(initiatorHigh ^ mix(initiatorLow ^ mix(c.careOfHigh(i) ^ mix(c.careOfLow(i)
+                        ^ c.bindingId(i)))));
                 if (h > bestScore) {
                     bestScore = h;
                     best = i;

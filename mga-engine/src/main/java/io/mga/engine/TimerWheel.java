@@ -1,10 +1,10 @@
 package io.mga.engine;
 
 /**
- * A hashed timing wheel polled with the current time: timers are kept in {@code slots} buckets of
- * {@code tickNanos} each, and {@link #poll} runs those whose deadline has come. Scheduling and cancelling cost
- * O(1); polling costs what expires plus the buckets passed over (at most one sweep of the wheel however far time
- * jumps), not the number of timers. No thread, no system clock: the owner passes {@code now}.
+ * Timers with actions, on an {@link IntTimerWheel} (hierarchical: scheduling, rescheduling and cancelling cost
+ * O(1); a poll costs what expires and what cascades, never the number of timers pending). Each pending timer holds
+ * one id of the underlying wheel; ids are reused once a timer has run or been cancelled, so the wheel's size follows
+ * the pending timers, not the ones ever made. No thread, no system clock: the owner passes {@code now}.
  *
  * <p>Not thread-safe: it belongs to one role and is used from that role's thread.
  */
@@ -25,9 +25,7 @@ public final class TimerWheel {
     public static final class Timer {
         private final Action action;
         private long deadline;
-        private Timer next;
-        private Timer prev;
-        private int slot = -1;
+        private int id = -1;
 
         private Timer(Action action) {
             this.action = action;
@@ -40,32 +38,28 @@ public final class TimerWheel {
 
         /** @return true while the timer is scheduled and has not run or been cancelled */
         public boolean isPending() {
-            return slot >= 0;
+            return id >= 0;
         }
     }
 
-    private final long tickNanos;
-    private final Timer[] heads;
-    private final int mask;
-    private long currentTick;
-    private int size;
+    private final IntTimerWheel wheel;
+    private final IntTimerWheel.Expiry fire = this::fire;
+    private Timer[] byId = new Timer[16];
+    private int[] free = new int[16];
+    private int freeCount;
+    private int nextId;
 
     /**
      * Creates an empty wheel.
      *
-     * @param tickNanos the resolution: a timer runs on the first poll at or after its deadline, which the owner
-     *     arranges by polling at {@link #nextDeadline()}; must be positive
-     * @param slots number of buckets, a power of two
+     * @param tickNanos the resolution by which timers are grouped, in nanoseconds; must be positive. A timer runs on
+     *     the first poll at or after its exact deadline, which the owner arranges by polling at
+     *     {@link #nextDeadline()}
      * @param nowNanos the current time
+     * @throws IllegalArgumentException if {@code tickNanos} is not positive
      */
-    public TimerWheel(long tickNanos, int slots, long nowNanos) {
-        if (tickNanos <= 0 || slots <= 0 || Integer.bitCount(slots) != 1) {
-            throw new IllegalArgumentException("tick must be positive and slots a power of two");
-        }
-        this.tickNanos = tickNanos;
-        this.heads = new Timer[slots];
-        this.mask = slots - 1;
-        this.currentTick = Math.floorDiv(nowNanos, tickNanos);
+    public TimerWheel(long tickNanos, long nowNanos) {
+        this.wheel = new IntTimerWheel(tickNanos, nowNanos, 16);
     }
 
     /**
@@ -77,7 +71,7 @@ public final class TimerWheel {
      */
     public Timer schedule(long deadlineNanos, Action action) {
         Timer t = new Timer(java.util.Objects.requireNonNull(action, "action"));
-        insert(t, deadlineNanos);
+        reschedule(t, deadlineNanos);
         return t;
     }
 
@@ -88,8 +82,16 @@ public final class TimerWheel {
      * @param deadlineNanos the new deadline
      */
     public void reschedule(Timer timer, long deadlineNanos) {
-        cancel(timer);
-        insert(timer, deadlineNanos);
+        if (timer.id < 0) {
+            int id = freeCount > 0 ? free[--freeCount] : nextId++;
+            if (id >= byId.length) {
+                byId = java.util.Arrays.copyOf(byId, byId.length * 2);
+            }
+            byId[id] = timer;
+            timer.id = id;
+        }
+        timer.deadline = deadlineNanos;
+        wheel.schedule(timer.id, deadlineNanos);
     }
 
     /**
@@ -98,88 +100,51 @@ public final class TimerWheel {
      * @param timer a timer from this wheel, or null
      */
     public void cancel(Timer timer) {
-        if (timer == null || timer.slot < 0) {
+        if (timer == null || timer.id < 0) {
             return;
         }
-        if (timer.prev != null) {
-            timer.prev.next = timer.next;
-        } else {
-            heads[timer.slot] = timer.next;
-        }
-        if (timer.next != null) {
-            timer.next.prev = timer.prev;
-        }
-        timer.next = null;
-        timer.prev = null;
-        timer.slot = -1;
-        size--;
+        wheel.cancel(timer.id);
+        release(timer);
     }
 
-    private void insert(Timer t, long deadline) {
-        t.deadline = deadline;
-        long tick = Math.max(Math.floorDiv(deadline, tickNanos), currentTick);
-        int s = (int) (tick & mask);
-        t.slot = s;
-        t.prev = null;
-        t.next = heads[s];
-        if (heads[s] != null) {
-            heads[s].prev = t;
+    private void release(Timer t) {
+        byId[t.id] = null;
+        if (freeCount == free.length) {
+            free = java.util.Arrays.copyOf(free, free.length * 2);
         }
-        heads[s] = t;
-        size++;
+        free[freeCount++] = t.id;
+        t.id = -1;
+    }
+
+    private void fire(int id, long now) {
+        Timer t = byId[id];
+        release(t);
+        t.action.onTimer(now);
     }
 
     /**
-     * Runs every timer whose deadline is at or before {@code nowNanos}. Actions may schedule or cancel timers.
+     * Runs every timer whose deadline is at or before {@code nowNanos}. Actions may schedule or cancel timers;
+     * those they schedule at or before {@code nowNanos} run in the same call.
      *
      * @param nowNanos the current time
      * @return the number of timers run
      */
     public int poll(long nowNanos) {
-        long nowTick = Math.floorDiv(nowNanos, tickNanos);
-        int ran = 0;
-        long ticks = nowTick - currentTick;
-        int buckets = ticks >= heads.length ? heads.length : (int) ticks + 1;
-        for (int i = 0; i < buckets; i++) {
-            int s = (int) ((currentTick + i) & mask);
-            Timer t = heads[s];
-            while (t != null) {
-                Timer next = t.next;
-                if (t.deadline - nowNanos <= 0) {
-                    cancel(t);
-                    t.action.onTimer(nowNanos);
-                    ran++;
-                    // the action may have changed this bucket: restart it
-                    next = heads[s];
-                }
-                t = next;
-            }
-        }
-        currentTick = nowTick;
-        return ran;
+        return wheel.poll(nowNanos, fire);
     }
 
     /**
-     * The earliest deadline among pending timers (a scan of the buckets, O(slots + timers)).
+     * When the owner should poll next: the earliest deadline, or an earlier time at which far timers move closer
+     * (see {@link IntTimerWheel#nextDeadline()}). O(1) in the number of timers.
      *
-     * @return the deadline, or {@link Long#MAX_VALUE} when none is pending
+     * @return a time in nanoseconds, or {@link Long#MAX_VALUE} when none is pending
      */
     public long nextDeadline() {
-        long best = Long.MAX_VALUE;
-        boolean found = false;
-        for (Timer h : heads) {
-            for (Timer t = h; t != null; t = t.next) {
-                if (!found || t.deadline - best < 0) {
-                    best = t.deadline;
-                    found = true;
-                }
-            }
-        }
-        return best;
+        return wheel.nextDeadline();
     }
 
     /** @return the number of pending timers */
     public int size() {
-        return size;
+        return wheel.size();
     }
 }

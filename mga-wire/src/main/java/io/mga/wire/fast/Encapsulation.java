@@ -32,13 +32,34 @@ public final class Encapsulation {
      */
     public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, Ipv6Address source,
             Ipv6Address destination, int hopLimit) {
+        return wrapInPlace(buf, packetOffset, packetLength, source.high(), source.low(), destination.high(),
+                destination.low(), hopLimit);
+    }
+
+    /**
+     * Writes the outer header in place, in the 40 octets before the packet, from addresses given as their two
+     * 64-bit halves (what a binding table keeps): the same as
+     * {@link #wrapInPlace(byte[], int, int, Ipv6Address, Ipv6Address, int)} without an address object.
+     *
+     * @param buf the buffer holding the inner packet at {@code packetOffset}
+     * @param packetOffset index of the inner packet's first octet, at least 40
+     * @param packetLength octets of the inner packet, at most 65535
+     * @param sourceHigh outer source, first 64 bits
+     * @param sourceLow outer source, last 64 bits
+     * @param destinationHigh outer destination, first 64 bits
+     * @param destinationLow outer destination, last 64 bits
+     * @param hopLimit outer Hop Limit, 0 to 255
+     * @return index of the outer header: {@code packetOffset - 40}
+     * @throws IllegalArgumentException if there is no room in front, or the lengths are out of range
+     */
+    public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, long sourceHigh, long sourceLow,
+            long destinationHigh, long destinationLow, int hopLimit) {
         if (packetOffset < OVERHEAD || packetLength < 0 || packetLength > 65535
                 || packetOffset > buf.length - packetLength) {
             throw new IllegalArgumentException("need 40 free octets before a packet of 0..65535 octets");
         }
         int o = packetOffset - OVERHEAD;
-        writeHeader(buf, o, packetLength, source.high(), source.low(), destination.high(), destination.low(),
-                hopLimit);
+        writeHeader(buf, o, packetLength, sourceHigh, sourceLow, destinationHigh, destinationLow, hopLimit);
         return o;
     }
 

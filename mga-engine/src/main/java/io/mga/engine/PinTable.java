@@ -1,0 +1,106 @@
+package io.mga.engine;
+
+import java.util.Arrays;
+
+/**
+ * Session pinning (paper §4.4): which binding an initiator's packets to an anycast address went to, for a while.
+ * A set-associative cache in flat arrays: the key (initiator address, anycast address) hashes to a set of four
+ * entries; a new pin takes a free or stale entry of its set, else the least recently used one. The size is fixed
+ * at construction, so a flood of initiator addresses evicts old pins but cannot grow memory; nothing allocates.
+ *
+ * <p>A pin stores the binding's slot and generation: it stops counting once the binding is removed or changes
+ * owner, without any search on removal. Not thread-safe: it belongs to the agent's thread.
+ */
+final class PinTable {
+    private static final int WAYS = 4;
+
+    private final int sets;
+    private final long idleNanos;
+    private final long[] initiator;
+    private final long[] lastUsed;
+    private final int[] slot;
+    private final int[] generation;
+
+    /**
+     * @param maxPins the most pins, 1 or more (rounded up to a multiple of 4)
+     * @param idleNanos how long an unused pin lasts
+     */
+    PinTable(int maxPins, long idleNanos) {
+        this.sets = Math.max(1, (maxPins + WAYS - 1) / WAYS);
+        this.idleNanos = idleNanos;
+        int n = sets * WAYS;
+        initiator = new long[n * 2];
+        lastUsed = new long[n];
+        slot = new int[n];
+        generation = new int[n];
+        Arrays.fill(slot, BindingCache.NONE);
+    }
+
+    private int set(long ih, long il, long ah, long al) {
+        long h = BindingCache.hash(ih ^ Long.rotateLeft(ah, 17), il ^ Long.rotateLeft(al, 31));
+        return (int) (((h >>> 32) * sets) >>> 32) * WAYS;
+    }
+
+    private boolean valid(int e, BindingCache cache, long ah, long al, long now) {
+        int s = slot[e];
+        return s != BindingCache.NONE && cache.generation(s) == generation[e] && cache.isLive(s)
+                && cache.anycastHigh(s) == ah && cache.anycastLow(s) == al && now - lastUsed[e] < idleNanos;
+    }
+
+    /**
+     * The binding an initiator is pinned to for an anycast address, refreshing the pin's idle time.
+     *
+     * @return the slot, or {@link BindingCache#NONE}
+     */
+    int get(long ih, long il, long ah, long al, BindingCache cache, long now) {
+        int base = set(ih, il, ah, al);
+        for (int e = base; e < base + WAYS; e++) {
+            if (initiator[2 * e] == ih && initiator[2 * e + 1] == il && valid(e, cache, ah, al, now)) {
+                lastUsed[e] = now;
+                return slot[e];
+            }
+        }
+        return BindingCache.NONE;
+    }
+
+    /** Pins an initiator to a binding of the anycast address. */
+    void put(long ih, long il, long ah, long al, int binding, BindingCache cache, long now) {
+        int base = set(ih, il, ah, al);
+        int victim = base;
+        for (int e = base; e < base + WAYS; e++) {
+            if (!validForAny(e, cache, now)) { // free, or its binding is gone, or idle too long
+                victim = e;
+                break;
+            }
+            if (lastUsed[e] - lastUsed[victim] < 0) {
+                victim = e;
+            }
+        }
+        initiator[2 * victim] = ih;
+        initiator[2 * victim + 1] = il;
+        slot[victim] = binding;
+        generation[victim] = cache.generation(binding);
+        lastUsed[victim] = now;
+    }
+
+    private boolean validForAny(int e, BindingCache cache, long now) {
+        int s = slot[e];
+        return s != BindingCache.NONE && cache.generation(s) == generation[e] && cache.isLive(s)
+                && now - lastUsed[e] < idleNanos;
+    }
+
+    /**
+     * Counts the pins still in force (a scan of the table: for inspection, not the data path).
+     *
+     * @return the number of pins whose binding lives and whose idle time has not run out
+     */
+    int count(BindingCache cache, long now) {
+        int n = 0;
+        for (int e = 0; e < slot.length; e++) {
+            if (validForAny(e, cache, now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
