@@ -385,8 +385,8 @@ public final class HomeAnycastAgent implements Role {
 
         /**
          * Session pinning (Advanced Model, paper §4.5): how many (initiator, anycast address) pairs are remembered
-         * (default 100,000, rounded up to a multiple of 4; a new pin replaces a stale one or the least recently used
-         * of the four its key hashes to) and after how long without a packet a pin is forgotten (default 60 s).
+         * (default 100,000, rounded up to a multiple of 8; a new pin replaces a stale one or the least recently used
+         * of the eight its key hashes to) and after how long without a packet a pin is forgotten (default 60 s).
          * {@code maxPins} 0 turns pinning off.
          *
          * @param maxPins the bound of the pinning table

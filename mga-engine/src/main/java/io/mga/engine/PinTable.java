@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Session pinning (paper §4.4): which binding an initiator's packets to an anycast address went to, for a while.
- * A set-associative cache in flat arrays: the key (initiator address, anycast address) hashes to a set of four
+ * A set-associative cache in flat arrays: the key (initiator address, anycast address) hashes to a set of eight
  * entries; a new pin takes a free or stale entry of its set, else the least recently used one. The size is fixed
  * at construction, so a flood of initiator addresses evicts old pins but cannot grow memory; nothing allocates.
  *
@@ -12,7 +12,7 @@ import java.util.Arrays;
  * owner, without any search on removal. Not thread-safe: it belongs to the agent's thread.
  */
 final class PinTable {
-    private static final int WAYS = 4;
+    private static final int WAYS = 8;
 
     private final int sets;
     private final long idleNanos;
@@ -22,7 +22,7 @@ final class PinTable {
     private final int[] generation;
 
     /**
-     * @param maxPins the most pins, 1 or more (rounded up to a multiple of 4)
+     * @param maxPins the most pins, 1 or more (rounded up to a multiple of 8)
      * @param idleNanos how long an unused pin lasts
      */
     PinTable(int maxPins, long idleNanos) {
