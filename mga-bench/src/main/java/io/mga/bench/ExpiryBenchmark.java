@@ -1,5 +1,6 @@
 package io.mga.bench;
 
+import io.mga.engine.IntTimerWheel;
 import io.mga.engine.TimerWheel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,11 +17,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Soft-state expiry at scale: the agent's timer wheel (1024 buckets of 10 ms, as {@code HomeAnycastAgent} makes
- * it) holding 1k, 100k or 1M binding timers spread evenly over one hour; each operation advances time by one
- * 10 ms tick and polls. The same number of timers expire per tick whatever the table's size would be fair only
- * per timer; what matters is whether a tick's cost follows what expires (a few timers) or the table. Each
- * expired timer is rescheduled an hour later, as a refreshed binding's would be, so the table stays full.
+ * Soft-state expiry at scale: 1k, 100k or 1M binding timers spread evenly over one hour, on the agent's wheel
+ * ({@link IntTimerWheel} with 10 ms ticks, one timer per binding slot, as {@code HomeAnycastAgent} uses it) and on
+ * the roles' {@link TimerWheel} (timer objects with actions, on the same wheel). Each operation advances time by
+ * one 10 ms tick and polls. Each expired timer is rescheduled an hour later, as a refreshed binding's would be, so
+ * the table stays full. What matters is whether a tick's cost follows what expires (N / 360,000 timers per tick)
+ * or the table: divide the cost by the timers due per tick.
  * {@code java -jar mga-bench/target/benchmarks.jar Expiry}
  */
 @State(Scope.Thread)
@@ -37,18 +39,24 @@ public class ExpiryBenchmark {
     int timers;
 
     private TimerWheel wheel;
+    private IntTimerWheel slots;
+    private final IntTimerWheel.Expiry refresh = this::againSlot;
     private long now;
+    private long slotNow;
     private long expired;
 
-    /** Fills the wheel. */
+    /** Fills both wheels. */
     @Setup(Level.Trial)
     public void fill() {
-        wheel = new TimerWheel(TICK, 1024, 0);
+        wheel = new TimerWheel(TICK, 0);
+        slots = new IntTimerWheel(TICK, 0, timers);
         for (int i = 0; i < timers; i++) {
             long deadline = (HOUR / timers) * i + 1;
             wheel.schedule(deadline, this::again);
+            slots.schedule(i, deadline);
         }
         now = 0;
+        slotNow = 0;
     }
 
     private void again(long t) {
@@ -56,11 +64,24 @@ public class ExpiryBenchmark {
         wheel.schedule(t + HOUR, this::again);
     }
 
+    private void againSlot(int id, long t) {
+        expired++;
+        slots.schedule(id, t + HOUR);
+    }
+
     /** @return timers expired so far */
     @Benchmark
     public long tick() {
         now += TICK;
         wheel.poll(now);
+        return expired;
+    }
+
+    /** @return timers expired so far */
+    @Benchmark
+    public long tickAgentWheel() {
+        slotNow += TICK;
+        slots.poll(slotNow, refresh);
         return expired;
     }
 }
