@@ -407,7 +407,7 @@ public final class BindingCache {
     // ---------------------------------------------------------------- index: anycast address -> first slot
 
     private void indexPut(long high, long low, int slot) {
-        if ((groups) * 2L > index.length) {
+        if (groups * 4L > index.length) {
             rehash(index.length * 2);
         }
         long h = hash(high, low);

@@ -114,7 +114,7 @@ class NamespaceEndToEndTest {
         io.mga.api.SelectionPolicy rv = Policies.rendezvous();
         for (int i = 0x10; CLIENTS[0] == null || CLIENTS[1] == null; i++) {
             Ipv6Address a = Ipv6Address.parse("2001:db8:c::" + Integer.toHexString(i));
-            int slot = rv.select(a, c);
+            int slot = rv.select(a.high(), a.low(), io.mga.api.SelectionPolicy.Candidates.of(c));
             if (CLIENTS[slot] == null) {
                 CLIENTS[slot] = a;
             }
