@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code HashMap} from a two-{@code long} key record to a care-of record, as a plain Java cache would keep it (the
  * reference; it needs a key object per lookup, which escape analysis may remove). The set-up prints the heap each
  * binding takes in both. A third benchmark reads one random row of an array as large as the cache's rows: the
- * memory floor, what one cache miss per lookup costs on this machine. Keys are drawn by a multiplicative generator over the whole table, so at 1M the lookups
- * miss the CPU caches as real traffic would.
+ * memory floor, what one cache miss per lookup costs on this machine. Keys are drawn by a multiplicative
+ * generator over the whole table, so at 1M the lookups miss the CPU caches as real traffic would.
  * {@code java -jar mga-bench/target/benchmarks.jar BindingLookup -prof gc}
  */
 @State(Scope.Benchmark)

@@ -23,10 +23,15 @@ public final class BindingCache {
     public static final int NONE = -1;
 
     private static final int ROW = 4;
+    /**
+     * Rows start 48 octets into the array's data, 64 octets from the array's start: large arrays (G1 humongous
+     * objects) start on a region boundary, so every 32-octet row then lies within one 64-octet cache line.
+     */
+    private static final int ROW_BASE = 6;
 
     private final int maxBindings;
     private final int maxPerAnycast;
-    private long[] rows = new long[0];
+    private long[] rows = new long[ROW_BASE];
     private int[] next = new int[0];
     private int[] generation = new int[0];
     private int[] owner = new int[0];
@@ -105,7 +110,7 @@ public final class BindingCache {
             }
             if ((int) (e >>> 32) == tag) {
                 int s = (int) e - 1;
-                if (rows[s * ROW] == high && rows[s * ROW + 1] == low) {
+                if (rows[ROW_BASE + s * ROW] == high && rows[ROW_BASE + s * ROW + 1] == low) {
                     return s;
                 }
             }
@@ -160,7 +165,7 @@ public final class BindingCache {
      * @return the first 64 bits of its anycast address
      */
     public long anycastHigh(int slot) {
-        return rows[slot * ROW];
+        return rows[ROW_BASE + slot * ROW];
     }
 
     /**
@@ -168,7 +173,7 @@ public final class BindingCache {
      * @return the last 64 bits of its anycast address
      */
     public long anycastLow(int slot) {
-        return rows[slot * ROW + 1];
+        return rows[ROW_BASE + slot * ROW + 1];
     }
 
     /**
@@ -176,7 +181,7 @@ public final class BindingCache {
      * @return the first 64 bits of its care-of (peer unicast) address
      */
     public long careOfHigh(int slot) {
-        return rows[slot * ROW + 2];
+        return rows[ROW_BASE + slot * ROW + 2];
     }
 
     /**
@@ -184,7 +189,7 @@ public final class BindingCache {
      * @return the last 64 bits of its care-of address
      */
     public long careOfLow(int slot) {
-        return rows[slot * ROW + 3];
+        return rows[ROW_BASE + slot * ROW + 3];
     }
 
     /**
@@ -255,8 +260,8 @@ public final class BindingCache {
      * @param expiresAt when it lapses, in nanoseconds
      */
     public void update(int slot, long careOfHigh, long careOfLow, int sequence, int weight, int load, long expiresAt) {
-        rows[slot * ROW + 2] = careOfHigh;
-        rows[slot * ROW + 3] = careOfLow;
+        rows[ROW_BASE + slot * ROW + 2] = careOfHigh;
+        rows[ROW_BASE + slot * ROW + 3] = careOfLow;
         bidWeight[slot] = (bidWeight[slot] & 0xffff_0000) | (weight & 0xffff);
         loadSequence[slot] = (load & 0xffff) << 16 | (sequence & 0xffff);
         expires[slot] = expiresAt;
@@ -321,10 +326,10 @@ public final class BindingCache {
             return NONE;
         }
         int s = allocate();
-        rows[s * ROW] = high;
-        rows[s * ROW + 1] = low;
-        rows[s * ROW + 2] = 0;
-        rows[s * ROW + 3] = 0;
+        rows[ROW_BASE + s * ROW] = high;
+        rows[ROW_BASE + s * ROW + 1] = low;
+        rows[ROW_BASE + s * ROW + 2] = 0;
+        rows[ROW_BASE + s * ROW + 3] = 0;
         bidWeight[s] = (bindingId & 0xffff) << 16 | 1;
         loadSequence[s] = 0;
         expires[s] = 0;
@@ -391,7 +396,7 @@ public final class BindingCache {
 
     private void grow() {
         int cap = (int) Math.min(maxBindings, Math.max(16L, owner.length * 2L));
-        rows = Arrays.copyOf(rows, cap * ROW);
+        rows = Arrays.copyOf(rows, ROW_BASE + cap * ROW);
         next = Arrays.copyOf(next, cap);
         generation = Arrays.copyOf(generation, cap);
         int old = owner.length;
@@ -407,7 +412,7 @@ public final class BindingCache {
     // ---------------------------------------------------------------- index: anycast address -> first slot
 
     private void indexPut(long high, long low, int slot) {
-        if (groups * 4L > index.length) {
+        if (groups * 2L > index.length) {
             rehash(index.length * 2);
         }
         long h = hash(high, low);
@@ -427,7 +432,8 @@ public final class BindingCache {
                 return NONE;
             }
             int s = (int) e - 1;
-            if ((int) (e >>> 32) == tag && rows[s * ROW] == high && rows[s * ROW + 1] == low) {
+            if ((int) (e >>> 32) == tag && rows[ROW_BASE + s * ROW] == high
+                    && rows[ROW_BASE + s * ROW + 1] == low) {
                 return i;
             }
         }
@@ -444,7 +450,7 @@ public final class BindingCache {
         index[i] = 0;
         for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
             int s = (int) index[j] - 1;
-            int home = (int) hash(rows[s * ROW], rows[s * ROW + 1]) & mask;
+            int home = (int) hash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) & mask;
             // the entry at j may fill the hole at i if its home is not in (i, j], cyclically
             boolean between = i <= j ? home > i && home <= j : home > i || home <= j;
             if (!between) {
@@ -462,7 +468,7 @@ public final class BindingCache {
         for (long e : old) {
             if (e != 0) {
                 int s = (int) e - 1;
-                int i = (int) hash(rows[s * ROW], rows[s * ROW + 1]) & mask;
+                int i = (int) hash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) & mask;
                 while (index[i] != 0) {
                     i = (i + 1) & mask;
                 }
