@@ -48,6 +48,7 @@ public class BindingLookupBenchmark {
 
     private BindingCache cache;
     private long[] floor;
+    private int[] floorIndex;
     private Map<Key, CareOf> map;
     private long cursor = 1;
 
@@ -71,8 +72,13 @@ public class BindingLookupBenchmark {
         for (int i = 0; i < floor.length; i++) {
             floor[i] = i;
         }
+        floorIndex = new int[Integer.highestOneBit(bindings * 2 - 1) * 2];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < floorIndex.length; i++) {
+            floorIndex[i] = r.nextInt(bindings);
+        }
         System.gc();
-        long after = used() - floor.length * 8L;
+        long after = used() - floor.length * 8L - floorIndex.length * 4L;
         System.out.printf("%n[heap] %d bindings: cache %.0f bytes per binding, HashMap %.0f bytes per binding%n",
                 bindings, (mid - before) / (double) bindings, (after - mid) / (double) bindings);
     }
@@ -105,6 +111,19 @@ public class BindingLookupBenchmark {
     public long floorOneRandomRead() {
         int i = nextIndex();
         return floor[i * 4 + 3];
+    }
+
+    /**
+     * The floor of an index in front of rows: a random read of an index as large as the cache's, then the read of
+     * the row it names; the second read depends on the first, as in the cache.
+     *
+     * @return the value read
+     */
+    @Benchmark
+    public long floorTwoDependentReads() {
+        int i = nextIndex();
+        int s = floorIndex[(i * 2) & (floorIndex.length - 1)];
+        return floor[s * 4 + 3];
     }
 
     /** @return the low half of the care-of address found */

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * parallel {@code int[]} and {@code long[]} columns. The bindings of one anycast address form a chain ordered by
  * Binding ID; an open-addressing index (linear probing, at most half full) maps the anycast address, as two
  * {@code long}s, to the chain's first slot. Each index entry is one {@code long}: 32 bits of the key's hash, to skip
- * most mismatches without reading the row, and the slot. A lookup therefore reads the index entry and one row.
+ * most mismatches without reading the row, and the slot. The hash is multiplicative (two multiplications), the
+ * position its top bits. A lookup therefore reads the index entry and one row.
  *
  * <p>A slot's <em>generation</em> changes whenever it is freed or handed to another responder, so that something
  * remembered about a binding (a session pin) can be checked in O(1) instead of being hunted down on removal.
@@ -46,6 +47,7 @@ public final class BindingCache {
     private int groups;
     private long[] index = new long[16];
     private int mask = 15;
+    private int shift = 60;
 
     /**
      * Creates an empty cache.
@@ -87,8 +89,17 @@ public final class BindingCache {
         return top;
     }
 
+    /** A well-mixed hash of an address, for other tables (the pin table) that take bits from anywhere. */
     static long hash(long high, long low) {
         return Policies.mix(high * 0x9e37_79b9_7f4a_7c15L ^ low);
+    }
+
+    /**
+     * The index's hash: multiplicative (Fibonacci) hashing, two multiplications. The index position is taken from
+     * the top bits, where a product mixes best, the tag from the bottom 32.
+     */
+    private static long indexHash(long high, long low) {
+        return (high * 0x9e37_79b9_7f4a_7c15L + low) * 0xc2b2_ae3d_27d4_eb4fL;
     }
 
     /**
@@ -99,11 +110,11 @@ public final class BindingCache {
      * @return its slot, or {@link #NONE}
      */
     public int find(long high, long low) {
-        long h = hash(high, low);
-        int tag = (int) (h >>> 32);
+        long h = indexHash(high, low);
+        int tag = (int) h;
         long[] idx = index;
         int m = mask;
-        for (int i = (int) h & m;; i = (i + 1) & m) {
+        for (int i = (int) (h >>> shift);; i = (i + 1) & m) {
             long e = idx[i];
             if (e == 0) {
                 return NONE;
@@ -415,18 +426,18 @@ public final class BindingCache {
         if (groups * 2L > index.length) {
             rehash(index.length * 2);
         }
-        long h = hash(high, low);
-        int i = (int) h & mask;
+        long h = indexHash(high, low);
+        int i = (int) (h >>> shift);
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
-        index[i] = (h & 0xffff_ffff_0000_0000L) | (slot + 1L);
+        index[i] = h << 32 | (slot + 1L);
     }
 
     private int indexPosition(long high, long low) {
-        long h = hash(high, low);
-        int tag = (int) (h >>> 32);
-        for (int i = (int) h & mask;; i = (i + 1) & mask) {
+        long h = indexHash(high, low);
+        int tag = (int) h;
+        for (int i = (int) (h >>> shift);; i = (i + 1) & mask) {
             long e = index[i];
             if (e == 0) {
                 return NONE;
@@ -450,7 +461,7 @@ public final class BindingCache {
         index[i] = 0;
         for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
             int s = (int) index[j] - 1;
-            int home = (int) hash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) & mask;
+            int home = (int) (indexHash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) >>> shift);
             // the entry at j may fill the hole at i if its home is not in (i, j], cyclically
             boolean between = i <= j ? home > i && home <= j : home > i || home <= j;
             if (!between) {
@@ -465,10 +476,11 @@ public final class BindingCache {
         long[] old = index;
         index = new long[capacity];
         mask = capacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(capacity);
         for (long e : old) {
             if (e != 0) {
                 int s = (int) e - 1;
-                int i = (int) hash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) & mask;
+                int i = (int) (indexHash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) >>> shift);
                 while (index[i] != 0) {
                     i = (i + 1) & mask;
                 }
