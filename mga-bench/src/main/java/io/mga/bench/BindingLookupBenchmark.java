@@ -97,13 +97,13 @@ public class BindingLookupBenchmark {
     @Benchmark
     public long lookupCache() {
         int i = nextIndex();
-        int s = cache.find(PREFIX, 0x1000L + i);
-        return cache.careOfLow(s);
+        int row = cache.findRow(PREFIX, 0x1000L + i);
+        return cache.careOfLowAt(row);
     }
 
     /**
-     * The memory floor: one read of a random row from an array as large as the cache's rows (32 octets per
-     * binding). A lookup that touched memory once would cost this.
+     * The memory floor: one read of a random row from an array of 32-octet rows, one per binding. A lookup that
+     * touched memory once would cost this.
      *
      * @return the value read
      */

@@ -5,19 +5,23 @@ import java.util.Arrays;
 /**
  * An agent's binding cache as flat arrays: no object per binding, no allocation on lookup, a bounded size.
  *
- * <p>Each binding lives in a <em>slot</em>, an {@code int} from 0 up to the bound. Its anycast and care-of
- * addresses sit side by side in one {@code long[]} row of four (32 octets: half a cache line), its other fields in
- * parallel {@code int[]} and {@code long[]} columns. The bindings of one anycast address form a chain ordered by
- * Binding ID; an open-addressing index (linear probing, at most half full) maps the anycast address, as two
- * {@code long}s, to the chain's first slot. Each index entry is one {@code long}: 32 bits of the key's hash, to skip
- * most mismatches without reading the row, and the slot. The hash is multiplicative (two multiplications), the
- * position its top bits. A lookup therefore reads the index entry and one row.
+ * <p>The anycast and care-of addresses of every binding sit side by side in one row of four {@code long}s (32
+ * octets, within one cache line in large tables) of an open-addressing table with linear probing, found by hashing
+ * the anycast address (multiplicative hashing, two multiplications); the table is kept between half and three
+ * quarters full and shifts entries back on removal (no tombstones). The row <em>is</em> the index entry, so the
+ * forwarding question (which care-of address for this anycast address?) reads one row, plus a parallel {@code int}
+ * of flags whose address does not depend on it: one memory round trip, not two.
  *
- * <p>A slot's <em>generation</em> changes whenever it is freed or handed to another responder, so that something
- * remembered about a binding (a session pin) can be checked in O(1) instead of being hunted down on removal.
+ * <p>Each binding also has a stable <em>slot</em>, an {@code int} from 0 up to the bound, which indexes its other
+ * fields (Binding ID, weight, load, owner, sequence number, expiry) and which timers and pins refer to; rows move
+ * when the table grows or shifts, slots do not. The bindings of one anycast address share a probe run and form a
+ * chain of slots ordered by Binding ID; the first one's row is flagged as the head. A slot's <em>generation</em>
+ * changes whenever it is freed or handed to another owner, so that something remembered about a binding (a session
+ * pin) can be checked in O(1) instead of being hunted down on removal.
  *
- * <p>Memory: 32 octets of row, 28 of columns and 8 to 16 of index per binding, plus the agent's timer (20); the
- * arrays double as bindings arrive, up to the bound. Not thread-safe: it belongs to the agent's thread.
+ * <p>Memory: 36 octets per table row at 50-75% load (48-72 per binding), 37 per slot, plus the agent's timer
+ * (20). The address {@code ::} cannot be stored (it marks empty rows). Not thread-safe: it belongs to the agent's
+ * thread.
  */
 public final class BindingCache {
     /** No slot: returned by lookups that find nothing and by inserts refused for lack of room. */
@@ -29,10 +33,18 @@ public final class BindingCache {
      * objects) start on a region boundary, so every 32-octet row then lies within one 64-octet cache line.
      */
     private static final int ROW_BASE = 6;
+    private static final int SLOT_MASK = (1 << 29) - 1;
+    private static final int HEAD = 1 << 30;
+    private static final int MORE = 1 << 29;
 
     private final int maxBindings;
     private final int maxPerAnycast;
-    private long[] rows = new long[ROW_BASE];
+    // the table: rows of (anycast high, anycast low, care-of high, care-of low) and, in parallel, slot | flags
+    private long[] table = new long[ROW_BASE + 8 * ROW];
+    private int[] meta = new int[8];
+    private int capacity = 8;
+    // per slot
+    private int[] position = new int[0];
     private int[] next = new int[0];
     private int[] generation = new int[0];
     private int[] owner = new int[0];
@@ -45,20 +57,17 @@ public final class BindingCache {
     private int top;
     private int size;
     private int groups;
-    private long[] index = new long[16];
-    private int mask = 15;
-    private int shift = 60;
 
     /**
      * Creates an empty cache.
      *
-     * @param maxBindings the most bindings it holds, all anycast addresses together, 1 or more
+     * @param maxBindings the most bindings it holds, all anycast addresses together, 1 to 2<sup>29</sup>
      * @param maxPerAnycast the most bindings of one anycast address, 1 or more
-     * @throws IllegalArgumentException if a bound is below 1
+     * @throws IllegalArgumentException if a bound is out of range
      */
     public BindingCache(int maxBindings, int maxPerAnycast) {
-        if (maxBindings < 1 || maxPerAnycast < 1) {
-            throw new IllegalArgumentException("bounds must be at least 1");
+        if (maxBindings < 1 || maxBindings > SLOT_MASK + 1 || maxPerAnycast < 1) {
+            throw new IllegalArgumentException("maxBindings must be 1..2^29 and maxPerAnycast at least 1");
         }
         this.maxBindings = maxBindings;
         this.maxPerAnycast = maxPerAnycast;
@@ -94,12 +103,68 @@ public final class BindingCache {
         return Policies.mix(high * 0x9e37_79b9_7f4a_7c15L ^ low);
     }
 
+    /** Multiplicative hashing: the top 32 bits of the product, scaled to the table (no power of two needed). */
+    private static int home(long high, long low, int cap) {
+        long h = (high * 0x9e37_79b9_7f4a_7c15L + low) * 0xc2b2_ae3d_27d4_eb4fL;
+        return (int) (((h >>> 32) * cap) >>> 32);
+    }
+
     /**
-     * The index's hash: multiplicative (Fibonacci) hashing, two multiplications. The index position is taken from
-     * the top bits, where a product mixes best, the tag from the bottom 32.
+     * The data path's lookup: the table row of an anycast address's first binding (lowest Binding ID). Read what
+     * the forwarding needs from the row with {@link #careOfHighAt}, {@link #careOfLowAt}, {@link #hasMoreAt} and
+     * {@link #slotAt}; a row is valid until the cache is next changed.
+     *
+     * @param high the first 64 bits of the anycast address
+     * @param low the last 64 bits
+     * @return the row, or {@link #NONE}
      */
-    private static long indexHash(long high, long low) {
-        return (high * 0x9e37_79b9_7f4a_7c15L + low) * 0xc2b2_ae3d_27d4_eb4fL;
+    public int findRow(long high, long low) {
+        long[] t = table;
+        int[] m = meta;
+        int cap = capacity;
+        for (int p = home(high, low, cap);; p = p + 1 == cap ? 0 : p + 1) {
+            int r = ROW_BASE + p * ROW;
+            long h = t[r];
+            long l = t[r + 1];
+            if (h == high && l == low && (m[p] & HEAD) != 0) {
+                return p;
+            }
+            if (h == 0 && l == 0) {
+                return NONE;
+            }
+        }
+    }
+
+    /**
+     * @param row a row from {@link #findRow}
+     * @return the first 64 bits of that binding's care-of address
+     */
+    public long careOfHighAt(int row) {
+        return table[ROW_BASE + row * ROW + 2];
+    }
+
+    /**
+     * @param row a row from {@link #findRow}
+     * @return the last 64 bits of that binding's care-of address
+     */
+    public long careOfLowAt(int row) {
+        return table[ROW_BASE + row * ROW + 3];
+    }
+
+    /**
+     * @param row a row from {@link #findRow}
+     * @return true if the anycast address has more than this one binding
+     */
+    public boolean hasMoreAt(int row) {
+        return (meta[row] & MORE) != 0;
+    }
+
+    /**
+     * @param row a row from {@link #findRow}
+     * @return that binding's slot
+     */
+    public int slotAt(int row) {
+        return meta[row] & SLOT_MASK;
     }
 
     /**
@@ -110,22 +175,8 @@ public final class BindingCache {
      * @return its slot, or {@link #NONE}
      */
     public int find(long high, long low) {
-        long h = indexHash(high, low);
-        int tag = (int) h;
-        long[] idx = index;
-        int m = mask;
-        for (int i = (int) (h >>> shift);; i = (i + 1) & m) {
-            long e = idx[i];
-            if (e == 0) {
-                return NONE;
-            }
-            if ((int) (e >>> 32) == tag) {
-                int s = (int) e - 1;
-                if (rows[ROW_BASE + s * ROW] == high && rows[ROW_BASE + s * ROW + 1] == low) {
-                    return s;
-                }
-            }
-        }
+        int p = findRow(high, low);
+        return p == NONE ? NONE : meta[p] & SLOT_MASK;
     }
 
     /**
@@ -176,7 +227,7 @@ public final class BindingCache {
      * @return the first 64 bits of its anycast address
      */
     public long anycastHigh(int slot) {
-        return rows[ROW_BASE + slot * ROW];
+        return table[ROW_BASE + position[slot] * ROW];
     }
 
     /**
@@ -184,7 +235,7 @@ public final class BindingCache {
      * @return the last 64 bits of its anycast address
      */
     public long anycastLow(int slot) {
-        return rows[ROW_BASE + slot * ROW + 1];
+        return table[ROW_BASE + position[slot] * ROW + 1];
     }
 
     /**
@@ -192,7 +243,7 @@ public final class BindingCache {
      * @return the first 64 bits of its care-of (peer unicast) address
      */
     public long careOfHigh(int slot) {
-        return rows[ROW_BASE + slot * ROW + 2];
+        return table[ROW_BASE + position[slot] * ROW + 2];
     }
 
     /**
@@ -200,7 +251,7 @@ public final class BindingCache {
      * @return the last 64 bits of its care-of address
      */
     public long careOfLow(int slot) {
-        return rows[ROW_BASE + slot * ROW + 3];
+        return table[ROW_BASE + position[slot] * ROW + 3];
     }
 
     /**
@@ -271,8 +322,9 @@ public final class BindingCache {
      * @param expiresAt when it lapses, in nanoseconds
      */
     public void update(int slot, long careOfHigh, long careOfLow, int sequence, int weight, int load, long expiresAt) {
-        rows[ROW_BASE + slot * ROW + 2] = careOfHigh;
-        rows[ROW_BASE + slot * ROW + 3] = careOfLow;
+        int r = ROW_BASE + position[slot] * ROW;
+        table[r + 2] = careOfHigh;
+        table[r + 3] = careOfLow;
         bidWeight[slot] = (bidWeight[slot] & 0xffff_0000) | (weight & 0xffff);
         loadSequence[slot] = (load & 0xffff) << 16 | (sequence & 0xffff);
         expires[slot] = expiresAt;
@@ -322,13 +374,17 @@ public final class BindingCache {
      * Adds a binding, in Binding ID order among those of its anycast address. The caller has checked that no
      * binding with this anycast address and Binding ID exists.
      *
-     * @param high the first 64 bits of the anycast address
+     * @param high the first 64 bits of the anycast address, not both halves 0
      * @param low the last 64 bits
      * @param bindingId the Binding ID, 0 to 65535
      * @param newOwner its owner, 0 or more
      * @return its slot, or {@link #NONE} when the cache or the anycast address is full
+     * @throws IllegalArgumentException for the address {@code ::}
      */
     public int insert(long high, long low, int bindingId, int newOwner) {
+        if (high == 0 && low == 0) {
+            throw new IllegalArgumentException(":: is not an anycast address");
+        }
         if (size >= maxBindings || newOwner < 0) {
             return NONE;
         }
@@ -337,30 +393,32 @@ public final class BindingCache {
             return NONE;
         }
         int s = allocate();
-        rows[ROW_BASE + s * ROW] = high;
-        rows[ROW_BASE + s * ROW + 1] = low;
-        rows[ROW_BASE + s * ROW + 2] = 0;
-        rows[ROW_BASE + s * ROW + 3] = 0;
+        if ((size + 1) * 4L > capacity * 3L) {
+            resize((int) Math.min(Integer.MAX_VALUE / ROW - ROW_BASE, (size + 1) * 2L));
+        }
         bidWeight[s] = (bindingId & 0xffff) << 16 | 1;
         loadSequence[s] = 0;
         expires[s] = 0;
         flags[s] = 0;
         owner[s] = newOwner;
         size++;
+        int p = place(high, low, s);
         if (head == NONE) {
             next[s] = NONE;
             groups++;
-            indexPut(high, low, s);
+            meta[p] |= HEAD;
         } else if (bindingId < bindingId(head)) {
             next[s] = head;
-            indexReplace(high, low, s);
+            meta[position[head]] &= ~(HEAD | MORE);
+            meta[p] |= HEAD | MORE;
         } else {
-            int p = head;
-            while (next[p] != NONE && bindingId(next[p]) < bindingId) {
-                p = next[p];
+            int q = head;
+            while (next[q] != NONE && bindingId(next[q]) < bindingId) {
+                q = next[q];
             }
-            next[s] = next[p];
-            next[p] = s;
+            next[s] = next[q];
+            next[q] = s;
+            meta[position[head]] |= MORE;
         }
         return s;
     }
@@ -371,25 +429,28 @@ public final class BindingCache {
      * @param slot a live binding
      */
     public void remove(int slot) {
-        long high = anycastHigh(slot);
-        long low = anycastLow(slot);
-        int head = find(high, low);
+        int head = find(anycastHigh(slot), anycastLow(slot));
         if (head == slot) {
-            if (next[slot] == NONE) {
-                indexRemove(high, low);
+            int n = next[slot];
+            if (n == NONE) {
                 groups--;
             } else {
-                indexReplace(high, low, next[slot]);
+                meta[position[n]] |= HEAD | (next[n] != NONE ? MORE : 0);
             }
         } else {
-            int p = head;
-            while (next[p] != slot) {
-                p = next[p];
+            int q = head;
+            while (next[q] != slot) {
+                q = next[q];
             }
-            next[p] = next[slot];
+            next[q] = next[slot];
+            if (next[head] == NONE) {
+                meta[position[head]] &= ~MORE;
+            }
         }
+        erase(position[slot]);
         owner[slot] = NONE;
         next[slot] = NONE;
+        position[slot] = NONE;
         generation[slot]++;
         size--;
         free[freeCount++] = slot;
@@ -405,9 +466,10 @@ public final class BindingCache {
         return top++;
     }
 
+    /** Per-slot columns grow by half (less slack than doubling), up to the bound. */
     private void grow() {
-        int cap = (int) Math.min(maxBindings, Math.max(16L, owner.length * 2L));
-        rows = Arrays.copyOf(rows, ROW_BASE + cap * ROW);
+        int cap = (int) Math.min(maxBindings, Math.max(16L, owner.length * 3L / 2));
+        position = Arrays.copyOf(position, cap);
         next = Arrays.copyOf(next, cap);
         generation = Arrays.copyOf(generation, cap);
         int old = owner.length;
@@ -420,71 +482,70 @@ public final class BindingCache {
         free = Arrays.copyOf(free, cap);
     }
 
-    // ---------------------------------------------------------------- index: anycast address -> first slot
+    // ---------------------------------------------------------------- the table
 
-    private void indexPut(long high, long low, int slot) {
-        if (groups * 2L > index.length) {
-            rehash(index.length * 2);
+    /** Puts a row for slot {@code s} at the end of its key's probe run; returns the row. */
+    private int place(long high, long low, int s) {
+        int p = home(high, low, capacity);
+        while (table[ROW_BASE + p * ROW] != 0 || table[ROW_BASE + p * ROW + 1] != 0) {
+            p = p + 1 == capacity ? 0 : p + 1;
         }
-        long h = indexHash(high, low);
-        int i = (int) (h >>> shift);
-        while (index[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        index[i] = h << 32 | (slot + 1L);
+        int r = ROW_BASE + p * ROW;
+        table[r] = high;
+        table[r + 1] = low;
+        table[r + 2] = 0;
+        table[r + 3] = 0;
+        meta[p] = s;
+        position[s] = p;
+        return p;
     }
 
-    private int indexPosition(long high, long low) {
-        long h = indexHash(high, low);
-        int tag = (int) h;
-        for (int i = (int) (h >>> shift);; i = (i + 1) & mask) {
-            long e = index[i];
-            if (e == 0) {
-                return NONE;
+    /** Empties row {@code i} and shifts the rows after it back (linear probing without tombstones). */
+    private void erase(int i) {
+        int cap = capacity;
+        clear(i);
+        for (int j = i + 1 == cap ? 0 : i + 1;; j = j + 1 == cap ? 0 : j + 1) {
+            int r = ROW_BASE + j * ROW;
+            if (table[r] == 0 && table[r + 1] == 0) {
+                return;
             }
-            int s = (int) e - 1;
-            if ((int) (e >>> 32) == tag && rows[ROW_BASE + s * ROW] == high
-                    && rows[ROW_BASE + s * ROW + 1] == low) {
-                return i;
-            }
-        }
-    }
-
-    private void indexReplace(long high, long low, int slot) {
-        int i = indexPosition(high, low);
-        index[i] = (index[i] & 0xffff_ffff_0000_0000L) | (slot + 1L);
-    }
-
-    /** Removes an entry and shifts the entries after it back (linear probing without tombstones). */
-    private void indexRemove(long high, long low) {
-        int i = indexPosition(high, low);
-        index[i] = 0;
-        for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            int s = (int) index[j] - 1;
-            int home = (int) (indexHash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) >>> shift);
-            // the entry at j may fill the hole at i if its home is not in (i, j], cyclically
-            boolean between = i <= j ? home > i && home <= j : home > i || home <= j;
-            if (!between) {
-                index[i] = index[j];
-                index[j] = 0;
+            int k = home(table[r], table[r + 1], cap);
+            // the row at j may fill the hole at i unless its home lies cyclically in (i, j]
+            boolean stays = i <= j ? k > i && k <= j : k > i || k <= j;
+            if (!stays) {
+                System.arraycopy(table, r, table, ROW_BASE + i * ROW, ROW);
+                meta[i] = meta[j];
+                position[meta[i] & SLOT_MASK] = i;
+                clear(j);
                 i = j;
             }
         }
     }
 
-    private void rehash(int capacity) {
-        long[] old = index;
-        index = new long[capacity];
-        mask = capacity - 1;
-        shift = 64 - Integer.numberOfTrailingZeros(capacity);
-        for (long e : old) {
-            if (e != 0) {
-                int s = (int) e - 1;
-                int i = (int) (indexHash(rows[ROW_BASE + s * ROW], rows[ROW_BASE + s * ROW + 1]) >>> shift);
-                while (index[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                index[i] = e;
+    private void clear(int p) {
+        int r = ROW_BASE + p * ROW;
+        table[r] = 0;
+        table[r + 1] = 0;
+        table[r + 2] = 0;
+        table[r + 3] = 0;
+        meta[p] = 0;
+    }
+
+    private void resize(int cap) {
+        long[] oldTable = table;
+        int[] oldMeta = meta;
+        int oldCap = capacity;
+        table = new long[ROW_BASE + cap * ROW];
+        meta = new int[cap];
+        capacity = cap;
+        for (int p = 0; p < oldCap; p++) {
+            int r = ROW_BASE + p * ROW;
+            if (oldTable[r] != 0 || oldTable[r + 1] != 0) {
+                int s = oldMeta[p] & SLOT_MASK;
+                int q = place(oldTable[r], oldTable[r + 1], s);
+                table[ROW_BASE + q * ROW + 2] = oldTable[r + 2];
+                table[ROW_BASE + q * ROW + 3] = oldTable[r + 3];
+                meta[q] = oldMeta[p];
             }
         }
     }

@@ -162,7 +162,7 @@ public final class HomeAnycastAgent implements Role {
     }
 
     private final Ipv6Address address;
-    private final List<Ipv6Prefix> served;
+    private final Ipv6Prefix[] servedArray;
     private final Model model;
     private final SelectionPolicy policy;
     private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
@@ -199,7 +199,7 @@ public final class HomeAnycastAgent implements Role {
         if (b.served.isEmpty()) {
             throw new IllegalArgumentException("an agent serves at least one anycast prefix");
         }
-        this.served = List.copyOf(b.served);
+        this.servedArray = b.served.toArray(Ipv6Prefix[]::new);
         this.model = b.model;
         this.policy = b.policy != null ? b.policy : (b.model == Model.BASIC ? Policies.first() : Policies.roundRobin());
         for (ResponderCredentials c : b.responders) {
@@ -524,7 +524,7 @@ public final class HomeAnycastAgent implements Role {
     }
 
     private boolean serves(long hi, long lo) {
-        for (Ipv6Prefix p : served) {
+        for (Ipv6Prefix p : servedArray) {
             if (p.contains(hi, lo)) {
                 return true;
             }
@@ -616,12 +616,21 @@ public final class HomeAnycastAgent implements Role {
     private void forward(byte[] packet, int offset, long now) {
         long dh = view.destinationHigh();
         long dl = view.destinationLow();
-        int head = cache.find(dh, dl);
-        if (head == BindingCache.NONE) {
+        int row = cache.findRow(dh, dl);
+        if (row == BindingCache.NONE) {
             counters.noBinding++;
             return;
         }
-        int slot = cache.next(head) == BindingCache.NONE ? head : choose(head, dh, dl, now);
+        long ch;
+        long cl;
+        if (!cache.hasMoreAt(row)) { // one binding: everything is in the row just read
+            ch = cache.careOfHighAt(row);
+            cl = cache.careOfLowAt(row);
+        } else {
+            int slot = choose(cache.slotAt(row), dh, dl, now);
+            ch = cache.careOfHigh(slot);
+            cl = cache.careOfLow(slot);
+        }
         int len = view.packetLength();
         System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
         // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1)
@@ -631,8 +640,8 @@ public final class HomeAnycastAgent implements Role {
             return;
         }
         tx[Encapsulation.OVERHEAD + 7] = (byte) (hop - 1);
-        int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, addressHigh, addressLow,
-                cache.careOfHigh(slot), cache.careOfLow(slot), tunnelHopLimit);
+        int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, addressHigh, addressLow, ch, cl,
+                tunnelHopLimit);
         counters.forwarded++;
         io.send(tx, start, len + Encapsulation.OVERHEAD);
     }
@@ -804,7 +813,7 @@ public final class HomeAnycastAgent implements Role {
             lastTimestamp.put(cred.spi(), ts);
             reply.timestamp = ts;
         }
-        if (!serves(anycast)) {
+        if (!serves(anycast) || anycast.isUnspecified()) { // :: is no anycast address, whatever is served
             reject(reply, now, BaStatus.NOT_HOME_SUBNET.code(), anycast + " is not served here");
             return;
         }
