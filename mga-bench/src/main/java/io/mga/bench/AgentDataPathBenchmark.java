@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 100k and 1M bindings (one per anycast address of a /64), beside the encapsulation floor (a 40-octet header and
  * one arraycopy) in the same run. The set-up registers every binding through authenticated BUs and prints the
  * heap each binding costs. Sends go to a counting sink. 16,384 packets to random anycast addresses, so that at 1M
- * the lookups spread over the table. A second state has 1,000 anycast addresses with three bindings each, rendezvous
- * selection and session pinning for 4,096 initiators: the Advanced Model's full path.
+ * the lookups spread over the table. {@link AgentSelectionBenchmark} measures the Advanced Model's path with
+ * selection and pinning.
  * {@code java -jar mga-bench/target/benchmarks.jar AgentDataPath -prof gc}
  */
 @State(Scope.Benchmark)
@@ -61,45 +61,7 @@ public class AgentDataPathBenchmark {
     private static final byte[] HAA_BYTES = HAA.toBytes();
     private static final byte[] PUA_BYTES = PUA.toBytes();
 
-    /** 1,000 anycast addresses with three responders each, rendezvous selection, pinning on. */
-    @State(Scope.Benchmark)
-    public static class Selecting {
-        HomeAnycastAgent haa;
-        final byte[][] packets = new byte[16384][];
-        int next;
-        long sent;
-
-        /** Registers 3,000 bindings and builds the traffic. */
-        @Setup
-        public void populate() {
-            HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
-                    .policy(Policies.rendezvous()).replayProtection(false, 7_000_000_000L).maxBindings(4_000)
-                    .pinning(100_000, 60_000_000_000L).bindingRefreshRequests(false).io((x, o, l) -> sent++);
-            Bytes[] keys = new Bytes[3];
-            for (int r = 0; r < 3; r++) {
-                keys[r] = Bytes.fromHex("00112233445566778899aabbccddee0" + r);
-                b.responder(new ResponderCredentials("ar" + r + "@example.net", 1000 + r, keys[r], List.of(ANYCAST)));
-            }
-            haa = b.build(0);
-            for (int i = 0; i < 1000; i++) {
-                for (int r = 0; r < 3; r++) {
-                    Ipv6Address pua = new Ipv6Address(PUA.high() + r, PUA.low());
-                    byte[] bu = registration(keys[r].toArray(), 1000 + r, r + 1, pua, anycast(i));
-                    haa.receive(bu, 0, bu.length, 1);
-                }
-            }
-            if (haa.bindingCount() != 3000) {
-                throw new IllegalStateException("registered " + haa.bindingCount() + " of 3000");
-            }
-            java.util.Random rnd = new java.util.Random(2);
-            for (int i = 0; i < packets.length; i++) {
-                Ipv6Address src = new Ipv6Address(0x2001_0db8_000c_0000L, 0x10L + rnd.nextInt(4096));
-                packets[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, anycast(rnd.nextInt(1000))),
-                        List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
-            }
-        }
-    }
-
+    /** @return an authenticated BU registering {@code pua} for {@code aa} with Binding ID {@code bid} */
     static byte[] registration(byte[] key, long spi, int bid, Ipv6Address pua, Ipv6Address aa) {
         MobilityMessage m = MobilityMessage.BindingUpdate.of(1, 0xc000, 65535,
                 new MobilityOption.AlternateCareOfAddress(pua), MobilityOption.BindingIdentifier.of(bid, 0, pua),
@@ -155,17 +117,6 @@ public class AgentDataPathBenchmark {
         byte[] p = packets[next++ & (packets.length - 1)];
         haa.receive(p, 0, p.length, 2);
         return sent;
-    }
-
-    /**
-     * @param st the Advanced Model state
-     * @return packets sent: one per call, to the initiator's pinned or selected responder
-     */
-    @Benchmark
-    public long dataPathSelectPinned(Selecting st) {
-        byte[] p = st.packets[st.next++ & (st.packets.length - 1)];
-        st.haa.receive(p, 0, p.length, 2);
-        return st.sent;
     }
 
     /** @return octets written by the encapsulation floor for a packet of the same size */

@@ -48,6 +48,8 @@ public final class IntTimerWheel {
     private long minStale;
     private long currentTick;
     private int size;
+    /** No timer is due before this time: a poll before it returns at once (a lower bound, kept by schedule). */
+    private long quietUntil = Long.MIN_VALUE;
 
     private long[] deadline;
     private int[] next;
@@ -88,7 +90,7 @@ public final class IntTimerWheel {
         if (capacity <= old) {
             return;
         }
-        int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity, (long) old * 2));
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity, (long) old * 3 / 2));
         deadline = Arrays.copyOf(deadline, cap);
         next = Arrays.copyOf(next, cap);
         prev = Arrays.copyOf(prev, cap);
@@ -119,6 +121,9 @@ public final class IntTimerWheel {
             size++;
         }
         insert(id, deadlineNanos);
+        if (deadlineNanos < quietUntil) {
+            quietUntil = deadlineNanos;
+        }
     }
 
     /**
@@ -296,11 +301,15 @@ public final class IntTimerWheel {
      * @return the number of timers run
      */
     public int poll(long nowNanos, Expiry expiry) {
+        if (nowNanos < quietUntil) {
+            return 0; // the common case on a data path that polls per packet: nothing can be due yet
+        }
         long target = Math.max(tickOf(nowNanos), currentTick);
         int ran = 0;
         while (true) {
             advance(target, nowNanos);
             if (heads[DUE] == NONE) {
+                quietUntil = earliest();
                 return ran;
             }
             while (heads[DUE] != NONE) {
@@ -322,6 +331,12 @@ public final class IntTimerWheel {
      * @return a time in nanoseconds, or {@link Long#MAX_VALUE} when nothing is pending
      */
     public long nextDeadline() {
+        // every pending deadline is at or after quietUntil (schedule keeps it so), and a bucket's start computed
+        // from a current tick that a skipped poll left behind may lie before it: never answer earlier
+        return Math.max(earliest(), quietUntil);
+    }
+
+    private long earliest() {
         int b = nextBucket();
         if (b == NONE) {
             return Long.MAX_VALUE;

@@ -68,6 +68,8 @@ class IntTimerWheelTest {
                     assertThat(ran).isEqualTo(due);
                     assertThat(n).isEqualTo(due.size());
                     due.forEach(expected::remove);
+                    // nothing due is left, so the next time to poll lies ahead (an owner never spins)
+                    assertThat(w.nextDeadline()).isGreaterThan(now);
                 }
                 assertThat(w.size()).isEqualTo(expected.size());
                 for (int k = 0; k < 300; k++) {

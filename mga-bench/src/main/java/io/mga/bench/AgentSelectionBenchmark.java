@@ -1,0 +1,106 @@
+package io.mga.bench;
+
+import static io.mga.bench.AgentDataPathBenchmark.ANYCAST;
+import static io.mga.bench.AgentDataPathBenchmark.HAA;
+import static io.mga.bench.AgentDataPathBenchmark.PUA;
+import static io.mga.bench.AgentDataPathBenchmark.anycast;
+import static io.mga.bench.AgentDataPathBenchmark.registration;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.Model;
+import io.mga.engine.Policies;
+import io.mga.engine.ResponderCredentials;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.PacketEncoder;
+import io.mga.wire.Udp;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The agent's data path in the Advanced Model: 1,000 anycast addresses with three responders each, rendezvous
+ * selection and session pinning for 4,096 initiators (16,384 packets to random anycast addresses), beside the
+ * encapsulation floor in the same run.
+ * {@code java -jar mga-bench/target/benchmarks.jar AgentSelection -prof gc}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+public class AgentSelectionBenchmark {
+    HomeAnycastAgent haa;
+    final byte[][] packets = new byte[16384][];
+    int next;
+    long sent;
+
+    /** Registers 3,000 bindings and builds the traffic. */
+    @Setup
+    public void populate() {
+        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
+                .policy(Policies.rendezvous()).replayProtection(false, 7_000_000_000L).maxBindings(4_000)
+                .pinning(100_000, 60_000_000_000L).bindingRefreshRequests(false).io((x, o, l) -> sent++);
+        Bytes[] keys = new Bytes[3];
+        for (int r = 0; r < 3; r++) {
+            keys[r] = Bytes.fromHex("00112233445566778899aabbccddee0" + r);
+            b.responder(new ResponderCredentials("ar" + r + "@example.net", 1000 + r, keys[r], List.of(ANYCAST)));
+        }
+        haa = b.build(0);
+        for (int i = 0; i < 1000; i++) {
+            for (int r = 0; r < 3; r++) {
+                Ipv6Address pua = new Ipv6Address(PUA.high() + r, PUA.low());
+                byte[] bu = registration(keys[r].toArray(), 1000 + r, r + 1, pua, anycast(i));
+                haa.receive(bu, 0, bu.length, 1);
+            }
+        }
+        if (haa.bindingCount() != 3000) {
+            throw new IllegalStateException("registered " + haa.bindingCount() + " of 3000");
+        }
+        java.util.Random rnd = new java.util.Random(2);
+        for (int i = 0; i < packets.length; i++) {
+            Ipv6Address src = new Ipv6Address(0x2001_0db8_000c_0000L, 0x10L + rnd.nextInt(4096));
+            packets[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, anycast(rnd.nextInt(1000))),
+                    List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
+        }
+    }
+
+    private final byte[] out = new byte[2048];
+    private static final byte[] HAA_BYTES = HAA.toBytes();
+    private static final byte[] PUA_BYTES = PUA.toBytes();
+
+    /** @return packets sent: one per call, to the initiator's pinned or selected responder */
+    @Benchmark
+    public long dataPathSelectPinned() {
+        byte[] p = packets[next++ & (packets.length - 1)];
+        haa.receive(p, 0, p.length, 2);
+        return sent;
+    }
+
+    /** @return octets written by the encapsulation floor for a packet of the same size */
+    @Benchmark
+    public int encapsulationFloor() {
+        byte[] p = packets[next++ & (packets.length - 1)];
+        out[0] = 0x60;
+        out[4] = (byte) (p.length >>> 8);
+        out[5] = (byte) p.length;
+        out[6] = 41;
+        out[7] = 64;
+        System.arraycopy(HAA_BYTES, 0, out, 8, 16);
+        System.arraycopy(PUA_BYTES, 0, out, 24, 16);
+        System.arraycopy(p, 0, out, 40, p.length);
+        return p.length + 40;
+    }
+}
