@@ -7,8 +7,8 @@ import java.util.Arrays;
  *
  * <p>The anycast and care-of addresses of every binding sit side by side in one row of four {@code long}s (32
  * octets, within one cache line in large tables) of an open-addressing table with linear probing, found by hashing
- * the anycast address (multiplicative hashing, two multiplications); the table is kept between half and three
- * quarters full and shifts entries back on removal (no tombstones). The row <em>is</em> the index entry, so the
+ * the anycast address (multiplicative hashing, two multiplications); the table is kept between 40% and 60% full
+ * (short probe runs: the data path's cost is mostly their length) and shifts entries back on removal (no tombstones). The row <em>is</em> the index entry, so the
  * forwarding question (which care-of address for this anycast address?) reads one row, plus a parallel {@code int}
  * of flags whose address does not depend on it: one memory round trip, not two.
  *
@@ -19,7 +19,7 @@ import java.util.Arrays;
  * changes whenever it is freed or handed to another owner, so that something remembered about a binding (a session
  * pin) can be checked in O(1) instead of being hunted down on removal.
  *
- * <p>Memory: 36 octets per table row at 50-75% load (48-72 per binding), 37 per slot, plus the agent's timer
+ * <p>Memory: 36 octets per table row at 40-60% load (60-90 per binding), 37 per slot, plus the agent's timer
  * (20). The address {@code ::} cannot be stored (it marks empty rows). Not thread-safe: it belongs to the agent's
  * thread.
  */
@@ -393,8 +393,8 @@ public final class BindingCache {
             return NONE;
         }
         int s = allocate();
-        if ((size + 1) * 4L > capacity * 3L) {
-            resize((int) Math.min(Integer.MAX_VALUE / ROW - ROW_BASE, (size + 1) * 2L));
+        if ((size + 1) * 5L > capacity * 3L) {
+            resize((int) Math.min(Integer.MAX_VALUE / ROW - ROW_BASE, (size + 1) * 5L / 2));
         }
         bidWeight[s] = (bindingId & 0xffff) << 16 | 1;
         loadSequence[s] = 0;
