@@ -167,6 +167,14 @@ public final class PacketDecoder {
         }
     }
 
+    /** {@link #need} for a numbered item: the text {@code what + number} is only made when the check fails. */
+    private static void need(int base, int at, int n, int end, Layer layer, String what, int number)
+            throws MalformedPacketException {
+        if (end - at < n) {
+            need(base, at, n, end, layer, what + number);
+        }
+    }
+
     private static int u8(byte[] b, int i) {
         return b[i] & 0xff;
     }
@@ -374,7 +382,7 @@ public final class PacketDecoder {
                 o = IPV6_PAD1;
                 p++;
             } else {
-                need(base, p, 2, end, Layer.IPV6_OPTION, "option " + type);
+                need(base, p, 2, end, Layer.IPV6_OPTION, "option ", type);
                 int len = u8(b, p + 1);
                 if (len > end - p - 2) {
                     throw err(base, LENGTH_OVERRUN, Layer.IPV6_OPTION, p + 1,
@@ -543,7 +551,7 @@ public final class PacketDecoder {
     /** Decodes the mobility option of {@code type} (not Pad1) at {@code p}, checking its length. */
     private static MobilityOption mobilityOption(byte[] b, int base, int type, int p, int end)
             throws MalformedPacketException {
-        need(base, p, 2, end, Layer.MOBILITY_OPTION, "mobility option " + type);
+        need(base, p, 2, end, Layer.MOBILITY_OPTION, "mobility option ", type);
         int len = u8(b, p + 1);
         if (len > end - p - 2) {
             throw err(base, LENGTH_OVERRUN, Layer.MOBILITY_OPTION, p + 1,
