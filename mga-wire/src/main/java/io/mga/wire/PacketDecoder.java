@@ -260,51 +260,70 @@ public final class PacketDecoder {
             throw err(base, TRUNCATED, Layer.IPV6, off + 4,
                     "payload length " + plen + " but " + (avail - off - 40) + " octets follow the header");
         }
-        int pos = off + 40;
-        int next = nh;
-        List<ExtensionHeader> extensions = List.of();
-        UpperLayer upper = null;
-        if (isExtension(next)) {
-            ExtensionHeader e0 = null;
-            ExtensionHeader e1 = null;
-            List<ExtensionHeader> more = null;
-            int n = 0;
-            while (isExtension(next)) {
-                if (n == Limits.MAX_EXTENSION_HEADERS) {
-                    throw err(base, CHAIN_TOO_LONG, layerOf(next), pos, "more than " + Limits.MAX_EXTENSION_HEADERS
-                            + " extension headers");
-                }
-                if (next == 0 && n > 0) {
-                    throw err(base, HOP_BY_HOP_NOT_FIRST, Layer.HOP_BY_HOP, pos,
-                            "Hop-by-Hop header after another header");
-                }
-                ExtensionHeader h = extension(b, base, next, pos, end);
-                if (f != null) {
-                    f.extensions.add(h);
-                }
-                if (n == 0) {
-                    e0 = h;
-                } else if (n == 1) {
-                    e1 = h;
-                } else {
-                    if (more == null) {
-                        more = new ArrayList<>(Limits.MAX_EXTENSION_HEADERS);
-                        more.add(e0);
-                        more.add(e1);
-                    }
-                    more.add(h);
-                }
-                n++;
-                // extension() checked the header's length against the payload: the same sum as h.wireLength()
-                int total = next == 44 ? 8 : next == 51 ? (u8(b, pos + 1) + 2) * 4 : (u8(b, pos + 1) + 1) * 8;
-                next = u8(b, pos);
-                pos += total;
-                if (h instanceof ExtensionHeader.Fragment frag && frag.isFragmented()) {
-                    upper = new RawPayload(next, copy(b, pos, end));
-                    break;
-                }
+        if (!isExtension(nh)) {
+            UpperLayer upper = upper(b, base, nh, off + 40, end, depth, f);
+            if (f != null) {
+                f.upper = upper;
             }
-            extensions = list(n, e0, e1, more);
+            return new Ipv6Packet(header, List.of(), upper);
+        }
+        return chain(b, base, header, off + 40, nh, end, depth, f);
+    }
+
+    /**
+     * The rest of {@link #packet} when extension headers follow the fixed header.
+     *
+     * @param b the octets
+     * @param base index of the outermost header, from which error offsets count
+     * @param header the fixed header, decoded
+     * @param pos index of the first extension header
+     * @param next its protocol number
+     * @param end index after the packet's last octet
+     * @param depth nesting level, 1 for the outermost packet
+     * @param f the progress record of {@link #decodePartial}, or null
+     * @return the packet
+     * @throws MalformedPacketException at the first malformed field
+     */
+    private static Ipv6Packet chain(byte[] b, int base, Ipv6Header header, int pos, int next, int end, int depth,
+            Frame f) throws MalformedPacketException {
+        ExtensionHeader e0 = null;
+        ExtensionHeader e1 = null;
+        List<ExtensionHeader> more = null;
+        int n = 0;
+        UpperLayer upper = null;
+        while (isExtension(next)) {
+            if (n == Limits.MAX_EXTENSION_HEADERS) {
+                throw err(base, CHAIN_TOO_LONG, layerOf(next), pos, "more than " + Limits.MAX_EXTENSION_HEADERS
+                        + " extension headers");
+            }
+            if (next == 0 && n > 0) {
+                throw err(base, HOP_BY_HOP_NOT_FIRST, Layer.HOP_BY_HOP, pos, "Hop-by-Hop header after another header");
+            }
+            ExtensionHeader h = extension(b, base, next, pos, end);
+            if (f != null) {
+                f.extensions.add(h);
+            }
+            if (n == 0) {
+                e0 = h;
+            } else if (n == 1) {
+                e1 = h;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(Limits.MAX_EXTENSION_HEADERS);
+                    more.add(e0);
+                    more.add(e1);
+                }
+                more.add(h);
+            }
+            n++;
+            // extension() checked the header's length against the payload: the same sum as h.wireLength()
+            int total = next == 44 ? 8 : next == 51 ? (u8(b, pos + 1) + 2) * 4 : (u8(b, pos + 1) + 1) * 8;
+            next = u8(b, pos);
+            pos += total;
+            if (h instanceof ExtensionHeader.Fragment frag && frag.isFragmented()) {
+                upper = new RawPayload(next, copy(b, pos, end));
+                break;
+            }
         }
         if (upper == null) {
             upper = upper(b, base, next, pos, end, depth, f);
@@ -312,11 +331,20 @@ public final class PacketDecoder {
         if (f != null) {
             f.upper = upper;
         }
-        return new Ipv6Packet(header, extensions, upper);
+        return new Ipv6Packet(header, list(n, e0, e1, more), upper);
+    }
+
+    /** Next Header values the decoder walks as extension headers: 0, 60, 43, 44 and the walkable others. */
+    private static final boolean[] EXTENSION = new boolean[256];
+
+    static {
+        for (int nh = 0; nh < 256; nh++) {
+            EXTENSION[nh] = nh == 60 || nh == 0 || nh == 43 || nh == 44 || ExtensionHeader.Other.isWalkable(nh);
+        }
     }
 
     private static boolean isExtension(int nh) {
-        return nh == 60 || nh == 0 || nh == 43 || nh == 44 || ExtensionHeader.Other.isWalkable(nh);
+        return EXTENSION[nh];
     }
 
     private static Layer layerOf(int nh) {
@@ -331,43 +359,52 @@ public final class PacketDecoder {
 
     private static ExtensionHeader extension(byte[] b, int base, int nh, int pos, int end)
             throws MalformedPacketException {
-        Layer layer = layerOf(nh);
         if (nh == 44) {
-            need(base, pos, 8, end, layer, "Fragment header");
-            int w = u16(b, pos + 2);
-            return new ExtensionHeader.Fragment(u8(b, pos + 1), w >>> 3, (w >>> 1) & 3, (w & 1) != 0,
-                    u32(b, pos + 4));
+            return fragment(b, base, pos, end);
         }
-        need(base, pos, 2, end, layer, "extension header");
+        need(base, pos, 2, end, layerOf(nh), "extension header");
         int len = u8(b, pos + 1);
         int total = nh == 51 ? (len + 2) * 4 : (len + 1) * 8;
         if (total > end - pos) {
-            throw err(base, LENGTH_OVERRUN, layer, pos + 1, "header of " + total + " octets, " + (end - pos)
+            throw err(base, LENGTH_OVERRUN, layerOf(nh), pos + 1, "header of " + total + " octets, " + (end - pos)
                     + " left");
         }
         int hend = pos + total;
-        switch (nh) {
-            case 60:
-                return new ExtensionHeader.DestinationOptions(ipv6Options(b, base, pos + 2, hend));
-            case 0:
-                return new ExtensionHeader.HopByHop(ipv6Options(b, base, pos + 2, hend));
-            case 43: {
-                int type = u8(b, pos + 2);
-                if (type == 2) {
-                    if (len != 2) {
-                        throw err(base, BAD_LENGTH, layer, pos + 1, "type 2 routing header has Hdr Ext Len " + len
-                                + ", need 2");
-                    }
-                    return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), addr(b, pos + 8));
-                }
-                return new ExtensionHeader.OtherRouting(type, u8(b, pos + 3), copy(b, pos + 4, hend));
-            }
-            default:
-                if (nh == 51 && total < 8) {
-                    throw err(base, BAD_LENGTH, layer, pos + 1, "AH header of " + total + " octets, need at least 8");
-                }
-                return new ExtensionHeader.Other(nh, copy(b, pos + 2, hend));
+        if (nh == 60) {
+            return new ExtensionHeader.DestinationOptions(ipv6Options(b, base, pos + 2, hend));
         }
+        if (nh == 0) {
+            return new ExtensionHeader.HopByHop(ipv6Options(b, base, pos + 2, hend));
+        }
+        return otherExtension(b, base, nh, pos, len, hend);
+    }
+
+    private static ExtensionHeader fragment(byte[] b, int base, int pos, int end) throws MalformedPacketException {
+        need(base, pos, 8, end, Layer.FRAGMENT, "Fragment header");
+        int w = u16(b, pos + 2);
+        return new ExtensionHeader.Fragment(u8(b, pos + 1), w >>> 3, (w >>> 1) & 3, (w & 1) != 0, u32(b, pos + 4));
+    }
+
+    /** A Routing, AH or RFC 6564 header whose {@code len} octet fits the payload, ending at {@code hend}. */
+    private static ExtensionHeader otherExtension(byte[] b, int base, int nh, int pos, int len, int hend)
+            throws MalformedPacketException {
+        Layer layer = layerOf(nh);
+        if (nh == 43) {
+            int type = u8(b, pos + 2);
+            if (type == 2) {
+                if (len != 2) {
+                    throw err(base, BAD_LENGTH, layer, pos + 1, "type 2 routing header has Hdr Ext Len " + len
+                            + ", need 2");
+                }
+                return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), addr(b, pos + 8));
+            }
+            return new ExtensionHeader.OtherRouting(type, u8(b, pos + 3), copy(b, pos + 4, hend));
+        }
+        int total = hend - pos;
+        if (nh == 51 && total < 8) {
+            throw err(base, BAD_LENGTH, layer, pos + 1, "AH header of " + total + " octets, need at least 8");
+        }
+        return new ExtensionHeader.Other(nh, copy(b, pos + 2, hend));
     }
 
     private static List<Ipv6Option> ipv6Options(byte[] b, int base, int p, int end) throws MalformedPacketException {
@@ -382,27 +419,8 @@ public final class PacketDecoder {
                 o = IPV6_PAD1;
                 p++;
             } else {
-                need(base, p, 2, end, Layer.IPV6_OPTION, "option ", type);
-                int len = u8(b, p + 1);
-                if (len > end - p - 2) {
-                    throw err(base, LENGTH_OVERRUN, Layer.IPV6_OPTION, p + 1,
-                            "option " + type + " of " + len + " octets, " + (end - p - 2) + " left");
-                }
-                int d = p + 2;
-                switch (type) {
-                    case 1 -> o = len < SHARED_PADN && zeros(b, d, d + len) ? IPV6_PADN[len]
-                            : new Ipv6Option.PadN(copy(b, d, d + len));
-                    case 4 -> {
-                        fixed(base, len, 1, Layer.IPV6_OPTION, p, "Tunnel Encapsulation Limit");
-                        o = new Ipv6Option.TunnelEncapsulationLimit(u8(b, d));
-                    }
-                    case 201 -> {
-                        fixed(base, len, 16, Layer.IPV6_OPTION, p, "Home Address option");
-                        o = new Ipv6Option.HomeAddress(addr(b, d));
-                    }
-                    default -> o = new Ipv6Option.Unknown(type, copy(b, d, d + len));
-                }
-                p = d + len;
+                o = ipv6Option(b, base, type, p, end);
+                p += 2 + u8(b, p + 1);
             }
             if (n == 0) {
                 o0 = o;
@@ -419,6 +437,31 @@ public final class PacketDecoder {
             n++;
         }
         return list(n, o0, o1, more);
+    }
+
+    /** Decodes the option of {@code type} (not Pad1) at {@code p}, checking its length. */
+    private static Ipv6Option ipv6Option(byte[] b, int base, int type, int p, int end)
+            throws MalformedPacketException {
+        need(base, p, 2, end, Layer.IPV6_OPTION, "option ", type);
+        int len = u8(b, p + 1);
+        if (len > end - p - 2) {
+            throw err(base, LENGTH_OVERRUN, Layer.IPV6_OPTION, p + 1,
+                    "option " + type + " of " + len + " octets, " + (end - p - 2) + " left");
+        }
+        int d = p + 2;
+        switch (type) {
+            case 201:
+                fixed(base, len, 16, Layer.IPV6_OPTION, p, "Home Address option");
+                return new Ipv6Option.HomeAddress(addr(b, d));
+            case 1:
+                return len < SHARED_PADN && zeros(b, d, d + len) ? IPV6_PADN[len]
+                        : new Ipv6Option.PadN(copy(b, d, d + len));
+            case 4:
+                fixed(base, len, 1, Layer.IPV6_OPTION, p, "Tunnel Encapsulation Limit");
+                return new Ipv6Option.TunnelEncapsulationLimit(u8(b, d));
+            default:
+                return new Ipv6Option.Unknown(type, copy(b, d, d + len));
+        }
     }
 
     private static void fixed(int base, int len, int want, Layer layer, int optionAt, String what)
@@ -484,13 +527,28 @@ public final class PacketDecoder {
             throw err(base, BAD_LENGTH, Layer.MH, pos + 1, "Header Len " + hlen + " below " + min + " for MH type "
                     + type);
         }
-        int mend = pos + total;
+        MobilityMessage m = message(b, base, type, pos, pos + total);
+        return new MobilityHeader(u8(b, pos), u8(b, pos + 3), u16(b, pos + 4), m);
+    }
+
+    /** The message of MH {@code type} whose header starts at {@code pos} and ends at {@code mend}. */
+    private static MobilityMessage message(byte[] b, int base, int type, int pos, int mend)
+            throws MalformedPacketException {
         int p = pos + 6;
-        MobilityMessage m = switch (type) {
+        return switch (type) {
             case 5 -> new MobilityMessage.BindingUpdate(u16(b, p), u16(b, p + 2), u16(b, p + 4),
                     mobilityOptions(b, base, pos + 12, mend));
             case 6 -> new MobilityMessage.BindingAcknowledgement(u8(b, p), u8(b, p + 1), u16(b, p + 2),
                     u16(b, p + 4), mobilityOptions(b, base, pos + 12, mend));
+            default -> otherMessage(b, base, type, pos, mend);
+        };
+    }
+
+    /** {@link #message} for the MH types other than 5 and 6. */
+    private static MobilityMessage otherMessage(byte[] b, int base, int type, int pos, int mend)
+            throws MalformedPacketException {
+        int p = pos + 6;
+        return switch (type) {
             case 0 -> new MobilityMessage.BindingRefreshRequest(u16(b, p), mobilityOptions(b, base, pos + 8, mend));
             case 1 -> new MobilityMessage.HomeTestInit(u16(b, p), u64(b, p + 2),
                     mobilityOptions(b, base, pos + 16, mend));
@@ -504,7 +562,6 @@ public final class PacketDecoder {
                     mobilityOptions(b, base, pos + 24, mend));
             default -> new MobilityMessage.Unknown(type, copy(b, p, mend));
         };
-        return new MobilityHeader(u8(b, pos), u8(b, pos + 3), u16(b, pos + 4), m);
     }
 
     private static List<MobilityOption> mobilityOptions(byte[] b, int base, int p, int end)
@@ -559,9 +616,18 @@ public final class PacketDecoder {
         }
         int d = p + 2;
         int e = d + len;
+        if (type == 1) {
+            return len < SHARED_PADN && zeros(b, d, e) ? MH_PADN[len] : new MobilityOption.PadN(copy(b, d, e));
+        }
+        return mobilityOptionBody(b, base, type, p, len);
+    }
+
+    /** Decodes a mobility option other than Pad1 and PadN whose length fits. */
+    private static MobilityOption mobilityOptionBody(byte[] b, int base, int type, int p, int len)
+            throws MalformedPacketException {
+        int d = p + 2;
+        int e = d + len;
         switch (type) {
-            case 1:
-                return len < SHARED_PADN && zeros(b, d, e) ? MH_PADN[len] : new MobilityOption.PadN(copy(b, d, e));
             case 2:
                 fixed(base, len, 2, Layer.MOBILITY_OPTION, p, "Binding Refresh Advice");
                 return new MobilityOption.BindingRefreshAdvice(u16(b, d));
