@@ -292,12 +292,8 @@ public final class PacketDecoder {
         int n = 0;
         UpperLayer upper = null;
         while (isExtension(next)) {
-            if (n == Limits.MAX_EXTENSION_HEADERS) {
-                throw err(base, CHAIN_TOO_LONG, layerOf(next), pos, "more than " + Limits.MAX_EXTENSION_HEADERS
-                        + " extension headers");
-            }
-            if (next == 0 && n > 0) {
-                throw err(base, HOP_BY_HOP_NOT_FIRST, Layer.HOP_BY_HOP, pos, "Hop-by-Hop header after another header");
+            if (n == Limits.MAX_EXTENSION_HEADERS || (next == 0 && n > 0)) {
+                throw chainError(base, n, next, pos);
             }
             ExtensionHeader h = extension(b, base, next, pos, end);
             if (f != null) {
@@ -332,6 +328,15 @@ public final class PacketDecoder {
             f.upper = upper;
         }
         return new Ipv6Packet(header, list(n, e0, e1, more), upper);
+    }
+
+    /** The error for the {@code n}th extension header, {@code next}, at {@code pos}: too many, or a late Hop-by-Hop. */
+    private static MalformedPacketException chainError(int base, int n, int next, int pos) {
+        if (n == Limits.MAX_EXTENSION_HEADERS) {
+            return err(base, CHAIN_TOO_LONG, layerOf(next), pos, "more than " + Limits.MAX_EXTENSION_HEADERS
+                    + " extension headers");
+        }
+        return err(base, HOP_BY_HOP_NOT_FIRST, Layer.HOP_BY_HOP, pos, "Hop-by-Hop header after another header");
     }
 
     /** Next Header values the decoder walks as extension headers: 0, 60, 43, 44 and the walkable others. */
