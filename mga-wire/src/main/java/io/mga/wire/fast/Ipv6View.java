@@ -81,8 +81,8 @@ public final class Ipv6View {
             }
             int total;
             if (next == 60) {
-                total = ((b[pos + 1] & 0xff) + 1) * 8;
-                if (total > e - pos || !destinationOptions(pos, total)) {
+                total = destinationOptions(pos, e);
+                if (total < 0) {
                     return false;
                 }
             } else if (next == 44) {
@@ -113,20 +113,22 @@ public final class Ipv6View {
     }
 
     /**
-     * Checks a Destination Options header of {@code total} octets and remembers its Home Address option.
+     * Checks the Destination Options header at {@code pos} and remembers its Home Address option.
      *
-     * @return false when an option overruns the header or the Home Address option has the wrong length
+     * @return the header's octets, or -1 when it overruns the payload, an option overruns the header, or the Home
+     *     Address option has the wrong length
      */
-    private boolean destinationOptions(int pos, int total) {
-        if (total == 24 && u16(pos + 2) == PADN_2 && u16(pos + 6) == HAO_TYPE_LENGTH) {
-            // the layout senders use (RFC 6275 §6.3): PadN of 4 octets, then the Home Address option filling
-            // the header; exactly what the general scan accepts for these octets
+    private int destinationOptions(int pos, int e) {
+        if (e - pos >= 24 && ((long) U64.get(buf, pos) & USUAL_MASK) == USUAL) {
+            // the layout senders use (RFC 6275 §6.3), read in one go: Hdr Ext Len 2, PadN of 4 octets, then the
+            // Home Address option filling the header; exactly what the general scan accepts for these octets
             if (haoOffset == ABSENT) {
                 haoOffset = pos + 6;
             }
-            return true;
+            return 24;
         }
-        return findHomeAddress(pos + 2, pos + total);
+        int total = ((buf[pos + 1] & 0xff) + 1) * 8;
+        return total <= e - pos && findHomeAddress(pos + 2, pos + total) ? total : -1;
     }
 
     /**
@@ -150,10 +152,12 @@ public final class Ipv6View {
         return total;
     }
 
-    /** PadN type 1 and length 2: the padding before a Home Address option at offset 6. */
-    private static final int PADN_2 = 0x0102;
-    /** Home Address option type 201 and length 16. */
-    private static final int HAO_TYPE_LENGTH = 0xc910;
+    /**
+     * The first 8 octets of the usual Destination Options header, as a big-endian long: Next Header (any), Hdr
+     * Ext Len 2, PadN type 1 and length 2, two padding octets (any), Home Address option type 201 and length 16.
+     */
+    private static final long USUAL = 0x0002_0102_0000_c910L;
+    private static final long USUAL_MASK = 0x00ff_ffff_0000_ffffL;
 
     private boolean findHomeAddress(int p, int hend) {
         while (p < hend) {
