@@ -56,6 +56,13 @@ public final class PacketDecoder {
         MH_PADDING_ONLY = List.copyOf(only);
     }
 
+    /**
+     * The first 8 octets of the usual Destination Options header, as a big-endian long: Next Header (any), Hdr
+     * Ext Len 2, PadN type 1 and length 2, two padding octets (any), Home Address option type 201 and length 16.
+     */
+    private static final long USUAL_HAO = 0x0002_0102_0000_c910L;
+    private static final long USUAL_HAO_MASK = 0x00ff_ffff_0000_ffffL;
+
     private PacketDecoder() {
     }
 
@@ -376,6 +383,14 @@ public final class PacketDecoder {
         }
         int hend = pos + total;
         if (nh == 60) {
+            if (total == 24 && ((long) U64.get(b, pos) & USUAL_HAO_MASK) == USUAL_HAO) {
+                // the layout senders use (RFC 6275 §6.3): PadN of 4 octets, then the Home Address option filling
+                // the header; the same options the general scan makes of these octets
+                Ipv6Option pad = b[pos + 4] == 0 && b[pos + 5] == 0 ? IPV6_PADN[2]
+                        : new Ipv6Option.PadN(copy(b, pos + 4, pos + 6));
+                return new ExtensionHeader.DestinationOptions(List.of(pad,
+                        new Ipv6Option.HomeAddress(addr(b, pos + 8))));
+            }
             return new ExtensionHeader.DestinationOptions(ipv6Options(b, base, pos + 2, hend));
         }
         if (nh == 0) {
