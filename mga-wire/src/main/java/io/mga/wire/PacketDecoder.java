@@ -36,7 +36,10 @@ public final class PacketDecoder {
     /** Pad1 has no fields: one instance serves every decoded packet. */
     private static final Ipv6Option.Pad1 IPV6_PAD1 = new Ipv6Option.Pad1();
     private static final MobilityOption.Pad1 MH_PAD1 = new MobilityOption.Pad1();
-    /** Zero-filled PadN, by data length, up to the 7 octets of padding 8-octet alignment can need. */
+    /**
+     * Zero-filled PadN, by data length 0 to 5: PadN of 2 to 7 octets, all the padding 8-octet alignment can need.
+     * Records are immutable and compare by value, so one instance serves every packet.
+     */
     private static final int SHARED_PADN = 6;
     private static final Ipv6Option.PadN[] IPV6_PADN = new Ipv6Option.PadN[SHARED_PADN];
     private static final MobilityOption.PadN[] MH_PADN = new MobilityOption.PadN[SHARED_PADN];
