@@ -34,8 +34,17 @@ final class Check {
         return Objects.requireNonNull(v, name);
     }
 
+    /** The JDK's immutable lists of 0 to 2 and of more elements, which {@link List#copyOf} returns as they are. */
+    private static final Class<?> LIST12 = List.of(0).getClass();
+    private static final Class<?> LISTN = List.of().getClass();
+
     static <T> List<T> list(String name, List<T> v) {
-        return List.copyOf(Objects.requireNonNull(v, name));
+        Class<?> c = Objects.requireNonNull(v, name).getClass();
+        if (c == LIST12 || c == LISTN) {
+            // what List.copyOf does for these, without its type checks on the hot path of every record
+            return v;
+        }
+        return List.copyOf(v);
     }
 
     static void maxLen(String name, io.mga.api.Bytes b, int max) {

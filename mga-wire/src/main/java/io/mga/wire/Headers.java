@@ -15,8 +15,8 @@ final class Headers {
 
     static int optionsLength(List<Ipv6Option> options) {
         int n = 2;
-        for (Ipv6Option o : options) {
-            n += o.wireLength();
+        for (int i = 0, size = options.size(); i < size; i++) {
+            n += options.get(i).wireLength();
         }
         return n;
     }

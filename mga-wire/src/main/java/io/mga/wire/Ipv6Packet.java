@@ -49,8 +49,8 @@ public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, Up
             throw new IllegalArgumentException("at most " + Limits.MAX_NESTING + " nested IPv6 packets");
         }
         int payload = 0;
-        for (ExtensionHeader e : extensions) {
-            payload += e.wireLength();
+        for (int i = 0, size = extensions.size(); i < size; i++) {
+            payload += extensions.get(i).wireLength();
         }
         payload += upper.wireLength();
         if (payload > 65535) {
@@ -78,8 +78,8 @@ public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, Up
     /** @return the Payload Length: extension headers plus upper layer */
     public int payloadLength() {
         int n = upper.wireLength();
-        for (ExtensionHeader e : extensions) {
-            n += e.wireLength();
+        for (int i = 0, size = extensions.size(); i < size; i++) {
+            n += extensions.get(i).wireLength();
         }
         return n;
     }

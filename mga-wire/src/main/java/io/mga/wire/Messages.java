@@ -10,8 +10,8 @@ final class Messages {
     static List<MobilityOption> check(int fixed, List<MobilityOption> options) {
         List<MobilityOption> copy = Check.list("options", options);
         int n = fixed;
-        for (MobilityOption o : copy) {
-            n += o.wireLength();
+        for (int i = 0, size = copy.size(); i < size; i++) {
+            n += copy.get(i).wireLength();
         }
         Headers.checkUnits(n, 8, 2048);
         return copy;

@@ -23,8 +23,9 @@ public sealed interface MobilityMessage {
     /** @return octets of the whole Mobility Header this message makes, a multiple of 8 */
     default int wireLength() {
         int n = fixedLength();
-        for (MobilityOption o : options()) {
-            n += o.wireLength();
+        List<MobilityOption> options = options();
+        for (int i = 0, size = options.size(); i < size; i++) {
+            n += options.get(i).wireLength();
         }
         return n;
     }

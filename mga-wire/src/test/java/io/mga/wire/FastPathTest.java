@@ -73,6 +73,58 @@ class FastPathTest {
         assertThat(v.wrap(ok, 0, ok.length)).isTrue();
     }
 
+    /** A Destination Options header of 24 octets: {@code options} (22 octets) after Next Header 59 and Hdr Ext Len 2. */
+    static byte[] withDestinationOptions(String options) {
+        byte[] b = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA, AI),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(AA)), new RawPayload(59, Bytes.EMPTY)));
+        byte[] o = Bytes.fromHex(options).toArray();
+        System.arraycopy(o, 0, b, 42, o.length);
+        return b;
+    }
+
+    /**
+     * The view's two-read check of the usual Home Address layout and its general option scan accept and reject
+     * the same headers, and agree with the decoder.
+     */
+    @Test
+    void viewHomeAddressLayoutsAgreeWithTheDecoder() throws Exception {
+        String hoa = Bytes.of(AA.toBytes()).toHex();
+        Ipv6View v = new Ipv6View();
+        // PadN(4) then the option: the usual layout, with zero and with non-zero padding octets
+        for (String pad : new String[] {"01020000", "0102abcd"}) {
+            byte[] b = withDestinationOptions(pad + "c910" + hoa);
+            assertThat(v.wrap(b, 0, b.length)).isTrue();
+            assertThat(v.homeAddressOffset()).isEqualTo(46);
+            assertThat(PacketDecoder.decode(b).homeAddressOption()).isPresent();
+        }
+        // four Pad1 then the option: the general scan
+        byte[] pad1 = withDestinationOptions("00000000c910" + hoa);
+        assertThat(v.wrap(pad1, 0, pad1.length)).isTrue();
+        assertThat(v.homeAddressOffset()).isEqualTo(46);
+        assertThat(PacketDecoder.decode(pad1).homeAddressOption()).isPresent();
+        // a Home Address option of length 15 followed by Pad1, where the usual layout has length 16: both reject
+        byte[] short15 = withDestinationOptions("01020000c90f" + hoa.substring(0, 30) + "00");
+        assertThat(v.wrap(short15, 0, short15.length)).isFalse();
+        assertThatThrownBy(() -> PacketDecoder.decode(short15)).isInstanceOf(MalformedPacketException.class);
+        // PadN whose length overruns the header: both reject
+        byte[] overrun = withDestinationOptions("0115" + "00".repeat(20));
+        assertThat(v.wrap(overrun, 0, overrun.length)).isFalse();
+        assertThatThrownBy(() -> PacketDecoder.decode(overrun)).isInstanceOf(MalformedPacketException.class);
+    }
+
+    /** Padding the decoder shares between packets keeps its octets: non-zero PadN data is decoded as received. */
+    @Test
+    void decodedPaddingKeepsItsOctets() throws Exception {
+        byte[] b = withDestinationOptions("0102abcdc910" + Bytes.of(AA.toBytes()).toHex());
+        ExtensionHeader.DestinationOptions d = (ExtensionHeader.DestinationOptions) PacketDecoder.decode(b)
+                .extensions().get(0);
+        assertThat(d.options().get(0)).isEqualTo(new Ipv6Option.PadN(Bytes.fromHex("abcd")));
+        byte[] z = withDestinationOptions("01020000c910" + Bytes.of(AA.toBytes()).toHex());
+        assertThat(PacketDecoder.decode(z).extensions().get(0)).isEqualTo(ExtensionHeader.DestinationOptions
+                .homeAddress(AA));
+        assertThat(PacketEncoder.encode(PacketDecoder.decode(b))).isEqualTo(b);
+    }
+
     @Test
     void encapsulatesInPlaceAndByCopyAsRfc2473() throws Exception {
         byte[] inner = udpQuery();

@@ -47,61 +47,117 @@ public final class Ipv6View {
         this.valid = false;
         this.haoOffset = ABSENT;
         this.rh2Offset = ABSENT;
-        if (buffer == null || offset < 0 || length < 40 || offset > buffer.length - length) {
-            return false;
-        }
-        if ((buffer[offset] & 0xf0) != 0x60) {
+        if (buffer == null || offset < 0 || length < 40 || offset > buffer.length - length
+                || (buffer[offset] & 0xf0) != 0x60) {
             return false;
         }
         int plen = u16(offset + 4);
         if (plen > length - 40) {
             return false;
         }
-        end = offset + 40 + plen;
-        int pos = offset + 40;
+        int e = offset + 40 + plen;
+        end = e;
         int next = buffer[offset + 6] & 0xff;
-        for (int n = 0; isExtension(next); n++) {
-            if (n == MAX_HEADERS || (next == 0 && n > 0)) {
+        if (!EXTENSION[next]) {
+            // no extension header: the upper layer follows the fixed header
+            upperOffset = offset + 40;
+            upperProtocol = next;
+            valid = true;
+            return true;
+        }
+        return walk(offset + 40, next, e);
+    }
+
+    /**
+     * Walks the extension-header chain from {@code pos}, whose header {@code next} names, and sets the upper
+     * layer. Kept small so that the JIT inlines it into {@link #wrap}: the rarer cases are methods of their own.
+     */
+    private boolean walk(int pos, int next, int e) {
+        byte[] b = buf;
+        int n = 0;
+        do {
+            if (n == MAX_HEADERS || (next == 0 && n > 0) || e - pos < 2) {
                 return false;
             }
-            if (next == 44) {
-                if (end - pos < 8) {
+            int total;
+            if (next == 60) {
+                total = destinationOptions(pos, e);
+                if (total < 0) {
                     return false;
                 }
-                int frag = u16(pos + 2);
-                next = buffer[pos] & 0xff;
-                pos += 8;
-                if ((frag & 0xfff9) != 0) {
+            } else if (next == 44) {
+                if (e - pos < 8) {
+                    return false;
+                }
+                if ((u16(pos + 2) & 0xfff9) != 0) {
                     // a fragment: what follows is not a header (offset != 0 or M set)
+                    next = b[pos] & 0xff;
+                    pos += 8;
                     break;
                 }
-                continue;
-            }
-            if (end - pos < 2) {
-                return false;
-            }
-            int len = buffer[pos + 1] & 0xff;
-            int total = next == 51 ? (len + 2) * 4 : (len + 1) * 8;
-            if (total > end - pos) {
-                return false;
-            }
-            if (next == 60 && !findHomeAddress(pos + 2, pos + total)) {
-                return false;
-            }
-            if (next == 43 && (buffer[pos + 2] & 0xff) == 2) {
-                if (len != 2) {
+                total = 8;
+            } else {
+                total = otherHeader(pos, next, e);
+                if (total < 0) {
                     return false;
                 }
-                rh2Offset = pos;
             }
-            next = buffer[pos] & 0xff;
+            next = b[pos] & 0xff;
             pos += total;
-        }
+            n++;
+        } while (EXTENSION[next]);
         upperOffset = pos;
         upperProtocol = next;
         valid = true;
         return true;
     }
+
+    /**
+     * Checks the Destination Options header at {@code pos} and remembers its Home Address option.
+     *
+     * @return the header's octets, or -1 when it overruns the payload, an option overruns the header, or the Home
+     *     Address option has the wrong length
+     */
+    private int destinationOptions(int pos, int e) {
+        if (e - pos >= 24 && ((long) U64.get(buf, pos) & USUAL_MASK) == USUAL) {
+            // the layout senders use (RFC 6275 §6.3), read in one go: Hdr Ext Len 2, PadN of 4 octets, then the
+            // Home Address option filling the header; exactly what the general scan accepts for these octets
+            if (haoOffset == ABSENT) {
+                haoOffset = pos + 6;
+            }
+            return 24;
+        }
+        int total = ((buf[pos + 1] & 0xff) + 1) * 8;
+        return total <= e - pos && findHomeAddress(pos + 2, pos + total) ? total : -1;
+    }
+
+    /**
+     * Sizes a Hop-by-Hop, Routing, AH or RFC 6564 header, and remembers a type 2 routing header.
+     *
+     * @return the header's octets, or -1 when it overruns the payload or is a type 2 routing header of the wrong
+     *     length
+     */
+    private int otherHeader(int pos, int next, int e) {
+        int len = buf[pos + 1] & 0xff;
+        int total = next == 51 ? (len + 2) * 4 : (len + 1) * 8;
+        if (total > e - pos) {
+            return -1;
+        }
+        if (next == 43 && (buf[pos + 2] & 0xff) == 2) {
+            if (len != 2) {
+                return -1;
+            }
+            rh2Offset = pos;
+        }
+        return total;
+    }
+
+    /**
+     * The first 8 octets of the usual Destination Options header, as a big-endian long: Next Header (any), Hdr
+     * Ext Len 2, PadN type 1 and length 2, two padding octets (any), Home Address option type 201 and length 16.
+     */
+    private static final long USUAL = 0x0002_0102_0000_c910L;
+    private static final long USUAL_MASK = 0x00ff_ffff_0000_ffffL;
 
     private boolean findHomeAddress(int p, int hend) {
         while (p < hend) {
@@ -137,10 +193,6 @@ public final class Ipv6View {
         for (int nh : new int[] {0, 60, 43, 44, 51, 139, 140, 253, 254}) {
             EXTENSION[nh] = true;
         }
-    }
-
-    private static boolean isExtension(int nh) {
-        return EXTENSION[nh];
     }
 
     private int u16(int i) {
