@@ -7,7 +7,7 @@ import java.util.Arrays;
  *
  * <p>The anycast and care-of addresses of every binding sit side by side in one row of four {@code long}s (32
  * octets, within one cache line in large tables) of an open-addressing table with linear probing, found by hashing
- * the anycast address (multiplicative hashing, two multiplications); the table is kept between 40% and 60% full
+ * the anycast address (keyed with a per-cache secret, then mixed); the table is kept between 40% and 60% full
  * (short probe runs: the data path's cost is mostly their length) and shifts entries back on removal (no tombstones). The row <em>is</em> the index entry, so the
  * forwarding question (which care-of address for this anycast address?) reads one row, plus a parallel {@code int}
  * of flags whose address does not depend on it: one memory round trip, not two.
@@ -39,6 +39,7 @@ public final class BindingCache {
 
     private final int maxBindings;
     private final int maxPerAnycast;
+    private final long hashKey;
     // the table: rows of (anycast high, anycast low, care-of high, care-of low) and, in parallel, slot | flags
     private long[] table = new long[ROW_BASE + 8 * ROW];
     private int[] meta = new int[8];
@@ -59,18 +60,34 @@ public final class BindingCache {
     private int groups;
 
     /**
-     * Creates an empty cache.
+     * Creates an empty cache whose hash is keyed with a random secret (from {@link java.security.SecureRandom}), so
+     * that nobody can choose anycast addresses that pile up in one probe run.
      *
-     * @param maxBindings the most bindings it holds, all anycast addresses together, 1 to 2<sup>29</sup>
+     * @param maxBindings the most bindings it holds, all anycast addresses together, 1 to 2<sup>27</sup>
      * @param maxPerAnycast the most bindings of one anycast address, 1 or more
      * @throws IllegalArgumentException if a bound is out of range
      */
     public BindingCache(int maxBindings, int maxPerAnycast) {
-        if (maxBindings < 1 || maxBindings > SLOT_MASK + 1 || maxPerAnycast < 1) {
-            throw new IllegalArgumentException("maxBindings must be 1..2^29 and maxPerAnycast at least 1");
+        this(maxBindings, maxPerAnycast, new java.security.SecureRandom().nextLong());
+    }
+
+    /**
+     * Creates an empty cache with a given hash key (for reproducible layouts in tests; a key an attacker can learn
+     * lets them choose colliding addresses).
+     *
+     * @param maxBindings the most bindings it holds, all anycast addresses together, 1 to 2<sup>27</sup>
+     * @param maxPerAnycast the most bindings of one anycast address, 1 or more
+     * @param hashKey the key mixed into every hash
+     * @throws IllegalArgumentException if a bound is out of range
+     */
+    public BindingCache(int maxBindings, int maxPerAnycast, long hashKey) {
+        // 2^27 keeps the table (at most 2.5 rows per binding) within a Java array
+        if (maxBindings < 1 || maxBindings > 1 << 27 || maxPerAnycast < 1) {
+            throw new IllegalArgumentException("maxBindings must be 1..2^27 and maxPerAnycast at least 1");
         }
         this.maxBindings = maxBindings;
         this.maxPerAnycast = maxPerAnycast;
+        this.hashKey = hashKey;
     }
 
     /** @return the most bindings this cache holds */
@@ -98,14 +115,12 @@ public final class BindingCache {
         return top;
     }
 
-    /** A well-mixed hash of an address, for other tables (the pin table) that take bits from anywhere. */
-    static long hash(long high, long low) {
-        return Policies.mix(high * 0x9e37_79b9_7f4a_7c15L ^ low);
-    }
-
-    /** Multiplicative hashing: the top 32 bits of the product, scaled to the table (no power of two needed). */
-    private static int home(long high, long low, int cap) {
-        long h = (high * 0x9e37_79b9_7f4a_7c15L + low) * 0xc2b2_ae3d_27d4_eb4fL;
+    /**
+     * A row's home: the address folded to 64 bits, offset by the secret key, mixed (SplitMix64's finaliser), and
+     * its top 32 bits scaled to the table (no power of two needed).
+     */
+    private int home(long high, long low, int cap) {
+        long h = Policies.mix(high * 0x9e37_79b9_7f4a_7c15L + low + hashKey);
         return (int) (((h >>> 32) * cap) >>> 32);
     }
 

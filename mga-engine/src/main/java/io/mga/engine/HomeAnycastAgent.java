@@ -223,9 +223,12 @@ public final class HomeAnycastAgent implements Role {
         this.refreshRequests = b.refreshRequests;
         this.addressHigh = address.high();
         this.addressLow = address.low();
-        this.cache = new BindingCache(b.maxBindings, b.model == Model.BASIC ? 1 : b.maxPerAnycast);
+        long key = b.hashKey != null ? b.hashKey : new java.security.SecureRandom().nextLong();
+        this.cache = new BindingCache(b.maxBindings, b.model == Model.BASIC ? 1 : b.maxPerAnycast, key);
         this.timers = new IntTimerWheel(10_000_000L, nowNanos, 0);
-        this.pins = b.maxPins > 0 ? new PinTable(b.maxPins, b.pinIdleNanos) : null;
+        // the Basic Model has one binding per anycast address: nothing to pin
+        this.pins = b.maxPins > 0 && b.model == Model.ADVANCED
+                ? new PinTable(b.maxPins, b.pinIdleNanos, Policies.mix(key ^ 0x5bd1_e995_5bd1_e995L)) : null;
         this.candidates = new CandidateView(cache.maxPerAnycast());
         this.lastNow = nowNanos;
     }
@@ -245,6 +248,7 @@ public final class HomeAnycastAgent implements Role {
         private int maxLifetimeUnits = 1800 / 4;
         private int maxBindings = 10_000;
         private int maxPerAnycast = 256;
+        private Long hashKey;
         private int maxPins = 100_000;
         private long pinIdleNanos = 60_000_000_000L;
         private long replayWindowNanos = 7_000_000_000L;
@@ -356,14 +360,27 @@ public final class HomeAnycastAgent implements Role {
          * Bound of the binding cache, all anycast addresses together (default 10,000); beyond it a new
          * registration gets status 130 (insufficient resources).
          *
-         * @param n at least 1
+         * @param n 1 to 2<sup>27</sup>
          * @return this builder
          */
         public Builder maxBindings(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxBindings must be positive");
+            if (n < 1 || n > 1 << 27) {
+                throw new IllegalArgumentException("maxBindings must be 1..2^27");
             }
             this.maxBindings = n;
+            return this;
+        }
+
+        /**
+         * The secret keying the binding cache's and the pinning table's hashes (default: drawn from
+         * {@link java.security.SecureRandom} per agent). Set it only for reproducible tables in tests: a sender
+         * who knows it can choose addresses that collide.
+         *
+         * @param key the key
+         * @return this builder
+         */
+        public Builder hashKey(long key) {
+            this.hashKey = key;
             return this;
         }
 
@@ -372,12 +389,12 @@ public final class HomeAnycastAgent implements Role {
          * one); beyond it a new Binding ID gets status 130 (insufficient resources). It also bounds the work of
          * one selection.
          *
-         * @param n 1 to 65535
+         * @param n 1 to 4096
          * @return this builder
          */
         public Builder maxBindingsPerAnycast(int n) {
-            if (n < 1 || n > 65535) {
-                throw new IllegalArgumentException("maxBindingsPerAnycast must be 1..65535");
+            if (n < 1 || n > 4096) {
+                throw new IllegalArgumentException("maxBindingsPerAnycast must be 1..4096");
             }
             this.maxPerAnycast = n;
             return this;
@@ -632,6 +649,11 @@ public final class HomeAnycastAgent implements Role {
             cl = cache.careOfLow(slot);
         }
         int len = view.packetLength();
+        if (len > 65535) {
+            // the outer Payload Length would not fit in 16 bits (RFC 2473 §7.1 asks for Packet Too Big; mga drops)
+            counters.dropped++;
+            return;
+        }
         System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
         // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1)
         int hop = tx[Encapsulation.OVERHEAD + 7] & 0xff;
@@ -700,7 +722,8 @@ public final class HomeAnycastAgent implements Role {
 
     /**
      * RFC 2473 §8: errors inside a tunnel are reported to its entry point. A Destination Unreachable about a
-     * packet this agent tunnelled to a responder means the responder is gone: its bindings are dropped at once
+     * packet this agent tunnelled to a responder means the responder is gone: its bindings for the anycast address
+     * named by the quoted inner header are dropped at once
      * instead of waiting for soft state (the hot swap of seed 001, on the agent's side). The responder's next
      * authenticated refresh brings them back if it was a transient failure.
      */

@@ -337,6 +337,9 @@ public final class IntTimerWheel {
     }
 
     private long earliest() {
+        if (heads[DUE] != NONE) {
+            return Long.MIN_VALUE; // a callback threw during a poll: what it left is due now
+        }
         int b = nextBucket();
         if (b == NONE) {
             return Long.MAX_VALUE;

@@ -16,6 +16,7 @@ final class PinTable {
 
     private final int sets;
     private final long idleNanos;
+    private final long hashKey;
     private final long[] initiator;
     private final long[] lastUsed;
     private final int[] slot;
@@ -24,8 +25,11 @@ final class PinTable {
     /**
      * @param maxPins the most pins, 1 or more (rounded up to a multiple of 8)
      * @param idleNanos how long an unused pin lasts
+     * @param hashKey a secret mixed into the set index, so that nobody can aim eight sources at one set and evict
+     *     a chosen initiator's pin
      */
-    PinTable(int maxPins, long idleNanos) {
+    PinTable(int maxPins, long idleNanos, long hashKey) {
+        this.hashKey = hashKey;
         this.sets = Math.max(1, (maxPins + WAYS - 1) / WAYS);
         this.idleNanos = idleNanos;
         int n = sets * WAYS;
@@ -37,7 +41,8 @@ final class PinTable {
     }
 
     private int set(long ih, long il, long ah, long al) {
-        long h = BindingCache.hash(ih ^ Long.rotateLeft(ah, 17), il ^ Long.rotateLeft(al, 31));
+        long h = Policies.mix(Policies.mix(ih ^ hashKey) + il * 0x9e37_79b9_7f4a_7c15L
+                + Long.rotateLeft(ah, 17) + Long.rotateLeft(al, 31));
         return (int) (((h >>> 32) * sets) >>> 32) * WAYS;
     }
 

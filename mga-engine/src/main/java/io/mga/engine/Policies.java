@@ -38,22 +38,18 @@ public final class Policies {
     public static SelectionPolicy weighted() {
         return new SelectionPolicy() {
             /** Open addressing: candidate key (Binding ID and address) to its current value; cleared when full. */
-            private final long[] keys = new long[512];
-            private final long[] values = new long[512];
-            private final boolean[] used = new boolean[512];
+            private long[] keys = new long[512];
+            private long[] values = new long[512];
+            private boolean[] used = new boolean[512];
             private int count;
 
             private int slot(long key) {
-                int i = (int) mix(key) & 511;
+                int m = keys.length - 1;
+                int i = (int) mix(key) & m;
                 while (used[i] && keys[i] != key) {
-                    i = (i + 1) & 511;
+                    i = (i + 1) & m;
                 }
                 if (!used[i]) {
-                    if (count >= 256) { // forget responders that left; keeps the table bounded and sparse
-                        Arrays.fill(used, false);
-                        count = 0;
-                        return slot(key);
-                    }
                     used[i] = true;
                     keys[i] = key;
                     values[i] = 0;
@@ -62,8 +58,24 @@ public final class Policies {
                 return i;
             }
 
+            /** Room for this selection's candidates at most half full; forgets responders that left. */
+            private void room(int candidates) {
+                if (count + candidates > keys.length / 2) {
+                    int cap = Math.max(keys.length, Integer.highestOneBit(candidates * 4 - 1) * 2);
+                    if (cap != keys.length) {
+                        keys = new long[cap];
+                        values = new long[cap];
+                        used = new boolean[cap];
+                    } else {
+                        Arrays.fill(used, false);
+                    }
+                    count = 0;
+                }
+            }
+
             @Override
             public int select(long initiatorHigh, long initiatorLow, Candidates c) {
+                room(c.size());
                 long total = 0;
                 int best = -1;
                 int bestSlot = -1;

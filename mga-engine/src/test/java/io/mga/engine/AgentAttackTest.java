@@ -271,6 +271,26 @@ class AgentAttackTest {
     }
 
     @Test
+    void aPacketTooLargeToTunnelIsDroppedNotThrown() {
+        deliver(good(10));
+        assertThat(lastStatus()).isZero();
+        // Payload Length 65535 (No Next Header): tunnelled, the outer Payload Length would need 65575
+        byte[] big = new byte[40 + 65535];
+        big[0] = 0x60;
+        big[4] = (byte) 0xff;
+        big[5] = (byte) 0xff;
+        big[6] = 59;
+        big[7] = 64;
+        System.arraycopy(Ipv6Address.parse("2001:db8:c::10").toBytes(), 0, big, 8, 16);
+        System.arraycopy(AA.toBytes(), 0, big, 24, 16);
+        long dropped = haa.counters().dropped();
+        long forwarded = haa.counters().forwarded();
+        deliver(big);
+        assertThat(haa.counters().dropped()).isEqualTo(dropped + 1);
+        assertThat(haa.counters().forwarded()).isEqualTo(forwarded);
+    }
+
+    @Test
     void weightAndLoadTravelInTheVendorSpecificOption() {
         List<MobilityOption> extra = List.of(new MobilityOption.VendorSpecific(HomeAnycastAgent.MGA_VENDOR_ID,
                 HomeAnycastAgent.MGA_SUBTYPE_WEIGHT_LOAD, Bytes.fromHex("0007002a")));

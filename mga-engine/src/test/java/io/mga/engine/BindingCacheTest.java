@@ -82,7 +82,7 @@ class BindingCacheTest {
         BindingCache c = new BindingCache(100, 4);
         int a = c.insert(10, 1, 1, 0);
         int b = c.insert(10, 1, 2, 0);
-        PinTable pins = new PinTable(8, 1_000);
+        PinTable pins = new PinTable(8, 1_000, 42);
         pins.put(5, 5, 10, 1, a, c, 0);
         assertThat(pins.get(5, 5, 10, 1, c, 10)).isEqualTo(a);
         assertThat(pins.get(5, 5, 10, 2, c, 10)).as("another anycast address").isEqualTo(BindingCache.NONE);

@@ -136,4 +136,25 @@ class IntTimerWheelTest {
         // time that goes backwards runs nothing new
         assertThat(w.poll(50, (id, now) -> log.add("never"))).isZero();
     }
+
+    @Test
+    void aThrowingCallbackStrandsNothing() {
+        IntTimerWheel w = new IntTimerWheel(10, 0, 0);
+        w.schedule(1, 100);
+        w.schedule(2, 100);
+        List<Integer> ran = new ArrayList<>();
+        try {
+            w.poll(100, (id, now) -> {
+                ran.add(id);
+                throw new IllegalStateException("listener failed");
+            });
+        } catch (IllegalStateException expected) {
+            // the embedder sees the failure; the other due timer must not be lost
+        }
+        assertThat(ran).hasSize(1);
+        assertThat(w.nextDeadline()).isLessThanOrEqualTo(100);
+        assertThat(w.poll(100, (id, now) -> ran.add(id))).isEqualTo(1);
+        assertThat(ran).containsExactlyInAnyOrder(1, 2);
+        assertThat(w.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+    }
 }

@@ -123,6 +123,23 @@ class UnitsTest {
     }
 
     @Test
+    void weightedStaysProportionalWithHundredsOfCandidates() {
+        List<AnycastBinding> c = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            c.add(new AnycastBinding(World.AA, i + 1, new Ipv6Address(0x20010db8_00010000L + i, 0x100), "ar" + i,
+                    i % 3 + 1, 0, 0));
+        }
+        SelectionPolicy w = Policies.weighted();
+        int[] hits = new int[300];
+        for (int i = 0; i < 600; i++) { // total weight 600: one round of smooth weighted round-robin
+            hits[sel(w, initiator(i), c)]++;
+        }
+        for (int i = 0; i < 300; i++) {
+            assertThat(hits[i]).as("candidate %d of weight %d", i, i % 3 + 1).isEqualTo(i % 3 + 1);
+        }
+    }
+
+    @Test
     void returnRoutabilityReproducesTheFactsSheetVector() {
         ReturnRoutability rr = new ReturnRoutability();
         byte[] kcn = Bytes.fromHex("0102030405060708090a0b0c0d0e0f1011121314").toArray();
