@@ -78,8 +78,6 @@ public class AgentSelectionBenchmark {
     }
 
     private final byte[] out = new byte[2048];
-    private static final byte[] HAA_BYTES = HAA.toBytes();
-    private static final byte[] PUA_BYTES = PUA.toBytes();
 
     /** @return packets sent: one per call, to the initiator's pinned or selected responder */
     @Benchmark
@@ -92,15 +90,6 @@ public class AgentSelectionBenchmark {
     /** @return octets written by the encapsulation floor for a packet of the same size */
     @Benchmark
     public int encapsulationFloor() {
-        byte[] p = packets[next++ & (packets.length - 1)];
-        out[0] = 0x60;
-        out[4] = (byte) (p.length >>> 8);
-        out[5] = (byte) p.length;
-        out[6] = 41;
-        out[7] = 64;
-        System.arraycopy(HAA_BYTES, 0, out, 8, 16);
-        System.arraycopy(PUA_BYTES, 0, out, 24, 16);
-        System.arraycopy(p, 0, out, 40, p.length);
-        return p.length + 40;
+        return AgentDataPathBenchmark.floor(packets[next++ & (packets.length - 1)], out);
     }
 }
