@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 100k and 1M bindings (one per anycast address of a /64), beside the encapsulation floor (a 40-octet header and
  * one arraycopy) in the same run. The set-up registers every binding through authenticated BUs and prints the
  * heap each binding costs. Sends go to a counting sink. 16,384 packets to random anycast addresses, so that at 1M
- * the lookups spread over the table. {@link AgentSelectionBenchmark} measures the Advanced Model's path with
+ * the lookups spread over the table. The packets sit in one {@link PacketRing}, as a receive loop holds them;
+ * {@link #dataPathSeparateArrays} shows what an array per packet costs. {@link AgentSelectionBenchmark} measures the Advanced Model's path with
  * selection and pinning.
  * {@code java -jar mga-bench/target/benchmarks.jar AgentDataPath -prof gc}
  */
@@ -55,6 +56,7 @@ public class AgentDataPathBenchmark {
 
     private HomeAnycastAgent haa;
     private final byte[][] packets = new byte[16384][];
+    private PacketRing ring;
     private int next;
     private long sent;
     private final byte[] out = new byte[2048];
@@ -107,6 +109,7 @@ public class AgentDataPathBenchmark {
             packets[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, Ipv6Address.parse("2001:db8:c::10"),
                     anycast(r.nextInt(bindings))), List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
         }
+        ring = new PacketRing(packets);
     }
 
     private static long usedHeap() {
@@ -114,36 +117,52 @@ public class AgentDataPathBenchmark {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    /** @return packets sent: one per call, tunnelled to the bound responder */
+    /** @return packets sent: one per call, tunnelled to the bound responder; packets read from one ring */
     @Benchmark
     public long dataPath() {
+        int i = ring.index(next++);
+        haa.receive(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], 2);
+        return sent;
+    }
+
+    /**
+     * The same with every packet in an array of its own, as pcap4j hands them over: each points the agent's view
+     * at a new array, which costs G1's write barrier with its memory fence.
+     *
+     * @return packets sent
+     */
+    @Benchmark
+    public long dataPathSeparateArrays() {
         byte[] p = packets[next++ & (packets.length - 1)];
         haa.receive(p, 0, p.length, 2);
         return sent;
     }
 
-    /** @return octets written by the encapsulation floor for a packet of the same size */
+    /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
     @Benchmark
     public int encapsulationFloor() {
-        return floor(packets[next++ & (packets.length - 1)], out);
+        int i = ring.index(next++);
+        return floor(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], out);
     }
 
     /**
      * The hand-written floor: a 40-octet IPv6-in-IPv6 header in front of one arraycopy.
      *
-     * @param p the packet
+     * @param b the array holding the packet
+     * @param off the packet's first octet
+     * @param len the packet's length
      * @param out where to write
      * @return octets written
      */
-    static int floor(byte[] p, byte[] out) {
+    static int floor(byte[] b, int off, int len, byte[] out) {
         out[0] = 0x60;
-        out[4] = (byte) (p.length >>> 8);
-        out[5] = (byte) p.length;
+        out[4] = (byte) (len >>> 8);
+        out[5] = (byte) len;
         out[6] = 41;
         out[7] = 64;
         System.arraycopy(HAA_BYTES, 0, out, 8, 16);
         System.arraycopy(PUA_BYTES, 0, out, 24, 16);
-        System.arraycopy(p, 0, out, 40, p.length);
-        return p.length + 40;
+        System.arraycopy(b, off, out, 40, len);
+        return len + 40;
     }
 }

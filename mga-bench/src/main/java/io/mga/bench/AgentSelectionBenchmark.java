@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The agent's data path in the Advanced Model: 1,000 anycast addresses with three responders each, rendezvous
- * selection and session pinning for 4,096 initiators (16,384 packets to random anycast addresses), beside the
+ * selection and session pinning for 4,096 initiators (16,384 packets to random anycast addresses, in one {@link PacketRing}), beside the
  * encapsulation floor in the same run.
  * {@code java -jar mga-bench/target/benchmarks.jar AgentSelection -prof gc}
  */
@@ -44,6 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AgentSelectionBenchmark {
     HomeAnycastAgent haa;
     final byte[][] packets = new byte[16384][];
+    PacketRing ring;
     int next;
     long sent;
 
@@ -75,6 +76,7 @@ public class AgentSelectionBenchmark {
             packets[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, anycast(rnd.nextInt(1000))),
                     List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
         }
+        ring = new PacketRing(packets);
     }
 
     private final byte[] out = new byte[2048];
@@ -82,14 +84,15 @@ public class AgentSelectionBenchmark {
     /** @return packets sent: one per call, to the initiator's pinned or selected responder */
     @Benchmark
     public long dataPathSelectPinned() {
-        byte[] p = packets[next++ & (packets.length - 1)];
-        haa.receive(p, 0, p.length, 2);
+        int i = ring.index(next++);
+        haa.receive(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], 2);
         return sent;
     }
 
-    /** @return octets written by the encapsulation floor for a packet of the same size */
+    /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
     @Benchmark
     public int encapsulationFloor() {
-        return AgentDataPathBenchmark.floor(packets[next++ & (packets.length - 1)], out);
+        int i = ring.index(next++);
+        return AgentDataPathBenchmark.floor(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], out);
     }
 }

@@ -163,6 +163,8 @@ public final class HomeAnycastAgent implements Role {
 
     private final Ipv6Address address;
     private final Ipv6Prefix[] servedArray;
+    /** The served prefixes as (high, low, mask high, mask low) quadruples, for the per-packet test. */
+    private final long[] servedMasks;
     private final Model model;
     private final SelectionPolicy policy;
     private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
@@ -200,6 +202,15 @@ public final class HomeAnycastAgent implements Role {
             throw new IllegalArgumentException("an agent serves at least one anycast prefix");
         }
         this.servedArray = b.served.toArray(Ipv6Prefix[]::new);
+        this.servedMasks = new long[servedArray.length * 4];
+        for (int i = 0; i < servedArray.length; i++) {
+            Ipv6Prefix p = servedArray[i];
+            int len = p.length();
+            servedMasks[4 * i] = p.address().high();
+            servedMasks[4 * i + 1] = p.address().low();
+            servedMasks[4 * i + 2] = len == 0 ? 0 : len >= 64 ? -1L : -1L << (64 - len);
+            servedMasks[4 * i + 3] = len <= 64 ? 0 : len == 128 ? -1L : -1L << (128 - len);
+        }
         this.model = b.model;
         this.policy = b.policy != null ? b.policy : (b.model == Model.BASIC ? Policies.first() : Policies.roundRobin());
         for (ResponderCredentials c : b.responders) {
@@ -541,8 +552,9 @@ public final class HomeAnycastAgent implements Role {
     }
 
     private boolean serves(long hi, long lo) {
-        for (Ipv6Prefix p : servedArray) {
-            if (p.contains(hi, lo)) {
+        long[] m = servedMasks;
+        for (int i = 0; i + 3 < m.length; i += 4) {
+            if ((hi & m[i + 2]) == m[i] && (lo & m[i + 3]) == m[i + 1]) {
                 return true;
             }
         }
@@ -561,7 +573,9 @@ public final class HomeAnycastAgent implements Role {
             counters.malformed++;
             return;
         }
-        if (view.destinationEquals(address)) {
+        long dh = view.destinationHigh();
+        long dl = view.destinationLow();
+        if (dh == addressHigh && dl == addressLow) {
             int up = view.upperLayerProtocol();
             if (up == 135) {
                 control(packet, offset, length, now);
@@ -574,12 +588,12 @@ public final class HomeAnycastAgent implements Role {
             }
             return;
         }
-        if (serves(view.destinationHigh(), view.destinationLow())) {
-            if (view.icmpv6Type() == 144 && isHomeAgentsAnycast(view.destinationLow())) {
+        if (serves(dh, dl)) {
+            if (view.icmpv6Type() == 144 && isHomeAgentsAnycast(dl)) {
                 dhaad(packet, offset, length);
                 return;
             }
-            forward(packet, offset, now);
+            forward(packet, offset, dh, dl, now);
             return;
         }
         counters.dropped++;
@@ -630,9 +644,7 @@ public final class HomeAnycastAgent implements Role {
 
     // ------------------------------------------------------------------------------------------ data plane
 
-    private void forward(byte[] packet, int offset, long now) {
-        long dh = view.destinationHigh();
-        long dl = view.destinationLow();
+    private void forward(byte[] packet, int offset, long dh, long dl, long now) {
         int row = cache.findRow(dh, dl);
         if (row == BindingCache.NONE) {
             counters.noBinding++;
@@ -654,13 +666,14 @@ public final class HomeAnycastAgent implements Role {
             counters.dropped++;
             return;
         }
-        System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
-        // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1)
-        int hop = tx[Encapsulation.OVERHEAD + 7] & 0xff;
+        // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1); read from the packet, not
+        // from the copy, so that the read does not wait on the copy's stores
+        int hop = packet[offset + 7] & 0xff;
         if (hop <= 1) {
             counters.dropped++;
             return;
         }
+        System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
         tx[Encapsulation.OVERHEAD + 7] = (byte) (hop - 1);
         int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, addressHigh, addressLow, ch, cl,
                 tunnelHopLimit);

@@ -16,7 +16,10 @@ final class PinTable {
 
     private final int sets;
     private final long idleNanos;
-    private final long hashKey;
+    private final long key0;
+    private final long key1;
+    private final long key2;
+    private final long key3;
     private final long[] initiator;
     private final long[] lastUsed;
     private final int[] slot;
@@ -29,7 +32,10 @@ final class PinTable {
      *     a chosen initiator's pin
      */
     PinTable(int maxPins, long idleNanos, long hashKey) {
-        this.hashKey = hashKey;
+        this.key0 = Policies.mix(hashKey);
+        this.key1 = Policies.mix(hashKey + 1);
+        this.key2 = Policies.mix(hashKey + 2);
+        this.key3 = Policies.mix(hashKey + 3);
         this.sets = Math.max(1, (maxPins + WAYS - 1) / WAYS);
         this.idleNanos = idleNanos;
         int n = sets * WAYS;
@@ -41,8 +47,10 @@ final class PinTable {
     }
 
     private int set(long ih, long il, long ah, long al) {
-        long h = Policies.mix(Policies.mix(ih ^ hashKey) + il * 0x9e37_79b9_7f4a_7c15L
-                + Long.rotateLeft(ah, 17) + Long.rotateLeft(al, 31));
+        // two independent folds side by side (neither waits on the other), each of secret-masked factors, then one
+        // more with a constant: two multiplications deep (see BindingCache's home)
+        long h = Policies.fold(Policies.fold(il ^ key0, ih ^ key1) ^ Policies.fold(al ^ key2, ah ^ key3),
+                Policies.GOLDEN);
         return (int) (((h >>> 32) * sets) >>> 32) * WAYS;
     }
 

@@ -104,4 +104,33 @@ class BindingCacheTest {
         assertThat(pins.get(100 + 9_999, 9_999, 10, 1, c, 13_000)).isEqualTo(a);
         assertThat(pins.get(100, 0, 10, 1, c, 13_000)).isEqualTo(BindingCache.NONE);
     }
+
+    /**
+     * The keyed hash spreads structured address sets (runs, strides of powers of two, varying prefixes) as well
+     * as random ones: linear probing at 40-60% load keeps rows about one probe from home.
+     */
+    @Test
+    void structuredAddressSetsKeepProbesShort() {
+        long prefix = 0x20010db8_000a0000L;
+        java.util.function.LongUnaryOperator[] lows = {
+            i -> i, // a run: ::1, ::2, ...
+            i -> i << 8, i -> i << 16, i -> i << 32, i -> i << 48, // strides of powers of two
+            i -> i * 0x0001_0001_0001_0001L, // the same pattern in every 16-bit group
+            i -> Long.reverse(i), // bits from the top
+        };
+        for (long key : new long[] {0, 1, -1, 0x5eed, new Random(9).nextLong()}) {
+            for (int pattern = 0; pattern < lows.length + 1; pattern++) {
+                BindingCache c = new BindingCache(60_000, 4, key);
+                for (long i = 1; i <= 50_000; i++) {
+                    long high = pattern < lows.length ? prefix : prefix + i; // last: one address per prefix
+                    long low = pattern < lows.length ? lows[pattern].applyAsLong(i) : 1;
+                    assertThat(c.insert(high, low, 1, 0)).isNotEqualTo(BindingCache.NONE);
+                }
+                double[] d = c.displacement();
+                // linear probing at load a expects (1/(1-a) - 1)/2 rows of displacement: 0.75 at 60%, about 0.37 measured
+                assertThat(d[0]).as("mean displacement, pattern %d, key %x", pattern, key).isLessThan(1.0);
+                assertThat(d[1]).as("longest displacement, pattern %d, key %x", pattern, key).isLessThan(64);
+            }
+        }
+    }
 }

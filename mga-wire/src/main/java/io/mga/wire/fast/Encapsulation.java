@@ -14,6 +14,8 @@ import io.mga.api.Ipv6Address;
 public final class Encapsulation {
     /** Octets the outer header adds: 40. */
     public static final int OVERHEAD = 40;
+    private static final java.lang.invoke.VarHandle U64 = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     private Encapsulation() {
     }
@@ -91,24 +93,11 @@ public final class Encapsulation {
 
     private static void writeHeader(byte[] b, int o, int payloadLength, long sh, long sl, long dh, long dl,
             int hopLimit) {
-        b[o] = 0x60;
-        b[o + 1] = 0;
-        b[o + 2] = 0;
-        b[o + 3] = 0;
-        b[o + 4] = (byte) (payloadLength >>> 8);
-        b[o + 5] = (byte) payloadLength;
-        b[o + 6] = 41;
-        b[o + 7] = (byte) hopLimit;
-        putLong(b, o + 8, sh);
-        putLong(b, o + 16, sl);
-        putLong(b, o + 24, dh);
-        putLong(b, o + 32, dl);
-    }
-
-    private static void putLong(byte[] b, int o, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[o + i] = (byte) v;
-            v >>>= 8;
-        }
+        // version 6, Traffic Class and Flow Label 0, Payload Length, Next Header 41, Hop Limit: one 8-octet store
+        U64.set(b, o, 0x6000_0000_0000_2900L | (long) (payloadLength & 0xffff) << 16 | (hopLimit & 0xff));
+        U64.set(b, o + 8, sh);
+        U64.set(b, o + 16, sl);
+        U64.set(b, o + 24, dh);
+        U64.set(b, o + 32, dl);
     }
 }
