@@ -120,9 +120,9 @@ public class WireBenchmark {
     @Benchmark
     public Ipv6Packet recordsBu() {
         long[] w = words;
-        Ipv6Header h = new Ipv6Header(0, 0, hopLimit, new Ipv6Address(w[0], w[1]), new Ipv6Address(w[2], w[3]));
-        ExtensionHeader d = new ExtensionHeader.DestinationOptions(List.of(PAD4,
-                new Ipv6Option.HomeAddress(new Ipv6Address(w[4], w[5]))));
+        Ipv6Header h = new Ipv6Header(0, 0, hopLimit, w[0], w[1], w[2], w[3]);
+        ExtensionHeader d = new ExtensionHeader.DestinationOptions(
+                List.of(PAD4, new Ipv6Option.HomeAddress(w[4], w[5])));
         MobilityHeader m = new MobilityHeader(59, 0, checksum,
                 new MobilityMessage.BindingUpdate(sequence, flags, lifetime, BU_PADDING));
         return new Ipv6Packet(h, List.of(d), m);
@@ -182,9 +182,9 @@ public class WireBenchmark {
     @Benchmark
     public Ipv6Packet recordsTunnel() {
         long[] w = words;
-        Ipv6Header ih = new Ipv6Header(0, 0, hopLimit, new Ipv6Address(w[10], w[11]), new Ipv6Address(w[12], w[13]));
+        Ipv6Header ih = new Ipv6Header(0, 0, hopLimit, w[10], w[11], w[12], w[13]);
         Ipv6Packet in = new Ipv6Packet(ih, List.of(), new Udp(port, 53, udpChecksum, Bytes.copyOf(tunnel, 88, 64)));
-        Ipv6Header oh = new Ipv6Header(0, 0, hopLimit, new Ipv6Address(w[6], w[7]), new Ipv6Address(w[8], w[9]));
+        Ipv6Header oh = new Ipv6Header(0, 0, hopLimit, w[6], w[7], w[8], w[9]);
         return new Ipv6Packet(oh, List.of(), new Tunnel(in));
     }
 

@@ -258,8 +258,8 @@ public final class PacketDecoder {
         }
         int plen = u16(b, off + 4);
         int nh = u8(b, off + 6);
-        Ipv6Header header = new Ipv6Header((w >>> 20) & 0xff, w & 0xfffff, u8(b, off + 7), addr(b, off + 8),
-                addr(b, off + 24));
+        Ipv6Header header = new Ipv6Header((w >>> 20) & 0xff, w & 0xfffff, u8(b, off + 7), u64(b, off + 8),
+                u64(b, off + 16), u64(b, off + 24), u64(b, off + 32));
         if (f != null) {
             f.header = header;
             f.payloadLength = plen;
@@ -392,7 +392,7 @@ public final class PacketDecoder {
                 Ipv6Option pad = b[pos + 4] == 0 && b[pos + 5] == 0 ? IPV6_PADN[2]
                         : new Ipv6Option.PadN(copy(b, pos + 4, pos + 6));
                 return new ExtensionHeader.DestinationOptions(List.of(pad,
-                        new Ipv6Option.HomeAddress(addr(b, pos + 8))));
+                        new Ipv6Option.HomeAddress(u64(b, pos + 8), u64(b, pos + 16))));
             }
             return new ExtensionHeader.DestinationOptions(ipv6Options(b, base, pos + 2, hend));
         }
@@ -419,7 +419,8 @@ public final class PacketDecoder {
                     throw err(base, BAD_LENGTH, layer, pos + 1, "type 2 routing header has Hdr Ext Len " + len
                             + ", need 2");
                 }
-                return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), addr(b, pos + 8));
+                return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), u64(b, pos + 8),
+                        u64(b, pos + 16));
             }
             return new ExtensionHeader.OtherRouting(type, u8(b, pos + 3), copy(b, pos + 4, hend));
         }
@@ -475,7 +476,7 @@ public final class PacketDecoder {
         switch (type) {
             case 201:
                 fixed(base, len, 16, Layer.IPV6_OPTION, p, "Home Address option");
-                return new Ipv6Option.HomeAddress(addr(b, d));
+                return new Ipv6Option.HomeAddress(u64(b, d), u64(b, d + 8));
             case 1:
                 return len < SHARED_PADN && zeros(b, d, d + len) ? IPV6_PADN[len]
                         : new Ipv6Option.PadN(copy(b, d, d + len));
