@@ -82,4 +82,31 @@ class AddressHalvesTest {
         assertThat(d.pseudoSource()).isEqualTo(A);
         assertThat(d.pseudoDestination()).isEqualTo(B);
     }
+
+    /** The checksum computed from the records' halves equals the one computed from the pseudo-header addresses. */
+    @Test
+    void checksumFromHalvesEqualsChecksumFromAddresses() {
+        Ipv6Address c = Ipv6Address.parse("2001:db8:3::1");
+        Bytes type0 = Bytes.fromHex("00000000" + "20010db8000400000000000000000004" + "20010db8000500000000000000000005");
+        List<List<ExtensionHeader>> chains = List.of(List.of(),
+                List.of(ExtensionHeader.DestinationOptions.homeAddress(A)),
+                List.of(ExtensionHeader.Type2Routing.of(c)),
+                List.of(new ExtensionHeader.Type2Routing(0, 0, c)),
+                List.of(ExtensionHeader.Type2Routing.of(c), ExtensionHeader.DestinationOptions.homeAddress(A)),
+                List.of(new ExtensionHeader.OtherRouting(0, 1, type0)),
+                List.of(new ExtensionHeader.OtherRouting(0, 0, type0), ExtensionHeader.Type2Routing.of(c)),
+                List.of(ExtensionHeader.Type2Routing.of(c), new ExtensionHeader.OtherRouting(0, 2, type0)));
+        for (List<ExtensionHeader> chain : chains) {
+            Ipv6Packet p = new Ipv6Packet(Ipv6Header.of(64, B, A), chain, new Udp(7, 9, 0, Bytes.fromHex("0102030405")));
+            byte[] upper = new byte[p.upper().wireLength()];
+            PacketEncoder.DEFAULT.writeUpper(p.upper(), upper, 0, true, 1);
+            int byAddresses = Checksums.compute(p.pseudoSource(), p.pseudoDestination(), 17, upper, 0, upper.length);
+            assertThat(Checksums.compute(p)).as("%s", chain).isEqualTo(byAddresses == 0 ? 0xffff : byAddresses);
+        }
+        Ipv6Packet p = new Ipv6Packet(Ipv6Header.of(64, B, A), chains.get(7), new Udp(7, 9, 0, Bytes.EMPTY));
+        assertThat(p.pseudoDestination()).isEqualTo(Ipv6Address.parse("2001:db8:5::5"));
+        assertThat(p.pseudoSource()).isEqualTo(B);
+        assertThat(new Ipv6Packet(Ipv6Header.of(64, B, A), chains.get(4), new Udp(7, 9, 0, Bytes.EMPTY))
+                .pseudoSource()).isEqualTo(A);
+    }
 }
