@@ -2,9 +2,14 @@ package io.mga.bench;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Option;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.MalformedPacketException;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
 import io.mga.wire.PacketDecoder;
 import io.mga.wire.PacketEncoder;
 import io.mga.wire.Tunnel;
@@ -35,7 +40,9 @@ import org.pcap4j.packet.namednumber.IpVersion;
  * 1.8.2 ({@code IpV6Packet.newPacket}, which does not even decode the MH); the flyweight walk to the MH fields
  * against a hand-written zero-allocation walk (the floor); decoding IPv6-in-IPv6 to the inner UDP against pcap4j
  * (which does not decode protocol 41: its user must parse the inner packet at offset 40 too); and encapsulation
- * against pcap4j's builder and a {@code System.arraycopy} + 40-octet header floor. Run with {@code -prof gc}.
+ * against pcap4j's builder and a {@code System.arraycopy} + 40-octet header floor. The {@code records} methods
+ * build the records the two decodes return from field values read in the set-up, with no parsing: the ceiling a
+ * decoder returning that record tree can reach. Run with {@code -prof gc}.
  * {@code java -jar mga-bench/target/benchmarks.jar WireBenchmark -prof gc}
  */
 @State(Scope.Thread)
@@ -56,6 +63,18 @@ public class WireBenchmark {
     private final byte[] out = new byte[2048];
     private final Ipv6View view = new Ipv6View();
 
+    /** Field values of the two packets, read once in the set-up, for the records-only benchmarks. */
+    private int hopLimit;
+    private int checksum;
+    private int sequence;
+    private int flags;
+    private int lifetime;
+    private long[] words;
+    private int port;
+    private int udpChecksum;
+    private static final Ipv6Option PAD4 = Ipv6Option.PadN.ofTotalLength(4);
+    private static final List<MobilityOption> BU_PADDING = List.of(new MobilityOption.PadN(Bytes.zeros(2)));
+
     /** Builds the packets. */
     @Setup
     public void setup() {
@@ -64,6 +83,28 @@ public class WireBenchmark {
                 Ipv6Address.parse("2001:db8:a::53")), List.of(), new Udp(40000, 53, Bytes.of(new byte[64])));
         inner = PacketEncoder.encode(udp);
         tunnel = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, HAA, PUA), List.of(), new Tunnel(udp)));
+        hopLimit = bu[7] & 0xff;
+        checksum = u16(bu, 68);
+        sequence = u16(bu, 70);
+        flags = u16(bu, 72);
+        lifetime = u16(bu, 74);
+        words = new long[] {u64(bu, 8), u64(bu, 16), u64(bu, 24), u64(bu, 32), u64(bu, 48), u64(bu, 56),
+            u64(tunnel, 8), u64(tunnel, 16), u64(tunnel, 24), u64(tunnel, 32),
+            u64(tunnel, 48), u64(tunnel, 56), u64(tunnel, 64), u64(tunnel, 72)};
+        port = u16(tunnel, 80);
+        udpChecksum = u16(tunnel, 86);
+    }
+
+    private static int u16(byte[] b, int i) {
+        return (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
+    }
+
+    private static long u64(byte[] b, int i) {
+        long v = 0;
+        for (int k = 0; k < 8; k++) {
+            v = v << 8 | (b[i + k] & 0xff);
+        }
+        return v;
     }
 
     /**
@@ -73,6 +114,18 @@ public class WireBenchmark {
     @Benchmark
     public Ipv6Packet decodeBuMga() throws MalformedPacketException {
         return PacketDecoder.decode(bu);
+    }
+
+    /** @return the records {@link #decodeBuMga} returns, built from values already read: no parsing */
+    @Benchmark
+    public Ipv6Packet recordsBu() {
+        long[] w = words;
+        Ipv6Header h = new Ipv6Header(0, 0, hopLimit, w[0], w[1], w[2], w[3]);
+        ExtensionHeader d = new ExtensionHeader.DestinationOptions(
+                List.of(PAD4, new Ipv6Option.HomeAddress(w[4], w[5])));
+        MobilityHeader m = new MobilityHeader(59, 0, checksum,
+                new MobilityMessage.BindingUpdate(sequence, flags, lifetime, BU_PADDING));
+        return new Ipv6Packet(h, List.of(d), m);
     }
 
     /**
@@ -120,6 +173,19 @@ public class WireBenchmark {
     public int decodeTunnelMga() throws MalformedPacketException {
         Ipv6Packet p = PacketDecoder.decode(tunnel);
         return ((Udp) ((Tunnel) p.upper()).inner().upper()).payload().length();
+    }
+
+    /**
+     * @return the records {@link #decodeTunnelMga} makes, built from values already read, the payload copied: no
+     *     parsing (returned whole, so that escape analysis cannot remove them)
+     */
+    @Benchmark
+    public Ipv6Packet recordsTunnel() {
+        long[] w = words;
+        Ipv6Header ih = new Ipv6Header(0, 0, hopLimit, w[10], w[11], w[12], w[13]);
+        Ipv6Packet in = new Ipv6Packet(ih, List.of(), new Udp(port, 53, udpChecksum, Bytes.copyOf(tunnel, 88, 64)));
+        Ipv6Header oh = new Ipv6Header(0, 0, hopLimit, w[6], w[7], w[8], w[9]);
+        return new Ipv6Packet(oh, List.of(), new Tunnel(in));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mga.wire;
 
+import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 
 /**
@@ -24,10 +25,40 @@ public final class Checksums {
      */
     public static int compute(Ipv6Address source, Ipv6Address destination, int nextHeader, byte[] upper, int offset,
             int length) {
-        long sum = sum64(source.high()) + sum64(source.low()) + sum64(destination.high()) + sum64(destination.low());
-        sum += length + nextHeader;
+        long addresses = sum64(source.high()) + sum64(source.low()) + sum64(destination.high())
+                + sum64(destination.low());
+        return compute(addresses, nextHeader, upper, offset, length);
+    }
+
+    /** {@link #compute(Ipv6Address, Ipv6Address, int, byte[], int, int)} with the addresses already summed. */
+    private static int compute(long addresses, int nextHeader, byte[] upper, int offset, int length) {
+        long sum = addresses + length + nextHeader;
         sum += sum(upper, offset, length);
         return ~fold(sum) & 0xffff;
+    }
+
+    /**
+     * The unfolded sum of the pseudo-header's two addresses, {@link Ipv6Packet#pseudoSource()} and
+     * {@link Ipv6Packet#pseudoDestination()}, taken from the records' address halves without making addresses.
+     */
+    private static long pseudoAddressSum(Ipv6Packet packet) {
+        Ipv6Header h = packet.header();
+        Ipv6Option.HomeAddress hao = packet.homeAddressOrNull();
+        long sum = hao != null ? sum64(hao.homeAddressHigh()) + sum64(hao.homeAddressLow())
+                : sum64(h.sourceHigh()) + sum64(h.sourceLow());
+        ExtensionHeader.Routing r = packet.finalRoutingOrNull();
+        if (r == null) {
+            sum += sum64(h.destinationHigh()) + sum64(h.destinationLow());
+        } else if (r instanceof ExtensionHeader.Type2Routing t) {
+            sum += sum64(t.homeAddressHigh()) + sum64(t.homeAddressLow());
+        } else {
+            // the last 16 octets of a type 0 header's data
+            Bytes data = ((ExtensionHeader.OtherRouting) r).data();
+            for (int i = data.length() - 16; i < data.length(); i += 2) {
+                sum += data.get(i) << 8 | data.get(i + 1);
+            }
+        }
+        return sum;
     }
 
     /**
@@ -44,7 +75,7 @@ public final class Checksums {
         }
         byte[] b = new byte[u.wireLength()];
         PacketEncoder.DEFAULT.writeUpper(u, b, 0, true, 1);
-        int c = compute(packet.pseudoSource(), packet.pseudoDestination(), u.protocol(), b, 0, b.length);
+        int c = compute(pseudoAddressSum(packet), u.protocol(), b, 0, b.length);
         return (u instanceof Udp && c == 0) ? 0xffff : c;
     }
 

@@ -133,25 +133,56 @@ public sealed interface ExtensionHeader {
     }
 
     /**
-     * Type 2 Routing header (RFC 6275 §6.4): 24 octets, Hdr Ext Len 2, one home address.
+     * Type 2 Routing header (RFC 6275 §6.4): 24 octets, Hdr Ext Len 2, one home address. The address is held as
+     * its two 64-bit halves, so that a decoded header is one object; {@link #homeAddress()} returns it as an
+     * address.
      *
      * @param segmentsLeft 1 on the wire from a sender; kept as received (0 to 255)
      * @param reserved the 32-bit Reserved field, sent as 0
-     * @param homeAddress the mobile node's home address
+     * @param homeAddressHigh the most significant 64 bits of the mobile node's home address
+     * @param homeAddressLow the least significant 64 bits of the home address
      */
-    record Type2Routing(int segmentsLeft, long reserved, Ipv6Address homeAddress) implements Routing {
+    record Type2Routing(int segmentsLeft, long reserved, long homeAddressHigh, long homeAddressLow)
+            implements Routing {
         /**
          * Validates the fields.
          *
          * @param segmentsLeft 1 on the wire from a sender; kept as received (0 to 255)
          * @param reserved the 32-bit Reserved field, sent as 0
-         * @param homeAddress the mobile node's home address
+         * @param homeAddressHigh the most significant 64 bits of the home address
+         * @param homeAddressLow the least significant 64 bits of the home address
          * @throws IllegalArgumentException if a field is out of range
          */
         public Type2Routing {
             Check.u8("segmentsLeft", segmentsLeft);
             Check.u32("reserved", reserved);
-            Check.nn("homeAddress", homeAddress);
+        }
+
+        /**
+         * The header carrying an address.
+         *
+         * @param segmentsLeft 1 on the wire from a sender; kept as received (0 to 255)
+         * @param reserved the 32-bit Reserved field, sent as 0
+         * @param homeAddress the mobile node's home address
+         * @throws IllegalArgumentException if a field is out of range
+         * @throws NullPointerException if the address is null
+         */
+        public Type2Routing(int segmentsLeft, long reserved, Ipv6Address homeAddress) {
+            // the checks in the order the fields come, as when the address was a component
+            this(Check.u8("segmentsLeft", segmentsLeft), Check.u32("reserved", reserved),
+                    Check.nn("homeAddress", homeAddress).high(), homeAddress.low());
+        }
+
+        /** @return the mobile node's home address */
+        public Ipv6Address homeAddress() {
+            return new Ipv6Address(homeAddressHigh, homeAddressLow);
+        }
+
+        /** @return the fields with the address as text, for example {@code homeAddress=2001:db8::1} */
+        @Override
+        public String toString() {
+            return "Type2Routing[segmentsLeft=" + segmentsLeft + ", reserved=" + reserved + ", homeAddress="
+                    + homeAddress() + "]";
         }
 
         /**

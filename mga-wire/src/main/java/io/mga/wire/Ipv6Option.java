@@ -89,22 +89,35 @@ public sealed interface Ipv6Option {
     }
 
     /**
-     * Home Address option, type 201 (0xC9), alignment 8n+6 (RFC 6275 §6.3).
+     * Home Address option, type 201 (0xC9), alignment 8n+6 (RFC 6275 §6.3). The address is held as its two
+     * 64-bit halves, so that a decoded option is one object; {@link #homeAddress()} returns it as an address.
      *
-     * @param homeAddress the mobile node's home address
+     * @param homeAddressHigh the most significant 64 bits of the mobile node's home address
+     * @param homeAddressLow the least significant 64 bits of the home address
      */
-    record HomeAddress(Ipv6Address homeAddress) implements Ipv6Option {
+    record HomeAddress(long homeAddressHigh, long homeAddressLow) implements Ipv6Option {
         /** Alignment of the Home Address option: 8n+6. */
         public static final Alignment ALIGNMENT = new Alignment(8, 6);
 
         /**
-         * Validates the fields.
+         * The option carrying an address.
          *
          * @param homeAddress the mobile node's home address
          * @throws NullPointerException if the address is null
          */
-        public HomeAddress {
-            Check.nn("homeAddress", homeAddress);
+        public HomeAddress(Ipv6Address homeAddress) {
+            this(Check.nn("homeAddress", homeAddress).high(), homeAddress.low());
+        }
+
+        /** @return the mobile node's home address */
+        public Ipv6Address homeAddress() {
+            return new Ipv6Address(homeAddressHigh, homeAddressLow);
+        }
+
+        /** @return the option with its address as text: {@code HomeAddress[homeAddress=2001:db8::1]} */
+        @Override
+        public String toString() {
+            return "HomeAddress[homeAddress=" + homeAddress() + "]";
         }
 
         @Override

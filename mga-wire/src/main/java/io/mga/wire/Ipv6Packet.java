@@ -96,16 +96,22 @@ public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, Up
 
     /** @return the Home Address option of this packet's header chain, if one is present */
     public Optional<Ipv6Option.HomeAddress> homeAddressOption() {
-        for (ExtensionHeader e : extensions) {
-            if (e instanceof ExtensionHeader.DestinationOptions d) {
-                for (Ipv6Option o : d.options()) {
-                    if (o instanceof Ipv6Option.HomeAddress h) {
-                        return Optional.of(h);
+        return Optional.ofNullable(homeAddressOrNull());
+    }
+
+    /** {@link #homeAddressOption()} without the {@code Optional}: the first Home Address option, or null. */
+    Ipv6Option.HomeAddress homeAddressOrNull() {
+        for (int i = 0, size = extensions.size(); i < size; i++) {
+            if (extensions.get(i) instanceof ExtensionHeader.DestinationOptions d) {
+                List<Ipv6Option> options = d.options();
+                for (int k = 0, n = options.size(); k < n; k++) {
+                    if (options.get(k) instanceof Ipv6Option.HomeAddress h) {
+                        return h;
                     }
                 }
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** @return the type 2 routing header of this packet, if one is present */
@@ -125,7 +131,8 @@ public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, Up
      * @return the pseudo-header source
      */
     public Ipv6Address pseudoSource() {
-        return homeAddressOption().map(Ipv6Option.HomeAddress::homeAddress).orElse(header.source());
+        Ipv6Option.HomeAddress h = homeAddressOrNull();
+        return h != null ? h.homeAddress() : header.source();
     }
 
     /**
@@ -136,14 +143,30 @@ public record Ipv6Packet(Ipv6Header header, List<ExtensionHeader> extensions, Up
      * @return the pseudo-header destination
      */
     public Ipv6Address pseudoDestination() {
-        Ipv6Address d = header.destination();
-        for (ExtensionHeader e : extensions) {
+        ExtensionHeader.Routing r = finalRoutingOrNull();
+        if (r == null) {
+            return header.destination();
+        }
+        if (r instanceof ExtensionHeader.Type2Routing t) {
+            return t.homeAddress();
+        }
+        byte[] b = ((ExtensionHeader.OtherRouting) r).data().toArray();
+        return Ipv6Address.read(b, b.length - 16);
+    }
+
+    /**
+     * The routing header whose address {@link #pseudoDestination()} is: the last type 2 header, or type 0 header
+     * of at least 20 octets of data, with Segments Left not 0; null when it is the Destination Address.
+     */
+    ExtensionHeader.Routing finalRoutingOrNull() {
+        ExtensionHeader.Routing d = null;
+        for (int i = 0, size = extensions.size(); i < size; i++) {
+            ExtensionHeader e = extensions.get(i);
             if (e instanceof ExtensionHeader.Type2Routing r && r.segmentsLeft() > 0) {
-                d = r.homeAddress();
+                d = r;
             } else if (e instanceof ExtensionHeader.OtherRouting r && r.routingType() == 0 && r.segmentsLeft() > 0
                     && r.data().length() >= 20) {
-                byte[] b = r.data().toArray();
-                d = Ipv6Address.read(b, b.length - 16);
+                d = r;
             }
         }
         return d;

@@ -258,8 +258,8 @@ public final class PacketDecoder {
         }
         int plen = u16(b, off + 4);
         int nh = u8(b, off + 6);
-        Ipv6Header header = new Ipv6Header((w >>> 20) & 0xff, w & 0xfffff, u8(b, off + 7), addr(b, off + 8),
-                addr(b, off + 24));
+        Ipv6Header header = new Ipv6Header((w >>> 20) & 0xff, w & 0xfffff, u8(b, off + 7), u64(b, off + 8),
+                u64(b, off + 16), u64(b, off + 24), u64(b, off + 32));
         if (f != null) {
             f.header = header;
             f.payloadLength = plen;
@@ -392,7 +392,7 @@ public final class PacketDecoder {
                 Ipv6Option pad = b[pos + 4] == 0 && b[pos + 5] == 0 ? IPV6_PADN[2]
                         : new Ipv6Option.PadN(copy(b, pos + 4, pos + 6));
                 return new ExtensionHeader.DestinationOptions(List.of(pad,
-                        new Ipv6Option.HomeAddress(addr(b, pos + 8))));
+                        new Ipv6Option.HomeAddress(u64(b, pos + 8), u64(b, pos + 16))));
             }
             return new ExtensionHeader.DestinationOptions(ipv6Options(b, base, pos + 2, hend));
         }
@@ -419,7 +419,8 @@ public final class PacketDecoder {
                     throw err(base, BAD_LENGTH, layer, pos + 1, "type 2 routing header has Hdr Ext Len " + len
                             + ", need 2");
                 }
-                return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), addr(b, pos + 8));
+                return new ExtensionHeader.Type2Routing(u8(b, pos + 3), u32(b, pos + 4), u64(b, pos + 8),
+                        u64(b, pos + 16));
             }
             return new ExtensionHeader.OtherRouting(type, u8(b, pos + 3), copy(b, pos + 4, hend));
         }
@@ -475,7 +476,7 @@ public final class PacketDecoder {
         switch (type) {
             case 201:
                 fixed(base, len, 16, Layer.IPV6_OPTION, p, "Home Address option");
-                return new Ipv6Option.HomeAddress(addr(b, d));
+                return new Ipv6Option.HomeAddress(u64(b, d), u64(b, d + 8));
             case 1:
                 return len < SHARED_PADN && zeros(b, d, d + len) ? IPV6_PADN[len]
                         : new Ipv6Option.PadN(copy(b, d, d + len));
@@ -729,9 +730,16 @@ public final class PacketDecoder {
                     throw err(base, BAD_LENGTH, Layer.ICMPV6, pos, "HAAD Reply of " + (end - pos)
                             + " octets is not 8 plus whole addresses");
                 }
-                List<Ipv6Address> has = new ArrayList<>();
-                for (int q = pos + 8; q < end; q += 16) {
-                    has.add(addr(b, q));
+                int n = (end - pos - 8) / 16;
+                List<Ipv6Address> has;
+                if (n <= 2) {
+                    has = list(n, n > 0 ? addr(b, pos + 8) : null, n > 1 ? addr(b, pos + 24) : null, null);
+                } else {
+                    Ipv6Address[] a = new Ipv6Address[n];
+                    for (int i = 0; i < n; i++) {
+                        a[i] = addr(b, pos + 8 + 16 * i);
+                    }
+                    has = List.of(a);
                 }
                 m = new Icmpv6Message.HaadReply(code, u16(b, p), u16(b, p + 2), has);
             }
@@ -747,7 +755,10 @@ public final class PacketDecoder {
     }
 
     private static List<NdOption> ndOptions(byte[] b, int base, int p, int end) throws MalformedPacketException {
-        List<NdOption> out = new ArrayList<>();
+        NdOption o0 = null;
+        NdOption o1 = null;
+        List<NdOption> more = null;
+        int n = 0;
         while (p < end) {
             need(base, p, 2, end, Layer.ND_OPTION, "ND option");
             int type = u8(b, p);
@@ -761,21 +772,35 @@ public final class PacketDecoder {
                 throw err(base, LENGTH_OVERRUN, Layer.ND_OPTION, p + 1,
                         "ND option " + type + " of " + len + " octets, " + (end - p) + " left");
             }
+            NdOption o;
             switch (type) {
-                case 1, 2 -> out.add(new NdOption.LinkLayerAddress(type, copy(b, p + 2, p + len)));
+                case 1, 2 -> o = new NdOption.LinkLayerAddress(type, copy(b, p + 2, p + len));
                 case 3 -> {
                     if (units != 4) {
                         throw err(base, BAD_LENGTH, Layer.ND_OPTION, p + 1, "Prefix Information has length " + units
                                 + ", need 4");
                     }
-                    out.add(new NdOption.PrefixInformation(u8(b, p + 2), u8(b, p + 3), u32(b, p + 4), u32(b, p + 8),
-                            u32(b, p + 12), addr(b, p + 16)));
+                    o = new NdOption.PrefixInformation(u8(b, p + 2), u8(b, p + 3), u32(b, p + 4), u32(b, p + 8),
+                            u32(b, p + 12), addr(b, p + 16));
                 }
-                default -> out.add(new NdOption.Unknown(type, copy(b, p + 2, p + len)));
+                default -> o = new NdOption.Unknown(type, copy(b, p + 2, p + len));
             }
+            if (n == 0) {
+                o0 = o;
+            } else if (n == 1) {
+                o1 = o;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>();
+                    more.add(o0);
+                    more.add(o1);
+                }
+                more.add(o);
+            }
+            n++;
             p += len;
         }
-        return out;
+        return list(n, o0, o1, more);
     }
 
     private static Udp udp(byte[] b, int base, int pos, int end) throws MalformedPacketException {

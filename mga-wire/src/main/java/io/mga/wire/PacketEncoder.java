@@ -86,8 +86,10 @@ public final class PacketEncoder {
         put16(b, off + 4, hook.adjust(EncodeHook.Field.PAYLOAD_LENGTH, depth, p.payloadLength()));
         b[off + 6] = (byte) p.nextHeader();
         b[off + 7] = (byte) h.hopLimit();
-        h.source().writeTo(b, off + 8);
-        h.destination().writeTo(b, off + 24);
+        put64(b, off + 8, h.sourceHigh());
+        put64(b, off + 16, h.sourceLow());
+        put64(b, off + 24, h.destinationHigh());
+        put64(b, off + 32, h.destinationLow());
         int pos = off + 40;
         List<ExtensionHeader> ext = p.extensions();
         for (int i = 0; i < ext.size(); i++) {
@@ -111,7 +113,8 @@ public final class PacketEncoder {
             b[off + 2] = 2;
             b[off + 3] = (byte) x.segmentsLeft();
             put32(b, off + 4, x.reserved());
-            x.homeAddress().writeTo(b, off + 8);
+            put64(b, off + 8, x.homeAddressHigh());
+            put64(b, off + 16, x.homeAddressLow());
         } else if (e instanceof ExtensionHeader.OtherRouting x) {
             writeHdrExtLen(b, off, len, depth);
             b[off + 2] = (byte) x.routingType();
@@ -144,7 +147,8 @@ public final class PacketEncoder {
             if (o instanceof Ipv6Option.PadN x) {
                 x.data().copyTo(b, off + 2);
             } else if (o instanceof Ipv6Option.HomeAddress x) {
-                x.homeAddress().writeTo(b, off + 2);
+                put64(b, off + 2, x.homeAddressHigh());
+                put64(b, off + 10, x.homeAddressLow());
             } else if (o instanceof Ipv6Option.TunnelEncapsulationLimit x) {
                 b[off + 2] = (byte) x.limit();
             } else if (o instanceof Ipv6Option.Unknown x) {
