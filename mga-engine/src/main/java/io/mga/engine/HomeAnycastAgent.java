@@ -163,8 +163,6 @@ public final class HomeAnycastAgent implements Role {
 
     private final Ipv6Address address;
     private final Ipv6Prefix[] servedArray;
-    /** The served prefixes as (high, low, mask high, mask low) quadruples, for the per-packet test. */
-    private final long[] servedMasks;
     private final Model model;
     private final SelectionPolicy policy;
     private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
@@ -202,15 +200,6 @@ public final class HomeAnycastAgent implements Role {
             throw new IllegalArgumentException("an agent serves at least one anycast prefix");
         }
         this.servedArray = b.served.toArray(Ipv6Prefix[]::new);
-        this.servedMasks = new long[servedArray.length * 4];
-        for (int i = 0; i < servedArray.length; i++) {
-            Ipv6Prefix p = servedArray[i];
-            int len = p.length();
-            servedMasks[4 * i] = p.address().high();
-            servedMasks[4 * i + 1] = p.address().low();
-            servedMasks[4 * i + 2] = len == 0 ? 0 : len >= 64 ? -1L : -1L << (64 - len);
-            servedMasks[4 * i + 3] = len <= 64 ? 0 : len == 128 ? -1L : -1L << (128 - len);
-        }
         this.model = b.model;
         this.policy = b.policy != null ? b.policy : (b.model == Model.BASIC ? Policies.first() : Policies.roundRobin());
         for (ResponderCredentials c : b.responders) {
@@ -552,9 +541,8 @@ public final class HomeAnycastAgent implements Role {
     }
 
     private boolean serves(long hi, long lo) {
-        long[] m = servedMasks;
-        for (int i = 0; i + 3 < m.length; i += 4) {
-            if ((hi & m[i + 2]) == m[i] && (lo & m[i + 3]) == m[i + 1]) {
+        for (Ipv6Prefix p : servedArray) {
+            if (p.contains(hi, lo)) {
                 return true;
             }
         }
