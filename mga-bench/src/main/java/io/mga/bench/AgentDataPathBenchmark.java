@@ -120,8 +120,7 @@ public class AgentDataPathBenchmark {
     /** @return packets sent: one per call, tunnelled to the bound responder; packets read from one ring */
     @Benchmark
     public long dataPath() {
-        int i = ring.index(next++);
-        haa.receive(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], 2);
+        ring.deliver(haa, next++, 2);
         return sent;
     }
 
@@ -141,8 +140,7 @@ public class AgentDataPathBenchmark {
     /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
     @Benchmark
     public int encapsulationFloor() {
-        int i = ring.index(next++);
-        return floor(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], out);
+        return ring.floor(next++, out);
     }
 
     /**

@@ -84,15 +84,13 @@ public class AgentSelectionBenchmark {
     /** @return packets sent: one per call, to the initiator's pinned or selected responder */
     @Benchmark
     public long dataPathSelectPinned() {
-        int i = ring.index(next++);
-        haa.receive(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], 2);
+        ring.deliver(haa, next++, 2);
         return sent;
     }
 
     /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
     @Benchmark
     public int encapsulationFloor() {
-        int i = ring.index(next++);
-        return AgentDataPathBenchmark.floor(ring.buffer, i * PacketRing.STRIDE, ring.lengths[i], out);
+        return ring.floor(next++, out);
     }
 }

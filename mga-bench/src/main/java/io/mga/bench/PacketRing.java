@@ -39,4 +39,28 @@ final class PacketRing {
     int index(int n) {
         return n & mask;
     }
+
+    /**
+     * Hands the packet that counter {@code n} falls on to a role.
+     *
+     * @param role the receiver
+     * @param n any counter
+     * @param now the time passed to the role, in nanoseconds
+     */
+    void deliver(io.mga.api.PacketHandler role, int n, long now) {
+        int i = index(n);
+        role.receive(buffer, i * STRIDE, lengths[i], now);
+    }
+
+    /**
+     * Runs the encapsulation floor on the packet that counter {@code n} falls on.
+     *
+     * @param n any counter
+     * @param out where to write
+     * @return octets written
+     */
+    int floor(int n, byte[] out) {
+        int i = index(n);
+        return AgentDataPathBenchmark.floor(buffer, i * STRIDE, lengths[i], out);
+    }
 }
