@@ -21,4 +21,30 @@ public interface PacketHandler {
      * @param nowNanos the current time of the injected clock, in nanoseconds
      */
     void receive(byte[] packet, int offset, int length, long nowNanos);
+
+    /**
+     * Handles a burst of packets that sit in one buffer (a receive ring, a {@code recvmmsg} buffer), in order, with
+     * the same effect as calling {@link #receive} for each. An embedder that receives in batches should call this:
+     * a role may use the burst to overlap work across packets (the agent looks up all the burst's destinations
+     * before forwarding the first, so that the table's cache misses overlap instead of queueing). The default
+     * calls {@link #receive} for each packet.
+     *
+     * <p>The same rules as for {@link #receive} hold: the callee keeps no reference to the arrays after returning,
+     * and the packets are hostile input (a bad offset or length is a malformed packet, dropped and counted).
+     *
+     * @param buffer the array holding the packets
+     * @param offsets where each packet starts in {@code buffer}
+     * @param lengths octets available for each packet
+     * @param first index, in {@code offsets} and {@code lengths}, of the burst's first packet
+     * @param count the number of packets, 0 or more
+     * @param nowNanos the current time of the injected clock, in nanoseconds
+     * @throws IndexOutOfBoundsException if {@code first} and {@code count} do not lie within both {@code offsets}
+     *     and {@code lengths} (a caller's bug, not bad input)
+     */
+    default void receiveBurst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long nowNanos) {
+        java.util.Objects.checkFromIndexSize(first, count, Math.min(offsets.length, lengths.length));
+        for (int i = first; i < first + count; i++) {
+            receive(buffer, offsets[i], lengths[i], nowNanos);
+        }
+    }
 }

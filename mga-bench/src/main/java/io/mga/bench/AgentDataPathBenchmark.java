@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -135,6 +136,27 @@ public class AgentDataPathBenchmark {
         byte[] p = packets[next++ & (packets.length - 1)];
         haa.receive(p, 0, p.length, 2);
         return sent;
+    }
+
+    /**
+     * The same packets handed over {@value PacketRing#BURST} at a time through
+     * {@link HomeAnycastAgent#receiveBurst}, which looks up all the burst's destinations before it forwards the
+     * first. Compare with {@link #encapsulationFloorBurst}, which has the same per-call shape.
+     *
+     * @return packets sent
+     */
+    @Benchmark
+    @OperationsPerInvocation(PacketRing.BURST)
+    public long dataPathBurst() {
+        ring.deliverBurst(haa, next++, 2);
+        return sent;
+    }
+
+    /** @return octets written by the encapsulation floor for {@value PacketRing#BURST} packets of the ring */
+    @Benchmark
+    @OperationsPerInvocation(PacketRing.BURST)
+    public int encapsulationFloorBurst() {
+        return ring.floorBurst(next++, out);
     }
 
     /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */

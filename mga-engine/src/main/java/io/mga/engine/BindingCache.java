@@ -45,6 +45,7 @@ public final class BindingCache {
     private long[] table = new long[ROW_BASE + 8 * ROW];
     private int[] meta = new int[8];
     private int capacity = 8;
+    private int layout;
     // per slot
     private int[] position = new int[0];
     private int[] next = new int[0];
@@ -160,10 +161,24 @@ public final class BindingCache {
      * @return the row, or {@link #NONE}
      */
     public int findRow(long high, long low) {
+        return findRowFrom(home(high, low, capacity), high, low);
+    }
+
+    /**
+     * {@link #findRow} for a caller that already has the address's home row from {@link #homeRow} (the agent's burst
+     * path computes it once, ahead).
+     *
+     * @param home {@link #homeRow}{@code (high, low)}, taken while {@link #layout} had its present value
+     * @param high the first 64 bits of the anycast address
+     * @param low the last 64 bits
+     * @return the row, or {@link #NONE}
+     * @throws IndexOutOfBoundsException if {@code home} is not a row of the table
+     */
+    public int findRowFrom(int home, long high, long low) {
         long[] t = table;
         int[] m = meta;
         int cap = capacity;
-        for (int p = home(high, low, cap);; p = p + 1 == cap ? 0 : p + 1) {
+        for (int p = java.util.Objects.checkIndex(home, cap);; p = p + 1 == cap ? 0 : p + 1) {
             int r = ROW_BASE + p * ROW;
             long h = t[r];
             long l = t[r + 1];
@@ -174,6 +189,48 @@ public final class BindingCache {
                 return NONE;
             }
         }
+    }
+
+    /**
+     * The row where the search for an anycast address starts: a function of the address, the hash key and the
+     * table's size, so valid while {@link #layout} keeps its value.
+     *
+     * @param high the first 64 bits of the anycast address
+     * @param low the last 64 bits
+     * @return a row, 0 to the table's size - 1
+     */
+    public int homeRow(long high, long low) {
+        return home(high, low, capacity);
+    }
+
+    /**
+     * @return the number of rows of the table (36 octets each: {@value #ROW} {@code long}s and an {@code int} of
+     *     flags), which it keeps between 40% and 60% full
+     */
+    public int tableRows() {
+        return capacity;
+    }
+
+    /**
+     * The table's layout generation: it changes whenever the table is resized, which moves every home row.
+     *
+     * @return the generation, which only ever changes by a resize
+     */
+    public int layout() {
+        return layout;
+    }
+
+    /**
+     * Reads a row (and its flags) and nothing more, so that a {@link #findRowFrom} soon after finds them in the
+     * CPU's cache: the agent's burst path touches the home row of every packet of a burst before it forwards the
+     * first, so that the table's cache misses overlap instead of queueing one behind the other. Changes nothing.
+     *
+     * @param row a row from {@link #homeRow}
+     * @return a value made of what was read, meaningless but for keeping the reads from being optimised away
+     * @throws IndexOutOfBoundsException if {@code row} is not a row of the table
+     */
+    public long touchRow(int row) {
+        return table[ROW_BASE + row * ROW] + meta[row];
     }
 
     /**
@@ -579,6 +636,7 @@ public final class BindingCache {
         table = new long[ROW_BASE + cap * ROW];
         meta = new int[cap];
         capacity = cap;
+        layout++;
         for (int p = 0; p < oldCap; p++) {
             int r = ROW_BASE + p * ROW;
             if (oldTable[r] != 0 || oldTable[r + 1] != 0) {

@@ -1,0 +1,207 @@
+package io.mga.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.PacketEncoder;
+import io.mga.wire.Udp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HomeAnycastAgent#receiveBurst}: with a table large enough for the look-ahead, a burst has exactly the
+ * effect of the same packets through {@link HomeAnycastAgent#receive}, whatever it holds (registrations that change
+ * the table mid-burst, bad offsets and lengths, packets with no binding).
+ */
+class AgentBurstTest {
+    private static final long NOW = 1_000 * World.S;
+
+    /** An agent and what it sent, each packet as hex. */
+    private record Agent(HomeAnycastAgent haa, List<String> sent) { }
+
+    private static Agent agent() {
+        List<String> sent = new ArrayList<>();
+        HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
+                .model(Model.ADVANCED).policy(Policies.first()).replayProtection(false, 7 * World.S)
+                .maxBindings(1 << 16).pinning(0, 1).bindingRefreshRequests(false).responder(World.cred(1))
+                .io((b, o, l) -> sent.add(HexFormat.of().formatHex(b, o, o + l))).build(NOW);
+        return new Agent(haa, sent);
+    }
+
+    private static Ipv6Address anycast(int i) {
+        return new Ipv6Address(World.ANYCAST_PREFIX.address().high(), 0x1000L + i);
+    }
+
+    private static byte[] registration(int i) {
+        return AgentAttackTest.bu(World.pua(1), anycast(i), 1, 1000, 1, 1001, World.key(1), 0, true);
+    }
+
+    private static byte[] query(int from, Ipv6Address to) {
+        Ipv6Address src = new Ipv6Address(0x20010db8_00c00000L, 0x10L + from);
+        return PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, to), List.of(),
+                new Udp(40000, 53, Bytes.of(new byte[24]))));
+    }
+
+    /** Registers bindings 0 to n - 1 in each agent, one at a time. */
+    private static void register(int n, Agent... agents) {
+        for (int i = 0; i < n; i++) {
+            register1(i, agents);
+        }
+    }
+
+    /** Packets laid out in one buffer, as a receive ring holds them, with their offsets and lengths. */
+    private static final class Ring {
+        final byte[] buffer = new byte[1 << 16];
+        final List<Integer> offsets = new ArrayList<>();
+        final List<Integer> lengths = new ArrayList<>();
+        int at = 7; // not aligned: offsets are the embedder's
+
+        Ring add(byte[] p) {
+            System.arraycopy(p, 0, buffer, at, p.length);
+            return raw(at, p.length, p.length + 3);
+        }
+
+        Ring raw(int offset, int length, int advance) {
+            offsets.add(offset);
+            lengths.add(length);
+            at += advance;
+            return this;
+        }
+
+        int[] offsets() {
+            return offsets.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        int[] lengths() {
+            return lengths.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private static void assertSameEffect(Agent one, Agent burst) {
+        assertThat(burst.sent).containsExactlyElementsOf(one.sent);
+        HomeAnycastAgent.Counters a = one.haa.counters();
+        HomeAnycastAgent.Counters b = burst.haa.counters();
+        assertThat(new long[] {b.received(), b.forwarded(), b.malformed(), b.noBinding(), b.rejected(), b.dropped()})
+                .containsExactly(a.received(), a.forwarded(), a.malformed(), a.noBinding(), a.rejected(), a.dropped());
+        assertThat(burst.haa.bindingCount()).isEqualTo(one.haa.bindingCount());
+    }
+
+    @Test
+    void aBurstDoesWhatReceivingEachPacketDoes() {
+        Agent one = agent();
+        Agent burst = agent();
+        int n = 0;
+        while (burst.haa.cache().tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS) { // the look-ahead's side
+            register1(n++, one, burst);
+        }
+        java.util.Random r = new java.util.Random(5);
+        Ring ring = new Ring();
+        for (int i = 0; i < 100; i++) {
+            switch (i % 10) {
+                case 3 -> ring.add(query(i, anycast(n + 50 + i))); // in the prefix, no binding
+                case 4 -> ring.add(query(i, Ipv6Address.parse("2001:db8:ff::1"))); // not served
+                case 5 -> ring.raw(ring.at, 20, 20); // shorter than a header
+                case 6 -> ring.raw(i % 20 == 6 ? -5 : ring.buffer.length - 10, 40, 0); // outside the buffer
+                case 7 -> {
+                    ring.add(registration(n + i)); // a new binding, then a packet to it in the same burst
+                    ring.add(query(i, anycast(n + i)));
+                }
+                default -> ring.add(query(i, anycast(r.nextInt(n))));
+            }
+        }
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        assertSameEffect(one, burst);
+        HomeAnycastAgent.Counters c = burst.haa.counters();
+        assertThat(c.forwarded()).as("every packet to a bound address").isEqualTo(50 + 10);
+        assertThat(c.noBinding()).isEqualTo(10);
+        assertThat(c.malformed()).isEqualTo(20);
+    }
+
+    @Test
+    void aRegistrationThatResizesTheTableMidBurstDoesNotMisleadTheLookAhead() {
+        Agent one = agent();
+        Agent burst = agent();
+        BindingCache cache = burst.haa.cache();
+        int n = 0;
+        // fill until the next registration grows the table (which moves every home row)
+        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
+                || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
+            register1(n++, one, burst);
+        }
+        int rows = cache.tableRows();
+        int layout = cache.layout();
+        Ring ring = new Ring();
+        for (int i = 0; i < 6; i++) {
+            ring.add(query(i, anycast(i * 997 % n)));
+        }
+        ring.add(registration(n));
+        for (int i = 6; i < HomeAnycastAgent.BURST - 1; i++) {
+            ring.add(query(i, anycast(i * 997 % n)));
+        }
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        assertThat(cache.tableRows()).isGreaterThan(rows);
+        assertThat(cache.layout()).isNotEqualTo(layout);
+        assertSameEffect(one, burst);
+        assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST - 1);
+        assertThat(burst.haa.counters().noBinding()).isZero();
+    }
+
+    private static void register1(int i, Agent... agents) {
+        byte[] bu = registration(i);
+        for (Agent a : agents) {
+            a.haa.receive(bu, 0, bu.length, NOW);
+        }
+    }
+
+    @Test
+    void aSmallTableTakesThePlainPathWithTheSameEffect() {
+        Agent one = agent();
+        Agent burst = agent();
+        register(100, one, burst);
+        assertThat(burst.haa.cache().tableRows()).isLessThan(HomeAnycastAgent.LOOK_AHEAD_ROWS);
+        Ring ring = new Ring();
+        for (int i = 0; i < 40; i++) {
+            ring.add(query(i, anycast(i * 7 % 120)));
+        }
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 5; i < 35; i++) {
+            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 5, 30, NOW);
+        assertSameEffect(one, burst);
+        assertThat(burst.haa.counters().forwarded()).isPositive();
+        assertThat(burst.haa.counters().noBinding()).isPositive();
+    }
+
+    @Test
+    void aRangeOutsideTheArraysIsTheCallersBug() {
+        Agent a = agent();
+        int[] four = new int[4];
+        assertThatThrownBy(() -> a.haa.receiveBurst(new byte[64], four, four, 2, 3, NOW))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> a.haa.receiveBurst(new byte[64], four, new int[2], 0, 3, NOW))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> a.haa.receiveBurst(new byte[64], four, four, -1, 1, NOW))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        a.haa.receiveBurst(null, four, four, 0, 4, NOW); // no buffer: four malformed packets, nothing thrown
+        assertThat(a.haa.counters().malformed()).isEqualTo(4);
+        assertThat(a.haa.counters().received()).isEqualTo(4);
+    }
+}
