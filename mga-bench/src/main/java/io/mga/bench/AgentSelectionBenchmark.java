@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -86,6 +87,27 @@ public class AgentSelectionBenchmark {
     public long dataPathSelectPinned() {
         ring.deliver(haa, next++, 2);
         return sent;
+    }
+
+    /**
+     * The same packets, {@value PacketRing#BURST} at a time through {@link HomeAnycastAgent#receiveBurst}: the pin
+     * table (100,000 pins, 3.2 MB) is past the look-ahead's threshold, so each burst reads every packet's pin set
+     * before it forwards the first.
+     *
+     * @return packets sent
+     */
+    @Benchmark
+    @OperationsPerInvocation(PacketRing.BURST)
+    public long dataPathSelectPinnedBurst() {
+        ring.deliverBurst(haa, next++, 2);
+        return sent;
+    }
+
+    /** @return octets written by the encapsulation floor for {@value PacketRing#BURST} packets of the ring */
+    @Benchmark
+    @OperationsPerInvocation(PacketRing.BURST)
+    public int encapsulationFloorBurst() {
+        return ring.floorBurst(next++, out);
     }
 
     /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */

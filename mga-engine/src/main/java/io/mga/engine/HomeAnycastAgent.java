@@ -561,18 +561,24 @@ public final class HomeAnycastAgent implements Role {
      * own work costs more than the misses it hides (measured: 37.4M against 42.7M packets/s at 1k bindings).
      */
     static final int LOOK_AHEAD_ROWS = 1 << 15;
+    /** The pin table size (entries, 32 octets each) from which {@link #receiveBurst} looks ahead: 1 MiB. */
+    static final int LOOK_AHEAD_PINS = 1 << 15;
     // the burst's look-ahead: each packet's destination and home row, the table layout they were taken under, the
     // packet being handled (-1: none), and what the reads returned (kept so that the JIT cannot drop them)
     private final long[] aheadHigh = new long[BURST];
     private final long[] aheadLow = new long[BURST];
     private final int[] aheadHome = new int[BURST];
+    private final long[] aheadSourceHigh = new long[BURST];
+    private final long[] aheadSourceLow = new long[BURST];
+    private final int[] aheadPinSet = new int[BURST];
     private int aheadLayout;
     private int ahead = -1;
     private long aheadSink;
 
     /**
-     * Handles a burst as {@link #receive} would each packet, but, once the binding table outgrows the caches
-     * ({@value #LOOK_AHEAD_ROWS} rows), first computes every packet's home row in the table and reads it,
+     * Handles a burst as {@link #receive} would each packet, but, once the binding table or the pin table outgrows
+     * the caches ({@value #LOOK_AHEAD_ROWS} rows, {@value #LOOK_AHEAD_PINS} pins), first computes every packet's
+     * home row in the binding table (and its set in the pin table) and reads it,
      * {@value #BURST} packets at a time, so that the misses of a whole burst are in flight together (memory-level
      * parallelism) instead of one per packet in turn; the lookup then starts from the row already computed. The look-ahead only reads; what each
      * packet then does is exactly what {@link #receive} does.
@@ -581,7 +587,8 @@ public final class HomeAnycastAgent implements Role {
     public void receiveBurst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long now) {
         java.util.Objects.checkFromIndexSize(first, count, Math.min(offsets.length, lengths.length));
         int end = first + count;
-        if (cache.tableRows() < LOOK_AHEAD_ROWS) {
+        boolean aheadPins = pins != null && pins.entries() >= LOOK_AHEAD_PINS;
+        if (cache.tableRows() < LOOK_AHEAD_ROWS && !aheadPins) {
             for (int i = first; i < end; i++) {
                 receive(buffer, offsets[i], lengths[i], now);
             }
@@ -600,6 +607,17 @@ public final class HomeAnycastAgent implements Role {
                     aheadLow[i - b] = dl;
                     aheadHome[i - b] = home;
                     t += cache.touchRow(home);
+                    if (aheadPins) {
+                        long sh = Ipv6View.peekSourceHigh(buffer, off);
+                        long sl = Ipv6View.peekSourceLow(buffer, off);
+                        int set = pins.setOf(sh, sl, dh, dl);
+                        aheadSourceHigh[i - b] = sh;
+                        aheadSourceLow[i - b] = sl;
+                        aheadPinSet[i - b] = set;
+                        t += pins.touch(set);
+                    } else {
+                        aheadPinSet[i - b] = -1;
+                    }
                 }
                 aheadSink += t;
                 aheadLayout = cache.layout();
@@ -742,8 +760,10 @@ public final class HomeAnycastAgent implements Role {
     private int choose(int head, long dh, long dl, long now) {
         long sh = view.sourceHigh();
         long sl = view.sourceLow();
+        int set = -1;
         if (pins != null) {
-            int pinned = pins.get(sh, sl, dh, dl, cache, now);
+            set = pinSet(sh, sl, dh, dl);
+            int pinned = pins.get(set, sh, sl, dh, dl, cache, now);
             if (pinned != BindingCache.NONE) {
                 return pinned;
             }
@@ -755,9 +775,19 @@ public final class HomeAnycastAgent implements Role {
         candidates.size = n;
         int slot = candidates.slots[Math.floorMod(policy.select(sh, sl, candidates), n)];
         if (pins != null) {
-            pins.put(sh, sl, dh, dl, slot, cache, now);
+            pins.put(set, sh, sl, slot, cache, now);
         }
         return slot;
+    }
+
+    /** The pin table's set for an initiator and anycast address, from the burst's look-ahead when it holds. */
+    private int pinSet(long sh, long sl, long dh, long dl) {
+        int k = ahead;
+        if (k >= 0 && aheadPinSet[k] >= 0 && aheadSourceHigh[k] == sh && aheadSourceLow[k] == sl
+                && aheadHigh[k] == dh && aheadLow[k] == dl) {
+            return aheadPinSet[k];
+        }
+        return pins.setOf(sh, sl, dh, dl);
     }
 
     /** RFC 6275 §10.4.5: a reverse-tunnelled packet's outer source must be the registered care-of address. */

@@ -54,6 +54,31 @@ final class PinTable {
         return (int) (((h >>> 32) * sets) >>> 32) * WAYS;
     }
 
+    /**
+     * The first entry of the set a key hashes to: a function of the key alone (the table never resizes).
+     *
+     * @return an entry index, a multiple of 8
+     */
+    int setOf(long ih, long il, long ah, long al) {
+        return set(ih, il, ah, al);
+    }
+
+    /** @return the number of entries, 8 per set */
+    int entries() {
+        return slot.length;
+    }
+
+    /**
+     * Reads a set's entries and nothing more, so that a {@link #get} or {@link #put} soon after finds them in the
+     * CPU's cache (the agent's burst look-ahead).
+     *
+     * @param base a set from {@link #setOf}
+     * @return a value made of what was read, meaningless but for keeping the reads from being optimised away
+     */
+    long touch(int base) {
+        return initiator[2 * base] + initiator[2 * base + WAYS] + lastUsed[base] + slot[base] + generation[base];
+    }
+
     private boolean valid(int e, BindingCache cache, long ah, long al, long now) {
         int s = slot[e];
         return s != BindingCache.NONE && cache.generation(s) == generation[e] && cache.isLive(s)
@@ -66,7 +91,16 @@ final class PinTable {
      * @return the slot, or {@link BindingCache#NONE}
      */
     int get(long ih, long il, long ah, long al, BindingCache cache, long now) {
-        int base = set(ih, il, ah, al);
+        return get(set(ih, il, ah, al), ih, il, ah, al, cache, now);
+    }
+
+    /**
+     * {@link #get} with the key's set already computed.
+     *
+     * @param base {@link #setOf}{@code (ih, il, ah, al)}
+     * @return the slot, or {@link BindingCache#NONE}
+     */
+    int get(int base, long ih, long il, long ah, long al, BindingCache cache, long now) {
         for (int e = base; e < base + WAYS; e++) {
             if (initiator[2 * e] == ih && initiator[2 * e + 1] == il && valid(e, cache, ah, al, now)) {
                 lastUsed[e] = now;
@@ -78,7 +112,15 @@ final class PinTable {
 
     /** Pins an initiator to a binding of the anycast address. */
     void put(long ih, long il, long ah, long al, int binding, BindingCache cache, long now) {
-        int base = set(ih, il, ah, al);
+        put(set(ih, il, ah, al), ih, il, binding, cache, now);
+    }
+
+    /**
+     * {@link #put} with the key's set already computed.
+     *
+     * @param base {@link #setOf} of the initiator and anycast address
+     */
+    void put(int base, long ih, long il, int binding, BindingCache cache, long now) {
         int victim = base;
         for (int e = base; e < base + WAYS; e++) {
             if (!validForAny(e, cache, now)) { // free, or its binding is gone, or idle too long

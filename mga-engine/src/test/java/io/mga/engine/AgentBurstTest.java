@@ -169,6 +169,47 @@ class AgentBurstTest {
         }
     }
 
+    /** Advanced Model with a pin table big enough for the look-ahead: the same choices, the same pins. */
+    @Test
+    void selectionAndPinningThroughABurstMatchOneAtATime() {
+        List<Agent> agents = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            List<String> sent = new ArrayList<>();
+            HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
+                    .model(Model.ADVANCED).policy(Policies.rendezvous()).replayProtection(false, 7 * World.S)
+                    .pinning(HomeAnycastAgent.LOOK_AHEAD_PINS, 60 * World.S).bindingRefreshRequests(false)
+                    .responder(World.cred(1)).responder(World.cred(2)).responder(World.cred(3))
+                    .io((b, o, l) -> sent.add(HexFormat.of().formatHex(b, o, o + l))).build(NOW);
+            for (int a = 0; a < 50; a++) {
+                for (int i = 1; i <= 3; i++) {
+                    byte[] bu = AgentAttackTest.bu(World.pua(i), anycast(a), 1, 1000, i, 1000 + i, World.key(i), 0,
+                            true);
+                    haa.receive(bu, 0, bu.length, NOW);
+                }
+            }
+            assertThat(haa.bindingCount()).isEqualTo(150);
+            agents.add(new Agent(haa, sent));
+        }
+        Agent one = agents.get(0);
+        Agent burst = agents.get(1);
+        java.util.Random r = new java.util.Random(9);
+        Ring ring = new Ring();
+        for (int i = 0; i < 300; i++) { // 40 initiators over 50 addresses: pins made, then found again
+            ring.add(query(r.nextInt(40), anycast(r.nextInt(50))));
+        }
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        assertSameEffect(one, burst);
+        assertThat(burst.haa.counters().forwarded()).isEqualTo(300);
+        assertThat(burst.haa.pinCount()).isEqualTo(one.haa.pinCount()).isPositive();
+        // the outer destination (octets 24 to 39, hex 48 to 79): every responder gets some
+        assertThat(burst.sent.stream().map(h -> h.substring(48, 80)).distinct().count()).isEqualTo(3);
+    }
+
     @Test
     void aSmallTableTakesThePlainPathWithTheSameEffect() {
         Agent one = agent();

@@ -60,6 +60,26 @@ class FastPathTest {
     }
 
     @Test
+    void peeksReadTheAddressesOfAnUnwrappedHeaderAndNeverThrow() {
+        byte[] p = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA, AA), List.of(),
+                new Udp(1, 2, Bytes.of(new byte[4]))));
+        byte[] b = new byte[p.length + 9];
+        System.arraycopy(p, 0, b, 9, p.length);
+        assertThat(new long[] {Ipv6View.peekSourceHigh(b, 9), Ipv6View.peekSourceLow(b, 9),
+            Ipv6View.peekDestinationHigh(b, 9), Ipv6View.peekDestinationLow(b, 9)})
+                .containsExactly(PUA.high(), PUA.low(), AA.high(), AA.low());
+        // no fixed header there: 0, not an exception
+        for (int off : new int[] {-1, b.length - 39, b.length, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            assertThat(Ipv6View.peekSourceHigh(b, off) | Ipv6View.peekSourceLow(b, off)
+                    | Ipv6View.peekDestinationHigh(b, off) | Ipv6View.peekDestinationLow(b, off)).isZero();
+        }
+        assertThat(Ipv6View.peekDestinationLow(null, 0)).isZero();
+        // the last offset with 40 octets after it is read
+        assertThat(Ipv6View.peekDestinationLow(b, b.length - 40))
+                .isEqualTo(java.nio.ByteBuffer.wrap(b, b.length - 8, 8).getLong());
+    }
+
+    @Test
     void viewRejectsWithoutThrowing() {
         Ipv6View v = new Ipv6View();
         byte[] ok = udpQuery();

@@ -270,6 +270,32 @@ public final class Ipv6View {
     }
 
     /**
+     * Reads the most significant 64 bits of the Source Address of an IPv6 header that has not been wrapped; see
+     * {@link #peekDestinationHigh}.
+     *
+     * @param buffer the array holding the packet
+     * @param offset index of the IPv6 header's first octet
+     * @return the octets at {@code offset + 8} to {@code offset + 15}, big-endian; 0 if the buffer does not hold
+     *     the 40-octet fixed header there (never throws)
+     */
+    public static long peekSourceHigh(byte[] buffer, int offset) {
+        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 8);
+    }
+
+    /**
+     * Reads the least significant 64 bits of the Source Address of an IPv6 header that has not been wrapped; see
+     * {@link #peekDestinationHigh}.
+     *
+     * @param buffer the array holding the packet
+     * @param offset index of the IPv6 header's first octet
+     * @return the octets at {@code offset + 16} to {@code offset + 23}, big-endian; 0 if the buffer does not hold
+     *     the 40-octet fixed header there (never throws)
+     */
+    public static long peekSourceLow(byte[] buffer, int offset) {
+        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 16);
+    }
+
+    /**
      * Reads the most significant 64 bits of the Destination Address of an IPv6 header that has not been wrapped, for
      * a look-ahead over a burst (no check that it is an IPv6 packet at all).
      *
