@@ -40,6 +40,7 @@ public interface PacketHandler {
      * @param nowNanos the current time of the injected clock, in nanoseconds
      * @throws IndexOutOfBoundsException if {@code first} and {@code count} do not lie within both {@code offsets}
      *     and {@code lengths} (a caller's bug, not bad input)
+     * @throws NullPointerException if {@code offsets} or {@code lengths} is null
      */
     default void receiveBurst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long nowNanos) {
         java.util.Objects.checkFromIndexSize(first, count, Math.min(offsets.length, lengths.length));

@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -47,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Xmx4g"})
-public class AgentDataPathBenchmark {
+public class AgentDataPathBenchmark extends RingBenchmark {
     static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
     static final Ipv6Address PUA = Ipv6Address.parse("2001:db8:1::100");
     static final Ipv6Prefix ANYCAST = Ipv6Prefix.parse("2001:db8:a::/64");
@@ -55,12 +54,7 @@ public class AgentDataPathBenchmark {
     @Param({"1000", "100000", "1000000"})
     int bindings;
 
-    private HomeAnycastAgent haa;
     private final byte[][] packets = new byte[16384][];
-    private PacketRing ring;
-    private int next;
-    private long sent;
-    private final byte[] out = new byte[2048];
     private static final byte[] HAA_BYTES = HAA.toBytes();
     private static final byte[] PUA_BYTES = PUA.toBytes();
 
@@ -118,13 +112,6 @@ public class AgentDataPathBenchmark {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    /** @return packets sent: one per call, tunnelled to the bound responder; packets read from one ring */
-    @Benchmark
-    public long dataPath() {
-        ring.deliver(haa, next++, 2);
-        return sent;
-    }
-
     /**
      * The same with every packet in an array of its own, as pcap4j hands them over: each points the agent's view
      * at a new array, which costs G1's write barrier with its memory fence.
@@ -136,33 +123,6 @@ public class AgentDataPathBenchmark {
         byte[] p = packets[next++ & (packets.length - 1)];
         haa.receive(p, 0, p.length, 2);
         return sent;
-    }
-
-    /**
-     * The same packets handed over {@value PacketRing#BURST} at a time through
-     * {@link HomeAnycastAgent#receiveBurst}, which looks up all the burst's destinations before it forwards the
-     * first. Compare with {@link #encapsulationFloorBurst}, which has the same per-call shape.
-     *
-     * @return packets sent
-     */
-    @Benchmark
-    @OperationsPerInvocation(PacketRing.BURST)
-    public long dataPathBurst() {
-        ring.deliverBurst(haa, next++, 2);
-        return sent;
-    }
-
-    /** @return octets written by the encapsulation floor for {@value PacketRing#BURST} packets of the ring */
-    @Benchmark
-    @OperationsPerInvocation(PacketRing.BURST)
-    public int encapsulationFloorBurst() {
-        return ring.floorBurst(next++, out);
-    }
-
-    /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
-    @Benchmark
-    public int encapsulationFloor() {
-        return ring.floor(next++, out);
     }
 
     /**

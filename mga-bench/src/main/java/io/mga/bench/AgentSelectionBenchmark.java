@@ -18,12 +18,10 @@ import io.mga.wire.PacketEncoder;
 import io.mga.wire.Udp;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -42,12 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Xmx4g"})
-public class AgentSelectionBenchmark {
-    HomeAnycastAgent haa;
+public class AgentSelectionBenchmark extends RingBenchmark {
     final byte[][] packets = new byte[16384][];
-    PacketRing ring;
-    int next;
-    long sent;
 
     /** Registers 3,000 bindings and builds the traffic. */
     @Setup
@@ -78,41 +72,5 @@ public class AgentSelectionBenchmark {
                     List.of(), new Udp(40000, 53, Bytes.of(new byte[64]))));
         }
         ring = new PacketRing(packets);
-    }
-
-    private final byte[] out = new byte[2048];
-
-    /** @return packets sent: one per call, to the initiator's pinned or selected responder */
-    @Benchmark
-    public long dataPathSelectPinned() {
-        ring.deliver(haa, next++, 2);
-        return sent;
-    }
-
-    /**
-     * The same packets, {@value PacketRing#BURST} at a time through {@link HomeAnycastAgent#receiveBurst}: the pin
-     * table (100,000 pins, 3.2 MB) is past the look-ahead's threshold, so each burst reads every packet's pin set
-     * before it forwards the first.
-     *
-     * @return packets sent
-     */
-    @Benchmark
-    @OperationsPerInvocation(PacketRing.BURST)
-    public long dataPathSelectPinnedBurst() {
-        ring.deliverBurst(haa, next++, 2);
-        return sent;
-    }
-
-    /** @return octets written by the encapsulation floor for {@value PacketRing#BURST} packets of the ring */
-    @Benchmark
-    @OperationsPerInvocation(PacketRing.BURST)
-    public int encapsulationFloorBurst() {
-        return ring.floorBurst(next++, out);
-    }
-
-    /** @return octets written by the encapsulation floor for a packet of the same size, from the same ring */
-    @Benchmark
-    public int encapsulationFloor() {
-        return ring.floor(next++, out);
     }
 }

@@ -168,7 +168,8 @@ public final class BindingCache {
      * {@link #findRow} for a caller that already has the address's home row from {@link #homeRow} (the agent's burst
      * path computes it once, ahead).
      *
-     * @param home {@link #homeRow}{@code (high, low)}, taken while {@link #layout} had its present value
+     * @param home {@link #homeRow}{@code (high, low)}, taken while {@link #layout} had its present value (any other
+     *     row of the table gives a wrong {@link #NONE} at worst, never another address's row)
      * @param high the first 64 bits of the anycast address
      * @param low the last 64 bits
      * @return the row, or {@link #NONE}

@@ -574,21 +574,29 @@ public final class HomeAnycastAgent implements Role {
     private int aheadLayout;
     private int ahead = -1;
     private long aheadSink;
+    /** For tests: lookups that started from a row the look-ahead computed. */
+    long aheadHits;
 
     /**
      * Handles a burst as {@link #receive} would each packet, but, once the binding table or the pin table outgrows
      * the caches ({@value #LOOK_AHEAD_ROWS} rows, {@value #LOOK_AHEAD_PINS} pins), first computes every packet's
-     * home row in the binding table (and its set in the pin table) and reads it,
-     * {@value #BURST} packets at a time, so that the misses of a whole burst are in flight together (memory-level
-     * parallelism) instead of one per packet in turn; the lookup then starts from the row already computed. The look-ahead only reads; what each
-     * packet then does is exactly what {@link #receive} does.
+     * home row in the binding table (and its set in the pin table) and reads it, {@value #BURST} packets at a
+     * time, so that the misses of a whole burst are in flight together (memory-level parallelism) instead of one
+     * per packet in turn; each lookup then starts from the row already computed, if the packet's addresses are
+     * still those read ahead and the table has not been resized since. The look-ahead only reads; what each packet
+     * then does is exactly what {@link #receive} does. A call made from inside a burst (from the sink or a
+     * listener) handles its packets one by one.
+     *
+     * @throws NullPointerException if {@code offsets} or {@code lengths} is null
      */
     @Override
     public void receiveBurst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long now) {
         java.util.Objects.checkFromIndexSize(first, count, Math.min(offsets.length, lengths.length));
         int end = first + count;
         boolean aheadPins = pins != null && pins.entries() >= LOOK_AHEAD_PINS;
-        if (cache.tableRows() < LOOK_AHEAD_ROWS && !aheadPins) {
+        // re-entered from inside a burst (a send or a listener calling back): the look-ahead's arrays are the outer
+        // burst's, so this one goes one packet at a time
+        if (ahead >= 0 || cache.tableRows() < LOOK_AHEAD_ROWS && !aheadPins) {
             for (int i = first; i < end; i++) {
                 receive(buffer, offsets[i], lengths[i], now);
             }
@@ -635,6 +643,7 @@ public final class HomeAnycastAgent implements Role {
     private int findRow(long dh, long dl) {
         int k = ahead;
         if (k >= 0 && aheadHigh[k] == dh && aheadLow[k] == dl && aheadLayout == cache.layout()) {
+            aheadHits++;
             return cache.findRowFrom(aheadHome[k], dh, dl);
         }
         return cache.findRow(dh, dl);

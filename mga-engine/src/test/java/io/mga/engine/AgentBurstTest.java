@@ -126,6 +126,8 @@ class AgentBurstTest {
         assertThat(c.forwarded()).as("every packet to a bound address").isEqualTo(50 + 10);
         assertThat(c.noBinding()).isEqualTo(10);
         assertThat(c.malformed()).isEqualTo(20);
+        // every lookup (forwarded or not) started from the row read ahead: registering without a resize moves no home
+        assertThat(burst.haa.aheadHits).isEqualTo(c.forwarded() + c.noBinding());
     }
 
     @Test
@@ -160,6 +162,97 @@ class AgentBurstTest {
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST - 1);
         assertThat(burst.haa.counters().noBinding()).isZero();
+        assertThat(burst.haa.aheadHits).as("only the packets before the resize use the rows read ahead").isEqualTo(6);
+    }
+
+    /** An agent whose sink runs {@code action} (once) when it sends its {@code nth} tunnelled packet (from 1). */
+    private static Agent agentWith(int nth, java.util.function.Consumer<HomeAnycastAgent> action) {
+        List<String> sent = new ArrayList<>();
+        HomeAnycastAgent[] self = new HomeAnycastAgent[1];
+        int[] tunnelled = new int[1];
+        self[0] = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
+                .model(Model.ADVANCED).policy(Policies.first()).replayProtection(false, 7 * World.S)
+                .maxBindings(1 << 16).pinning(0, 1).bindingRefreshRequests(false).responder(World.cred(1))
+                .io((b, o, l) -> {
+                    sent.add(HexFormat.of().formatHex(b, o, o + l));
+                    if (b[o + 6] == 41 && ++tunnelled[0] == nth) {
+                        action.accept(self[0]);
+                    }
+                }).build(NOW);
+        return new Agent(self[0], sent);
+    }
+
+    /** A sink that changes a packet of the ring still to come: the lookup goes by the bytes, not the look-ahead. */
+    @Test
+    void aPacketChangedAfterTheLookAheadIsLookedUpAfresh() {
+        byte[][] buffers = new byte[2][];
+        Ring ring = new Ring();
+        for (int i = 0; i < HomeAnycastAgent.BURST; i++) {
+            ring.add(query(i, anycast(i * 31)));
+        }
+        int victim = ring.offsets.get(9);
+        Ipv6Address to = anycast(4_321);
+        Agent one = agentWith(1, h -> System.arraycopy(to.toBytes(), 0, buffers[0], victim + 24, 16));
+        Agent burst = agentWith(1, h -> System.arraycopy(to.toBytes(), 0, buffers[1], victim + 24, 16));
+        for (int n = 0; burst.haa.cache().tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS || n < 5_000; n++) {
+            register1(n, one, burst);
+        }
+        buffers[0] = ring.buffer.clone();
+        buffers[1] = ring.buffer.clone();
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(buffers[0], offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(buffers[1], offsets, lengths, 0, offsets.length, NOW);
+        assertSameEffect(one, burst);
+        assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST);
+        assertThat(burst.haa.aheadHits).isEqualTo(HomeAnycastAgent.BURST - 1);
+        // the tenth tunnelled packet (the sent list starts with the registrations' acknowledgements) went to the
+        // changed destination's binding: its inner header carries that destination
+        String tenth = burst.sent.get(burst.sent.size() - HomeAnycastAgent.BURST + 9);
+        assertThat(tenth.substring(80 + 48, 80 + 80)).isEqualTo(HexFormat.of().formatHex(to.toBytes()));
+    }
+
+    /**
+     * A sink that hands the agent a burst of its own from inside a burst, after a registration in the outer burst
+     * resized the table: the inner burst must neither overwrite the outer one's look-ahead nor make its rows, read
+     * under the old layout, look current.
+     */
+    @Test
+    void aBurstReceivedFromInsideABurstKeepsTheOuterOneRight() {
+        byte[] inner = query(99, anycast(3));
+        int[] innerAt = {0};
+        int[] innerLength = {inner.length};
+        // the sixth tunnelled packet is the first after the registration (the outer burst's sixth packet)
+        Agent one = agentWith(6, h -> h.receive(inner, 0, inner.length, NOW));
+        Agent burst = agentWith(6, h -> h.receiveBurst(inner, innerAt, innerLength, 0, 1, NOW));
+        BindingCache cache = burst.haa.cache();
+        int n = 0;
+        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
+                || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
+            register1(n++, one, burst);
+        }
+        int rows = cache.tableRows();
+        Ring ring = new Ring();
+        for (int i = 0; i < 5; i++) {
+            ring.add(query(i, anycast(i * 997 % n)));
+        }
+        ring.add(registration(n));
+        for (int i = 6; i < HomeAnycastAgent.BURST; i++) {
+            ring.add(query(i, anycast(i * 997 % n)));
+        }
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        assertThat(cache.tableRows()).as("the registration resized the table").isGreaterThan(rows);
+        assertSameEffect(one, burst);
+        assertThat(burst.haa.counters().forwarded()).as("15 of the outer burst, 1 of the inner").isEqualTo(16);
+        assertThat(burst.haa.counters().noBinding()).isZero();
+        assertThat(burst.haa.aheadHits).as("only the five packets before the resize").isEqualTo(5);
     }
 
     private static void register1(int i, Agent... agents) {
@@ -206,6 +299,7 @@ class AgentBurstTest {
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).isEqualTo(300);
         assertThat(burst.haa.pinCount()).isEqualTo(one.haa.pinCount()).isPositive();
+        assertThat(burst.haa.aheadHits).isEqualTo(300);
         // the outer destination (octets 24 to 39, hex 48 to 79): every responder gets some
         assertThat(burst.sent.stream().map(h -> h.substring(48, 80)).distinct().count()).isEqualTo(3);
     }

@@ -297,7 +297,8 @@ public final class Ipv6View {
 
     /**
      * Reads the most significant 64 bits of the Destination Address of an IPv6 header that has not been wrapped, for
-     * a look-ahead over a burst (no check that it is an IPv6 packet at all).
+     * a look-ahead over a burst (no check that it is an IPv6 packet at all, and 0 is also what an address whose
+     * first half is zero gives: a hint to be checked, not a fact).
      *
      * @param buffer the array holding the packet
      * @param offset index of the IPv6 header's first octet
