@@ -26,12 +26,7 @@ class AgentBurstTest {
     private record Agent(HomeAnycastAgent haa, List<String> sent) { }
 
     private static Agent agent() {
-        List<String> sent = new ArrayList<>();
-        HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
-                .model(Model.ADVANCED).policy(Policies.first()).replayProtection(false, 7 * World.S)
-                .maxBindings(1 << 16).pinning(0, 1).bindingRefreshRequests(false).responder(World.cred(1))
-                .io((b, o, l) -> sent.add(HexFormat.of().formatHex(b, o, o + l))).build(NOW);
-        return new Agent(haa, sent);
+        return agentWith(0, h -> { }); // the sink's action never runs: no packet is the 0th
     }
 
     private static Ipv6Address anycast(int i) {
@@ -115,12 +110,7 @@ class AgentBurstTest {
                 default -> ring.add(query(i, anycast(r.nextInt(n))));
             }
         }
-        int[] offsets = ring.offsets();
-        int[] lengths = ring.lengths();
-        for (int i = 0; i < offsets.length; i++) {
-            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
-        }
-        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertSameEffect(one, burst);
         HomeAnycastAgent.Counters c = burst.haa.counters();
         assertThat(c.forwarded()).as("every packet to a bound address").isEqualTo(50 + 10);
@@ -135,12 +125,7 @@ class AgentBurstTest {
         Agent one = agent();
         Agent burst = agent();
         BindingCache cache = burst.haa.cache();
-        int n = 0;
-        // fill until the next registration grows the table (which moves every home row)
-        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
-                || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
-            register1(n++, one, burst);
-        }
+        int n = fillToTheEdgeOfAResize(one, burst);
         int rows = cache.tableRows();
         int layout = cache.layout();
         Ring ring = new Ring();
@@ -151,12 +136,7 @@ class AgentBurstTest {
         for (int i = 6; i < HomeAnycastAgent.BURST - 1; i++) {
             ring.add(query(i, anycast(i * 997 % n)));
         }
-        int[] offsets = ring.offsets();
-        int[] lengths = ring.lengths();
-        for (int i = 0; i < offsets.length; i++) {
-            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
-        }
-        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertThat(cache.tableRows()).isGreaterThan(rows);
         assertThat(cache.layout()).isNotEqualTo(layout);
         assertSameEffect(one, burst);
@@ -199,12 +179,7 @@ class AgentBurstTest {
         }
         buffers[0] = ring.buffer.clone();
         buffers[1] = ring.buffer.clone();
-        int[] offsets = ring.offsets();
-        int[] lengths = ring.lengths();
-        for (int i = 0; i < offsets.length; i++) {
-            one.haa.receive(buffers[0], offsets[i], lengths[i], NOW);
-        }
-        burst.haa.receiveBurst(buffers[1], offsets, lengths, 0, offsets.length, NOW);
+        runBoth(ring, one, buffers[0], burst, buffers[1]);
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST);
         assertThat(burst.haa.aheadHits).isEqualTo(HomeAnycastAgent.BURST - 1);
@@ -228,11 +203,7 @@ class AgentBurstTest {
         Agent one = agentWith(6, h -> h.receive(inner, 0, inner.length, NOW));
         Agent burst = agentWith(6, h -> h.receiveBurst(inner, innerAt, innerLength, 0, 1, NOW));
         BindingCache cache = burst.haa.cache();
-        int n = 0;
-        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
-                || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
-            register1(n++, one, burst);
-        }
+        int n = fillToTheEdgeOfAResize(one, burst);
         int rows = cache.tableRows();
         Ring ring = new Ring();
         for (int i = 0; i < 5; i++) {
@@ -242,17 +213,38 @@ class AgentBurstTest {
         for (int i = 6; i < HomeAnycastAgent.BURST; i++) {
             ring.add(query(i, anycast(i * 997 % n)));
         }
-        int[] offsets = ring.offsets();
-        int[] lengths = ring.lengths();
-        for (int i = 0; i < offsets.length; i++) {
-            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
-        }
-        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertThat(cache.tableRows()).as("the registration resized the table").isGreaterThan(rows);
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).as("15 of the outer burst, 1 of the inner").isEqualTo(16);
         assertThat(burst.haa.counters().noBinding()).isZero();
         assertThat(burst.haa.aheadHits).as("only the five packets before the resize").isEqualTo(5);
+    }
+
+    /** Each agent handles every packet of the ring: {@code one} one at a time, {@code burst} in one burst. */
+    private static void runBoth(Ring ring, Agent one, byte[] oneBuffer, Agent burst, byte[] burstBuffer) {
+        int[] offsets = ring.offsets();
+        int[] lengths = ring.lengths();
+        for (int i = 0; i < offsets.length; i++) {
+            one.haa.receive(oneBuffer, offsets[i], lengths[i], NOW);
+        }
+        burst.haa.receiveBurst(burstBuffer, offsets, lengths, 0, offsets.length, NOW);
+    }
+
+    /**
+     * Registers bindings 0, 1, ... in both agents until the table is past the look-ahead's threshold and the next
+     * registration grows it (which moves every home row).
+     *
+     * @return the number registered
+     */
+    private static int fillToTheEdgeOfAResize(Agent one, Agent burst) {
+        BindingCache cache = burst.haa.cache();
+        int n = 0;
+        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
+                || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
+            register1(n++, one, burst);
+        }
+        return n;
     }
 
     private static void register1(int i, Agent... agents) {
@@ -290,12 +282,7 @@ class AgentBurstTest {
         for (int i = 0; i < 300; i++) { // 40 initiators over 50 addresses: pins made, then found again
             ring.add(query(r.nextInt(40), anycast(r.nextInt(50))));
         }
-        int[] offsets = ring.offsets();
-        int[] lengths = ring.lengths();
-        for (int i = 0; i < offsets.length; i++) {
-            one.haa.receive(ring.buffer, offsets[i], lengths[i], NOW);
-        }
-        burst.haa.receiveBurst(ring.buffer, offsets, lengths, 0, offsets.length, NOW);
+        runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).isEqualTo(300);
         assertThat(burst.haa.pinCount()).isEqualTo(one.haa.pinCount()).isPositive();
