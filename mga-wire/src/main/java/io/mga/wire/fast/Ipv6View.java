@@ -23,6 +23,18 @@ public final class Ipv6View {
             long[].class, java.nio.ByteOrder.BIG_ENDIAN);
     /** Value of {@link #homeAddressOffset()} and {@link #type2RoutingOffset()} when absent. */
     public static final int ABSENT = -1;
+    /** Octets of the fixed IPv6 header (RFC 8200 §3). */
+    public static final int HEADER_LENGTH = 40;
+    /** Offset of the Payload Length field (16 bits) from the start of the IPv6 header. */
+    public static final int PAYLOAD_LENGTH_OFFSET = 4;
+    /** Offset of the Next Header field (8 bits). */
+    public static final int NEXT_HEADER_OFFSET = 6;
+    /** Offset of the Hop Limit field (8 bits). */
+    public static final int HOP_LIMIT_OFFSET = 7;
+    /** Offset of the Source Address (128 bits). */
+    public static final int SOURCE_OFFSET = 8;
+    /** Offset of the Destination Address (128 bits). */
+    public static final int DESTINATION_OFFSET = 24;
     private static final int MAX_HEADERS = 16;
 
     private byte[] buf;
