@@ -1,6 +1,7 @@
 package io.mga.engine;
 
 import io.mga.api.SelectionPolicy;
+import static io.mga.engine.hash.KeyedHash.mix;
 import io.mga.api.SelectionPolicy.Candidates;
 import java.util.Arrays;
 
@@ -158,24 +159,5 @@ public final class Policies {
             }
             return best;
         };
-    }
-
-    /**
-     * Folds the 128-bit product of two words: its low half XOR its high half (the mixing step of wyhash). One
-     * multiplication deep, where {@link #mix} is two; callers mask the factors with secrets and fold twice.
-     */
-    static long fold(long a, long b) {
-        // JDK 17's Math.multiplyHigh is a C2 intrinsic on x86-64 and AArch64 (one instruction)
-        return a * b ^ Math.multiplyHigh(a, b);
-    }
-
-    /** 2<sup>64</sup> divided by the golden ratio, odd: a multiplier whose product bits spread any input. */
-    static final long GOLDEN = 0x9e37_79b9_7f4a_7c15L;
-
-    /** SplitMix64's finaliser: a fast, well-spread 64-bit mix. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

@@ -1,6 +1,5 @@
 package io.mga.engine.crypto;
 
-import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.wire.MobilityHeader;
 import io.mga.wire.MobilityMessage;
@@ -85,27 +84,5 @@ public final class MnHaAuth {
             throw new IllegalArgumentException("the message carries no authentication option");
         }
         return end;
-    }
-
-    /**
-     * A message with its authentication option's data replaced by the MAC (the layout does not change).
-     *
-     * @param key the key
-     * @param careOf the care-of address
-     * @param home the home address
-     * @param message the message, its authentication option carrying {@link #MAC_LENGTH} placeholder octets
-     * @param rebuild makes the same message with another option list
-     * @return the signed message
-     */
-    public MobilityMessage sign(byte[] key, Ipv6Address careOf, Ipv6Address home, MobilityMessage message,
-            java.util.function.Function<java.util.List<MobilityOption>, MobilityMessage> rebuild) {
-        Bytes mac = Bytes.of(mac(key, careOf, home, message));
-        java.util.List<MobilityOption> opts = new java.util.ArrayList<>(message.options());
-        for (int i = 0; i < opts.size(); i++) {
-            if (opts.get(i) instanceof MobilityOption.Authentication a) {
-                opts.set(i, new MobilityOption.Authentication(a.subtype(), a.spi(), mac));
-            }
-        }
-        return rebuild.apply(opts);
     }
 }

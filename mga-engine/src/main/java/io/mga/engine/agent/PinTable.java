@@ -1,5 +1,6 @@
-package io.mga.engine;
+package io.mga.engine.agent;
 
+import io.mga.engine.hash.KeyedHash;
 import java.util.Arrays;
 
 /**
@@ -32,10 +33,10 @@ final class PinTable {
      *     a chosen initiator's pin
      */
     PinTable(int maxPins, long idleNanos, long hashKey) {
-        this.key0 = Policies.mix(hashKey);
-        this.key1 = Policies.mix(hashKey + 1);
-        this.key2 = Policies.mix(hashKey + 2);
-        this.key3 = Policies.mix(hashKey + 3);
+        this.key0 = KeyedHash.mix(hashKey);
+        this.key1 = KeyedHash.mix(hashKey + 1);
+        this.key2 = KeyedHash.mix(hashKey + 2);
+        this.key3 = KeyedHash.mix(hashKey + 3);
         this.sets = Math.max(1, (maxPins + WAYS - 1) / WAYS);
         this.idleNanos = idleNanos;
         int n = sets * WAYS;
@@ -49,8 +50,8 @@ final class PinTable {
     private int set(long ih, long il, long ah, long al) {
         // two independent folds side by side (neither waits on the other), each of secret-masked factors, then one
         // more with a constant: two multiplications deep (see BindingCache's home)
-        long h = Policies.fold(Policies.fold(il ^ key0, ih ^ key1) ^ Policies.fold(al ^ key2, ah ^ key3),
-                Policies.GOLDEN);
+        long h = KeyedHash.fold(KeyedHash.fold(il ^ key0, ih ^ key1) ^ KeyedHash.fold(al ^ key2, ah ^ key3),
+                KeyedHash.GOLDEN);
         return (int) (((h >>> 32) * sets) >>> 32) * WAYS;
     }
 

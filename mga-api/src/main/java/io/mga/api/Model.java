@@ -1,4 +1,4 @@
-package io.mga.engine;
+package io.mga.api;
 
 /** The two MGA communication models (paper §4.3). */
 public enum Model {

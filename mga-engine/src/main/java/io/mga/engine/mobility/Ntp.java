@@ -1,4 +1,4 @@
-package io.mga.engine;
+package io.mga.engine.mobility;
 
 /** 64-bit NTP timestamps (RFC 4285 §6 replay protection): seconds since 1900 in the high 32 bits, fraction low. */
 final class Ntp {

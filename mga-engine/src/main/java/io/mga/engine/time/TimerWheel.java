@@ -1,4 +1,4 @@
-package io.mga.engine;
+package io.mga.engine.time;
 
 /**
  * Timers with actions, on an {@link IntTimerWheel} (hierarchical: scheduling, rescheduling and cancelling cost

@@ -1,4 +1,4 @@
-package io.mga.engine;
+package io.mga.engine.mobility;
 
 /** Binding Update sequence numbers compared modulo 2^16 (RFC 6275 §9.5.1). */
 public final class Sequence {

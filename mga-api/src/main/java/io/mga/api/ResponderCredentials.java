@@ -1,7 +1,5 @@
-package io.mga.engine;
+package io.mga.api;
 
-import io.mga.api.Bytes;
-import io.mga.api.Ipv6Prefix;
 import java.util.List;
 
 /**
@@ -38,7 +36,7 @@ public record ResponderCredentials(String identity, long spi, Bytes key, List<Ip
      * @param anycast an anycast address
      * @return true when this responder may register for it
      */
-    public boolean mayServe(io.mga.api.Ipv6Address anycast) {
+    public boolean mayServe(Ipv6Address anycast) {
         for (Ipv6Prefix p : mayServe) {
             if (p.contains(anycast)) {
                 return true;

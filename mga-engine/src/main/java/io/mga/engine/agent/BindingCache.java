@@ -1,5 +1,6 @@
-package io.mga.engine;
+package io.mga.engine.agent;
 
+import io.mga.engine.hash.KeyedHash;
 import java.util.Arrays;
 
 /**
@@ -89,8 +90,8 @@ public final class BindingCache {
         }
         this.maxBindings = maxBindings;
         this.maxPerAnycast = maxPerAnycast;
-        this.lowKey = Policies.mix(hashKey);
-        this.highKey = Policies.mix(hashKey + Policies.GOLDEN);
+        this.lowKey = KeyedHash.mix(hashKey);
+        this.highKey = KeyedHash.mix(hashKey + KeyedHash.GOLDEN);
     }
 
     /** @return the most bindings this cache holds */
@@ -126,7 +127,7 @@ public final class BindingCache {
      * on the data path's critical path, ahead of the row's load.
      */
     private int home(long high, long low, int cap) {
-        long h = Policies.fold(Policies.fold(low ^ lowKey, high ^ highKey), Policies.GOLDEN);
+        long h = KeyedHash.fold(KeyedHash.fold(low ^ lowKey, high ^ highKey), KeyedHash.GOLDEN);
         return (int) (((h >>> 32) * cap) >>> 32);
     }
 

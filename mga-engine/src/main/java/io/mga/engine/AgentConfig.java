@@ -1,0 +1,349 @@
+package io.mga.engine;
+
+import io.mga.api.EpochClock;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
+import io.mga.api.PacketIo;
+import io.mga.api.ResponderCredentials;
+import io.mga.api.SelectionPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The configuration of a {@link HomeAnycastAgent}, as built by {@link HomeAnycastAgent#builder()}.
+ *
+ * @param address the agent's unicast address: the tunnel entry point and the destination of Binding Updates
+ * @param served the anycast prefixes served (the anycast home link's prefix, or single addresses as /128)
+ * @param model Basic or Advanced Model
+ * @param policy how a responder is chosen (null: first in the Basic Model, round-robin in the Advanced one)
+ * @param responders the responders accepted
+ * @param maxLifetimeSeconds the longest lifetime granted
+ * @param maxBindings the bound of the binding cache
+ * @param maxBindingsPerAnycast the bound of one anycast address's bindings (Advanced Model)
+ * @param hashKey the tables' hash secret, or null to draw one from {@link java.security.SecureRandom}
+ * @param maxPins the bound of the pinning table (0: no pinning)
+ * @param pinIdleNanos how long a pin lasts without a packet
+ * @param replayProtectionRequired whether BUs must carry a replay-protection timestamp
+ * @param replayWindowNanos how far a timestamp may be from the agent's clock
+ * @param epoch the wall clock of timestamps and events
+ * @param tunnelHopLimit the outer hop limit of tunnelled packets
+ * @param peers the other agents of the home link, listed in DHAAD replies
+ * @param refreshRequests whether Binding Refresh Requests are sent
+ */
+public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
+        List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
+        Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
+        EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests) {
+
+    /**
+     * Checks the configuration.
+     *
+     * @param address not null
+     * @param served at least one prefix
+     * @param model not null
+     * @param policy may be null
+     * @param responders not null
+     * @param maxLifetimeSeconds 4 to 262140
+     * @param maxBindings 1 to 2<sup>27</sup>
+     * @param maxBindingsPerAnycast 1 to 4096
+     * @param hashKey may be null
+     * @param maxPins at least 0
+     * @param pinIdleNanos positive
+     * @param replayProtectionRequired either
+     * @param replayWindowNanos positive
+     * @param epoch not null
+     * @param tunnelHopLimit 1 to 255
+     * @param peers not null
+     * @param refreshRequests either
+     * @throws IllegalArgumentException if incomplete or inconsistent
+     */
+    public AgentConfig {
+        java.util.Objects.requireNonNull(address, "address");
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(epoch, "epoch");
+        served = List.copyOf(served);
+        responders = List.copyOf(responders);
+        peers = List.copyOf(peers);
+        if (served.isEmpty()) {
+            throw new IllegalArgumentException("an agent serves at least one anycast prefix");
+        }
+        if (maxLifetimeSeconds < 4 || maxLifetimeSeconds > 262_140) {
+            throw new IllegalArgumentException("max lifetime must be 4..262140 s");
+        }
+        if (maxBindings < 1 || maxBindings > 1 << 27) {
+            throw new IllegalArgumentException("maxBindings must be 1..2^27");
+        }
+        if (maxBindingsPerAnycast < 1 || maxBindingsPerAnycast > 4096) {
+            throw new IllegalArgumentException("maxBindingsPerAnycast must be 1..4096");
+        }
+        if (maxPins < 0 || pinIdleNanos <= 0) {
+            throw new IllegalArgumentException("pinning bound must be >= 0 and idle time positive");
+        }
+        if (tunnelHopLimit < 1 || tunnelHopLimit > 255) {
+            throw new IllegalArgumentException("tunnel hop limit must be 1..255");
+        }
+    }
+
+    /** Configures and builds a {@link HomeAnycastAgent}. */
+    public static final class Builder {
+        private Ipv6Address address;
+        private final List<Ipv6Prefix> served = new ArrayList<>();
+        private Model model = Model.ADVANCED;
+        private SelectionPolicy policy;
+        private final List<ResponderCredentials> responders = new ArrayList<>();
+        private int maxLifetimeSeconds = 1800;
+        private int maxBindings = 10_000;
+        private int maxPerAnycast = 256;
+        private Long hashKey;
+        private int maxPins = 100_000;
+        private long pinIdleNanos = 60_000_000_000L;
+        private long replayWindowNanos = 7_000_000_000L;
+        private boolean requireReplayProtection = true;
+        private EpochClock epoch = EpochClock.simulated();
+        private int tunnelHopLimit = 64;
+        private final List<Ipv6Address> peers = new ArrayList<>();
+        private boolean refreshRequests = true;
+        private PacketIo io;
+        private EventListener<AgentEvent> listener;
+
+        Builder() {
+        }
+
+        /**
+         * Another agent serving the same anycast home link (paper Fig. 10). DHAAD replies list this agent first,
+         * then its peers (RFC 6275 §10.5.1), so that responders can register with all of them.
+         *
+         * @param a the peer agent's address
+         * @return this builder
+         */
+        public Builder peerAgent(Ipv6Address a) {
+            peers.add(a);
+            return this;
+        }
+
+        /**
+         * Whether the agent sends a Binding Refresh Request (RFC 6275 §6.1.2) when a binding reaches 90% of its
+         * lifetime without a refresh (default true): a responder whose refresh was lost refreshes at once.
+         *
+         * @param enabled true to send them
+         * @return this builder
+         */
+        public Builder bindingRefreshRequests(boolean enabled) {
+            this.refreshRequests = enabled;
+            return this;
+        }
+
+        /**
+         * The agent's own unicast address: the tunnel entry point and the destination of Binding Updates.
+         *
+         * @param a the address
+         * @return this builder
+         */
+        public Builder address(Ipv6Address a) {
+            this.address = a;
+            return this;
+        }
+
+        /**
+         * An anycast prefix the agent serves (its anycast home link's prefix, or single anycast addresses as /128).
+         *
+         * @param p the prefix
+         * @return this builder
+         */
+        public Builder serve(Ipv6Prefix p) {
+            served.add(p);
+            return this;
+        }
+
+        /**
+         * Basic or Advanced Model (default Advanced).
+         *
+         * @param m the model
+         * @return this builder
+         */
+        public Builder model(Model m) {
+            this.model = m;
+            return this;
+        }
+
+        /**
+         * How a responder is chosen (default: first in the Basic Model, round-robin in the Advanced one).
+         *
+         * @param p the policy; see {@link Policies}
+         * @return this builder
+         */
+        public Builder policy(SelectionPolicy p) {
+            this.policy = p;
+            return this;
+        }
+
+        /**
+         * Accepts registrations from a responder.
+         *
+         * @param c its credentials and authorisation
+         * @return this builder
+         */
+        public Builder responder(ResponderCredentials c) {
+            responders.add(c);
+            return this;
+        }
+
+        /**
+         * The longest lifetime granted, in seconds (default 1800); longer requests get this (RFC 6275 §10.3.1).
+         *
+         * @param seconds 4 to 262140
+         * @return this builder
+         */
+        public Builder maxLifetimeSeconds(int seconds) {
+            this.maxLifetimeSeconds = seconds;
+            return this;
+        }
+
+        /**
+         * Bound of the binding cache, all anycast addresses together (default 10,000); beyond it a new
+         * registration gets status 130 (insufficient resources).
+         *
+         * @param n 1 to 2<sup>27</sup>
+         * @return this builder
+         */
+        public Builder maxBindings(int n) {
+            this.maxBindings = n;
+            return this;
+        }
+
+        /**
+         * The secret keying the binding cache's and the pinning table's hashes (default: drawn from
+         * {@link java.security.SecureRandom} per agent). Set it only for reproducible tables in tests: a sender
+         * who knows it can choose addresses that collide.
+         *
+         * @param key the key
+         * @return this builder
+         */
+        public Builder hashKey(long key) {
+            this.hashKey = key;
+            return this;
+        }
+
+        /**
+         * Bound of the bindings of one anycast address in the Advanced Model (default 256; the Basic Model keeps
+         * one); beyond it a new Binding ID gets status 130 (insufficient resources). It also bounds the work of
+         * one selection.
+         *
+         * @param n 1 to 4096
+         * @return this builder
+         */
+        public Builder maxBindingsPerAnycast(int n) {
+            this.maxPerAnycast = n;
+            return this;
+        }
+
+        /**
+         * Session pinning (Advanced Model, paper §4.5): how many (initiator, anycast address) pairs are remembered
+         * (default 100,000, rounded up to a multiple of 8; a new pin replaces a stale one or the least recently used
+         * of the eight its key hashes to) and after how long without a packet a pin is forgotten (default 60 s).
+         * {@code maxPins} 0 turns pinning off.
+         *
+         * @param maxPins the bound of the pinning table
+         * @param idleNanos the idle time in nanoseconds
+         * @return this builder
+         */
+        public Builder pinning(int maxPins, long idleNanos) {
+            this.maxPins = maxPins;
+            this.pinIdleNanos = idleNanos;
+            return this;
+        }
+
+        /**
+         * Replay protection (RFC 4285 §6): whether BUs must carry the timestamp option (default true), and how far
+         * their timestamp may be from the agent's clock (default 7 s).
+         *
+         * @param required true to answer BUs without it with status 145
+         * @param windowNanos the "close enough" window
+         * @return this builder
+         */
+        public Builder replayProtection(boolean required, long windowNanos) {
+            this.requireReplayProtection = required;
+            this.replayWindowNanos = windowNanos;
+            return this;
+        }
+
+        /**
+         * The wall clock of replay-protection timestamps and events (default {@link EpochClock#simulated()}, which
+         * suits the simulator; on a live network pass {@link EpochClock#system()}). Agents and responders must
+         * agree within the replay window.
+         *
+         * @param e the clock
+         * @return this builder
+         */
+        public Builder epochClock(EpochClock e) {
+            this.epoch = e;
+            return this;
+        }
+
+        /**
+         * A fixed wall-clock offset: Unix time in nanoseconds is {@code offset + now}; the same as
+         * {@code epochClock(EpochClock.offset(offsetNanos))}.
+         *
+         * @param offsetNanos the offset
+         * @return this builder
+         */
+        public Builder wallClockOffset(long offsetNanos) {
+            return epochClock(EpochClock.offset(offsetNanos));
+        }
+
+        /**
+         * The outer hop limit of tunnelled packets (default 64).
+         *
+         * @param h 1 to 255
+         * @return this builder
+         */
+        public Builder tunnelHopLimit(int h) {
+            this.tunnelHopLimit = h;
+            return this;
+        }
+
+        /**
+         * Where the agent sends packets.
+         *
+         * @param p the packet sink
+         * @return this builder
+         */
+        public Builder io(PacketIo p) {
+            this.io = p;
+            return this;
+        }
+
+        /**
+         * Who hears about registrations, expiries and rejections.
+         *
+         * @param l the listener
+         * @return this builder
+         */
+        public Builder listener(EventListener<AgentEvent> l) {
+            this.listener = l;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException if it is incomplete or inconsistent
+         */
+        public AgentConfig config() {
+            return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
+                    maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
+                    tunnelHopLimit, peers, refreshRequests);
+        }
+
+        /**
+         * Builds the agent.
+         *
+         * @param nowNanos the current time of the injected clock
+         * @return the agent
+         * @throws IllegalArgumentException if the configuration is incomplete or inconsistent
+         */
+        public HomeAnycastAgent build(long nowNanos) {
+            return new HomeAnycastAgent(config(), java.util.Objects.requireNonNull(io, "io"), listener, nowNanos);
+        }
+    }
+}

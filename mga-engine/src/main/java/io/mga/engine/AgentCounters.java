@@ -1,0 +1,16 @@
+package io.mga.engine;
+
+/**
+ * A snapshot of an agent's counters.
+ *
+ * @param received packets handed to the agent
+ * @param forwarded packets tunnelled to a responder
+ * @param reverseForwarded reverse-tunnelled packets decapsulated and sent on
+ * @param malformed packets that did not parse
+ * @param noBinding packets to an anycast address with no registered responder
+ * @param rejected Binding Updates refused (with or without a BA)
+ * @param dropped other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source)
+ */
+public record AgentCounters(long received, long forwarded, long reverseForwarded, long malformed, long noBinding,
+        long rejected, long dropped) {
+}

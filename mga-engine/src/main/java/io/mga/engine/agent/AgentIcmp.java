@@ -1,0 +1,92 @@
+package io.mga.engine.agent;
+
+import io.mga.api.Ipv6Address;
+import io.mga.engine.mobility.Inbound;
+import io.mga.engine.mobility.MobilitySender;
+import io.mga.wire.Icmpv6;
+import io.mga.wire.Icmpv6Message;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.fast.Ipv6View;
+import io.mga.wire.fast.Protocols;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the agent does with ICMPv6: errors about its tunnels (RFC 2473 §8) and Dynamic Home Agent Address
+ * Discovery (RFC 6275 §10.5.1). Single-threaded.
+ */
+public final class AgentIcmp {
+    /** The quoted octets a tunnel error must carry: the outer header and the inner one (RFC 4443 §3.1). */
+    private static final int QUOTED = 2 * Ipv6View.HEADER_LENGTH;
+    private final Ipv6Address address;
+    private final List<Ipv6Address> peers;
+    private final Registrar registrar;
+    private final MobilitySender sender;
+    private final AgentStats stats;
+
+    /**
+     * @param address the agent's address
+     * @param peers the other agents of the home link, listed after this one in DHAAD replies
+     * @param registrar the registration pipeline (drops bindings an error names)
+     * @param sender the agent's sender
+     * @param stats the agent's counters
+     */
+    public AgentIcmp(Ipv6Address address, List<Ipv6Address> peers, Registrar registrar, MobilitySender sender,
+            AgentStats stats) {
+        this.address = address;
+        this.peers = List.copyOf(peers);
+        this.registrar = registrar;
+        this.sender = sender;
+        this.stats = stats;
+    }
+
+    /**
+     * RFC 2473 §8: errors inside a tunnel are reported to its entry point. A Destination Unreachable about a
+     * packet this agent tunnelled to a responder means the responder is gone: its bindings for the anycast address
+     * named by the quoted inner header are dropped at once instead of waiting for soft state (the hot swap of seed
+     * 001, on the agent's side). The responder's next authenticated refresh brings them back if it was transient.
+     *
+     * @param in the received packet, classified
+     * @param now the current time
+     */
+    public void tunnelError(Inbound in, long now) {
+        if (!(in.icmpv6() instanceof Icmpv6Message.DestinationUnreachable du)) {
+            stats.malformed++;
+            return;
+        }
+        // the invoking packet is our tunnel packet: outer header (us -> care-of, Next Header 41), then the inner
+        // header whose destination names the anycast address; routers quote far more than these 80 octets
+        // (RFC 4443 §3.1: as much as fits in 1280)
+        byte[] inv = du.invoking().toArray();
+        if (inv.length < QUOTED || (inv[0] & 0xf0) != 0x60
+                || (inv[Ipv6View.NEXT_HEADER_OFFSET] & 0xff) != Protocols.IPV6_IN_IPV6
+                || !Ipv6Address.read(inv, Ipv6View.SOURCE_OFFSET).equals(address)) {
+            stats.dropped++;
+            return;
+        }
+        Ipv6Address dead = Ipv6Address.read(inv, Ipv6View.DESTINATION_OFFSET);
+        Ipv6Address anycast = Ipv6Address.read(inv, Ipv6View.HEADER_LENGTH + Ipv6View.DESTINATION_OFFSET);
+        registrar.unreachable(anycast, dead.high(), dead.low(), now);
+    }
+
+    /**
+     * RFC 6275 §10.5.1: answers a DHAAD Request with this agent and its peers, straight to the request's source,
+     * trimmed so that the reply fits in 1280 octets.
+     *
+     * @param in the received request, classified
+     */
+    public void dhaad(Inbound in) {
+        Ipv6Packet p = in.packet();
+        if (!(in.icmpv6() instanceof Icmpv6Message.HaadRequest req) || !p.header().source().isUnicastRoutable()) {
+            stats.malformed++;
+            return;
+        }
+        List<Ipv6Address> list = new ArrayList<>(1 + peers.size());
+        list.add(address);
+        list.addAll(peers);
+        List<Ipv6Address> fit = list.subList(0, Math.min(list.size(), (1280 - 48) / 16));
+        sender.send(Ipv6Packet.build(Ipv6Header.of(MobilitySender.HOP_LIMIT, address, p.header().source()),
+                List.of(), new Icmpv6(new Icmpv6Message.HaadReply(0, req.identifier(), 0, fit))));
+    }
+}

@@ -1,0 +1,441 @@
+package io.mga.engine.agent;
+
+import io.mga.api.AnycastBinding;
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.api.ResponderCredentials;
+import io.mga.engine.mobility.BindingUpdateView;
+import io.mga.engine.mobility.Lifetimes;
+import io.mga.engine.mobility.MnHaKey;
+import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.ReplayGuard;
+import io.mga.engine.mobility.Sequence;
+import io.mga.engine.time.IntTimerWheel;
+import io.mga.wire.BaStatus;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.mga.WeightLoad;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's registration pipeline (RFC 6275 §10.3.1 with RFC 4285 authentication, RFC 5648 Binding IDs) and
+ * the soft state of its bindings: one timer per binding slot, a Binding Refresh Request at 90% of the lifetime
+ * (§6.1.2), expiry at its end, the sequence numbers of deleted bindings kept for MAX_DELETE_BCE_TIMEOUT (§9.5.1).
+ *
+ * <p>Order of checks: Home Address option and H flag (else silent drop) → authentication option and known SPI
+ * (else silent drop, RFC 4285 §5) → MAC (146) → timestamp (144/145) → served prefix (132) → authorisation (129) →
+ * Binding ID (164) → care-of address (174) → sequence (135) → deregistration without binding (133) → Binding ID
+ * owner (129) → table bound (130). Every BA is signed with the responder's key. Single-threaded.
+ */
+public final class Registrar {
+    private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
+    /** RFC 6275 §12 MAX_DELETE_BCE_TIMEOUT: how long a deleted binding's sequence number is remembered. */
+    static final long MAX_DELETE_BCE_NANOS = 10_000_000_000L;
+    /** Flag bit of a binding whose timer is at 90% of its lifetime: a Binding Refresh Request is due there. */
+    private static final int REFRESH_DUE = 1;
+
+    /** What happened to a binding. */
+    public enum Change {
+        /** A new binding. */
+        REGISTERED,
+        /** Refreshed by its responder. */
+        REFRESHED,
+        /** Taken over by another responder (Basic Model). */
+        OVERWRITTEN,
+        /** Deleted by its responder. */
+        DEREGISTERED,
+        /** Lapsed (soft state). */
+        EXPIRED,
+        /** Dropped after an error about its tunnel. */
+        UNREACHABLE
+    }
+
+    /** Receives what the pipeline decided, on the agent's thread. */
+    public interface Events {
+        /**
+         * A binding changed.
+         *
+         * @param change what
+         * @param before the binding before (null for a new one)
+         * @param after the binding after (null when removed)
+         * @param now when
+         */
+        void changed(Change change, AnycastBinding before, AnycastBinding after, long now);
+
+        /**
+         * A BU was refused with a BA, or dropped without one.
+         *
+         * @param from its source
+         * @param status the BA status sent, or -1 when dropped silently
+         * @param reason a few words
+         * @param now when
+         */
+        void rejected(Ipv6Address from, int status, String reason, long now);
+    }
+
+    /** A deleted binding's last sequence number, remembered for MAX_DELETE_BCE_TIMEOUT (RFC 6275 §9.5.1). */
+    private record SeqKey(int owner, Ipv6Address anycast, int bid) {
+    }
+
+    private record DeletedSeq(int sequence, long forgetAt) {
+    }
+
+    private final Ipv6Address address;
+    private final Ipv6Prefix[] served;
+    private final boolean advanced;
+    private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
+    private final List<String> owners = new ArrayList<>();
+    private final Map<String, Integer> ownerIds = new HashMap<>();
+    private final int maxLifetimeUnits;
+    private final boolean refreshRequests;
+    private final ReplayGuard replay;
+    private final BindingCache cache;
+    private final IntTimerWheel timers;
+    private final IntTimerWheel.Expiry onTimer = this::bindingTimer;
+    private final MobilitySender sender;
+    private final Events events;
+    private final LinkedHashMap<SeqKey, DeletedSeq> deletedSequences = new LinkedHashMap<>();
+    private final AgentStats stats;
+
+    /**
+     * @param address the agent's address
+     * @param served the anycast prefixes served
+     * @param advanced Advanced Model (Binding IDs) or Basic Model
+     * @param responders the accepted responders
+     * @param maxLifetimeUnits the longest lifetime granted
+     * @param refreshRequests whether to send Binding Refresh Requests at 90% of a lifetime
+     * @param replay the replay-protection guard
+     * @param cache the binding cache
+     * @param sender the agent's sender
+     * @param events who hears of changes
+     * @param stats the agent's counters
+     * @param now the current time
+     */
+    public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
+            List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
+            BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long now) {
+        this.address = address;
+        this.served = served.toArray(Ipv6Prefix[]::new);
+        this.advanced = advanced;
+        for (ResponderCredentials c : responders) {
+            if (bySpi.put(c.spi(), c) != null) {
+                throw new IllegalArgumentException("two responders share SPI " + c.spi());
+            }
+            if (!ownerIds.containsKey(c.identity())) {
+                ownerIds.put(c.identity(), owners.size());
+                owners.add(c.identity());
+            }
+        }
+        this.maxLifetimeUnits = maxLifetimeUnits;
+        this.refreshRequests = refreshRequests;
+        this.replay = replay;
+        this.cache = cache;
+        this.timers = new IntTimerWheel(10_000_000L, now, 0);
+        this.sender = sender;
+        this.events = events;
+        this.stats = stats;
+    }
+
+    /**
+     * Runs the bindings' timers due by {@code now}.
+     *
+     * @param now the current time
+     * @return timers run
+     */
+    public int doWork(long now) {
+        return timers.poll(now, onTimer);
+    }
+
+    /** @return when {@link #doWork} is due next */
+    public long nextDeadline() {
+        return timers.nextDeadline();
+    }
+
+    /**
+     * @param hi the high half of an address
+     * @param lo its low half
+     * @return true when it is in a served prefix
+     */
+    public boolean serves(long hi, long lo) {
+        for (Ipv6Prefix p : served) {
+            if (p.contains(hi, lo)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The binding in a slot as a value.
+     *
+     * @param slot a live slot
+     * @return the binding
+     */
+    public AnycastBinding binding(int slot) {
+        return new AnycastBinding(new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
+                cache.bindingId(slot), new Ipv6Address(cache.careOfHigh(slot), cache.careOfLow(slot)),
+                owners.get(cache.owner(slot)), cache.weight(slot), cache.load(slot), cache.expiresAt(slot));
+    }
+
+    /**
+     * Handles a Binding Update sent to the agent.
+     *
+     * @param v the parsed BU
+     * @param now the current time
+     */
+    public void bindingUpdate(BindingUpdateView v, long now) {
+        Ipv6Address src = v.source();
+        // RFC 6275 §10.3.1: a home registration carries a Home Address option; it names the anycast address
+        if (v.homeAddress() == null || !v.isHomeRegistration()) {
+            drop(now, src, "not a home registration (no Home Address option or H=0)");
+            return;
+        }
+        Ipv6Address anycast = v.homeAddress();
+        // RFC 4285 §5: a BU without the authentication option when one is expected is discarded silently;
+        // an unknown SPI (no security association) likewise
+        MobilityOption.Authentication a = v.authentication();
+        if (a == null) {
+            drop(now, src, "no MN-HA authentication option");
+            return;
+        }
+        ResponderCredentials cred = bySpi.get(a.spi());
+        if (cred == null) {
+            drop(now, src, "unknown SPI " + a.spi());
+            return;
+        }
+        Ipv6Address careOf = v.careOf();
+        Reply reply = new Reply(src, anycast, careOf, v.bu().sequence(), new MnHaKey(cred.spi(), cred.key()));
+        // RFC 4285 §5.1: verification fails and an SA exists: BA with status 146
+        if (!sender.mnHa().verify(cred.key().toArray(), careOf, anycast, v.bu())) {
+            reject(reply, now, BaStatus.MIPV6_AUTH_FAIL.code(), "authentication failed");
+            return;
+        }
+        // RFC 4285 §6: the timestamp must be newer than any accepted before and close to our clock
+        switch (replay.check(cred.spi(), v.timestamp(), now)) {
+            case MISSING -> {
+                reject(reply, now, BaStatus.MIPV6_MESG_ID_REQD.code(), "replay protection required");
+                return;
+            }
+            case STALE -> {
+                reply.timestamp = replay.resynchronisation(v.timestamp(), now);
+                reject(reply, now, BaStatus.MIPV6_ID_MISMATCH.code(), "replayed or stale timestamp");
+                return;
+            }
+            case ACCEPTED -> reply.timestamp = v.timestamp();
+            case NOT_REQUIRED -> { }
+        }
+        if (!serves(anycast.high(), anycast.low()) || anycast.isUnspecified()) { // :: is no anycast address
+            reject(reply, now, BaStatus.NOT_HOME_SUBNET.code(), anycast + " is not served here");
+            return;
+        }
+        if (!cred.mayServe(anycast)) {
+            reject(reply, now, BaStatus.ADMINISTRATIVELY_PROHIBITED.code(),
+                    cred.identity() + " may not serve " + anycast);
+            return;
+        }
+        int bid = 0;
+        if (advanced) {
+            MobilityOption.BindingIdentifier bidOpt = v.bindingId();
+            if (bidOpt == null || bidOpt.bid() == 0) {
+                // RFC 5648 §4.4, §6: a malformed or missing Binding Identifier
+                reject(reply, now, BaStatus.MCOA_MALFORMED.code(), "Advanced Model needs a Binding Identifier");
+                return;
+            }
+            bid = bidOpt.bid();
+            reply.bid = bid;
+            careOf = bidOpt.ipv6CareOfAddress().orElse(careOf);
+        }
+        if (!careOf.isUnicastRoutable()) {
+            reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address not unicast routable");
+            return;
+        }
+        int ownerId = ownerIds.get(cred.identity());
+        int existing = cache.find(anycast.high(), anycast.low(), bid);
+        // RFC 6275 §9.5.1: the sequence number must be newer than the last accepted for this binding, also for a
+        // while after it was deleted (MAX_DELETE_BCE_TIMEOUT)
+        SeqKey sk = new SeqKey(ownerId, anycast, bid);
+        int last = -1;
+        if (existing != BindingCache.NONE && cache.owner(existing) == ownerId) {
+            last = cache.sequence(existing);
+        } else {
+            DeletedSeq d = deletedSequences.get(sk);
+            if (d != null && d.forgetAt() - now > 0) {
+                last = d.sequence();
+            }
+        }
+        int sequence = v.bu().sequence();
+        if (last >= 0 && !Sequence.isNewer(sequence, last)) {
+            reply.sequence = last;
+            reject(reply, now, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(), "sequence number out of window");
+            return;
+        }
+        if (v.isDeregistration(anycast)) {
+            // RFC 6275 §10.3.2: no binding for this MN: 133; else BA 0 with lifetime 0
+            if (existing == BindingCache.NONE || cache.owner(existing) != ownerId) {
+                reject(reply, now, BaStatus.NOT_HOME_AGENT_FOR_THIS_MN.code(), "no binding to delete");
+                return;
+            }
+            AnycastBinding gone = binding(existing);
+            remove(existing, sequence, now);
+            events.changed(Change.DEREGISTERED, gone, null, now);
+            acknowledge(reply, BaStatus.ACCEPTED.code(), 0);
+            return;
+        }
+        if (existing != BindingCache.NONE && advanced && cache.owner(existing) != ownerId) {
+            reject(reply, now, BaStatus.ADMINISTRATIVELY_PROHIBITED.code(),
+                    "binding id " + bid + " belongs to " + owners.get(cache.owner(existing)));
+            return;
+        }
+        int slot = existing;
+        if (slot == BindingCache.NONE) {
+            slot = cache.insert(anycast.high(), anycast.low(), bid, ownerId);
+            if (slot == BindingCache.NONE) {
+                reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cache.size() >= cache.maxBindings()
+                        ? "binding cache full" : "too many bindings for " + anycast);
+                return;
+            }
+        }
+        AnycastBinding before = existing == BindingCache.NONE ? null : binding(existing);
+        deletedSequences.remove(sk);
+        // a new owner (Basic Model overwrite) changes the slot's generation: pins to the old responder lapse
+        cache.setOwner(slot, ownerId);
+        int granted = Math.min(v.bu().lifetime(), maxLifetimeUnits);
+        long lifetime = Lifetimes.toNanos(granted);
+        long expires = now + lifetime;
+        WeightLoad wl = v.weightLoad();
+        int weight = wl != null ? wl.weight() : cache.weight(slot);
+        int load = wl != null ? wl.load() : cache.load(slot);
+        cache.update(slot, careOf.high(), careOf.low(), sequence, weight, load, expires);
+        if (refreshRequests) {
+            cache.setFlags(slot, REFRESH_DUE);
+            timers.schedule(slot, now + lifetime * 9 / 10);
+        } else {
+            cache.setFlags(slot, 0);
+            timers.schedule(slot, expires);
+        }
+        AnycastBinding after = binding(slot);
+        if (before == null) {
+            events.changed(Change.REGISTERED, null, after, now);
+        } else if (!before.responder().equals(after.responder())) {
+            events.changed(Change.OVERWRITTEN, before, after, now);
+        } else {
+            events.changed(Change.REFRESHED, before, after, now);
+        }
+        acknowledge(reply, BaStatus.ACCEPTED.code(), granted);
+    }
+
+    /**
+     * Drops the bindings of an anycast address whose care-of address was reported unreachable.
+     *
+     * @param anycast the anycast address the quoted packet was for
+     * @param deadHigh the high half of the unreachable care-of address
+     * @param deadLow its low half
+     * @param now the current time
+     */
+    public void unreachable(Ipv6Address anycast, long deadHigh, long deadLow, long now) {
+        int s = cache.find(anycast.high(), anycast.low());
+        while (s != BindingCache.NONE) {
+            int n = cache.next(s);
+            if (cache.careOfHigh(s) == deadHigh && cache.careOfLow(s) == deadLow) {
+                AnycastBinding gone = binding(s);
+                remove(s, cache.sequence(s), now);
+                events.changed(Change.UNREACHABLE, gone, null, now);
+            }
+            s = n;
+        }
+    }
+
+    /** A binding's timer: at 90% of its lifetime a Binding Refresh Request (if enabled), at the end expiry. */
+    private void bindingTimer(int slot, long now) {
+        if (!cache.isLive(slot)) {
+            return;
+        }
+        if ((cache.flags(slot) & REFRESH_DUE) != 0) {
+            cache.setFlags(slot, 0);
+            sender.refreshRequest(address, new Ipv6Address(cache.careOfHigh(slot), cache.careOfLow(slot)),
+                    new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)));
+            timers.schedule(slot, cache.expiresAt(slot));
+            return;
+        }
+        AnycastBinding gone = binding(slot);
+        remove(slot, cache.sequence(slot), now);
+        LOG.debug("binding expired: {}", gone);
+        events.changed(Change.EXPIRED, gone, null, now);
+    }
+
+    /**
+     * Removes a binding and remembers its last sequence number for MAX_DELETE_BCE_TIMEOUT. The memory is bounded:
+     * past twice the binding bound, lapsed entries go, then the oldest.
+     */
+    private void remove(int slot, int sequence, long now) {
+        SeqKey k = new SeqKey(cache.owner(slot), new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
+                cache.bindingId(slot));
+        timers.cancel(slot);
+        cache.remove(slot);
+        deletedSequences.remove(k);
+        deletedSequences.put(k, new DeletedSeq(sequence, now + MAX_DELETE_BCE_NANOS));
+        int bound = 2 * cache.maxBindings() + 1024;
+        if (deletedSequences.size() > bound) {
+            deletedSequences.values().removeIf(x -> x.forgetAt() - now <= 0);
+            Iterator<SeqKey> it = deletedSequences.keySet().iterator();
+            while (deletedSequences.size() > bound && it.hasNext()) {
+                it.next();
+                it.remove();
+            }
+        }
+    }
+
+    /** What a BA answering a BU needs. */
+    private static final class Reply {
+        final Ipv6Address to;
+        final Ipv6Address anycast;
+        final Ipv6Address careOf;
+        final MnHaKey key;
+        int sequence;
+        int bid;
+        Long timestamp;
+
+        Reply(Ipv6Address to, Ipv6Address anycast, Ipv6Address careOf, int sequence, MnHaKey key) {
+            this.to = to;
+            this.anycast = anycast;
+            this.careOf = careOf;
+            this.sequence = sequence;
+            this.key = key;
+        }
+    }
+
+    private void drop(long now, Ipv6Address from, String reason) {
+        stats.rejected++;
+        LOG.debug("BU from {} dropped: {}", from, reason);
+        events.rejected(from, -1, reason, now);
+    }
+
+    private void reject(Reply r, long now, int status, String reason) {
+        stats.rejected++;
+        LOG.debug("BU from {} rejected with {}: {}", r.to, status, reason);
+        events.rejected(r.to, status, reason, now);
+        acknowledge(r, status, 0);
+    }
+
+    /** The BA (RFC 6275 §10.3.1), its options in the order the RFCs list them, the authentication option last. */
+    private void acknowledge(Reply r, int status, int lifetime) {
+        List<MobilityOption> opts = new ArrayList<>(3);
+        if (r.bid != 0) {
+            opts.add(MobilityOption.BindingIdentifier.of(r.bid, 0));
+        }
+        if (status < 128 && lifetime >= 2) {
+            // RFC 6275 §6.2.4: the refresh interval must be less than the granted lifetime
+            opts.add(new MobilityOption.BindingRefreshAdvice(lifetime * 4 / 5));
+        }
+        if (r.timestamp != null) {
+            opts.add(new MobilityOption.ReplayProtection(r.timestamp));
+        }
+        sender.homeBindingAck(address, r.to, r.anycast, r.careOf, status, r.sequence, lifetime, opts, r.key);
+    }
+}

@@ -1,0 +1,103 @@
+package io.mga.engine.mobility;
+
+import io.mga.wire.Checksums;
+import io.mga.wire.Icmpv6;
+import io.mga.wire.Icmpv6Message;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.MalformedPacketException;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.PacketDecoder;
+import io.mga.wire.fast.Ipv6View;
+import io.mga.wire.fast.Protocols;
+
+/**
+ * The one receive front-end of every role: the packet is classified once with the allocation-free flyweight
+ * ({@link #view()}: addresses, upper-layer protocol, ICMPv6 or MH type), and only what a role must read as records
+ * is decoded, once, with the checks every role applies:
+ * <ul>
+ *   <li>{@link #mobility()}: a Mobility Header whose checksum verifies and whose Payload Proto is 59 (RFC 6275
+ *       §9.2: otherwise silently discarded);</li>
+ *   <li>{@link #icmpv6()}: an ICMPv6 message whose checksum verifies;</li>
+ *   <li>{@link #packet()}: any packet the decoder accepts.</li>
+ * </ul>
+ * Each answers null instead of throwing or casting when the bytes are not what the view suggested (a fragment,
+ * a truncated header, a bad checksum), so that no input can take a role's thread down. Not thread-safe: one per
+ * role, reused for every packet; what it returns is valid until the next {@link #wrap}.
+ */
+public final class Inbound {
+    private final Ipv6View view = new Ipv6View();
+    private byte[] buffer;
+    private int offset;
+    private int length;
+    private Ipv6Packet decoded;
+    private boolean tried;
+
+    /**
+     * Classifies a packet.
+     *
+     * @param packet the buffer
+     * @param off where the IPv6 header starts
+     * @param len the octets
+     * @return false when even the header chain is malformed
+     */
+    public boolean wrap(byte[] packet, int off, int len) {
+        buffer = packet;
+        offset = off;
+        length = len;
+        decoded = null;
+        tried = false;
+        return view.wrap(packet, off, len);
+    }
+
+    /** @return the flyweight over the packet */
+    public Ipv6View view() {
+        return view;
+    }
+
+    /** @return the upper-layer protocol the view found */
+    public int protocol() {
+        return view.upperLayerProtocol();
+    }
+
+    /** @return the decoded packet, or null when the decoder refuses it */
+    public Ipv6Packet packet() {
+        if (!tried) {
+            tried = true;
+            try {
+                decoded = PacketDecoder.decode(buffer, offset, length);
+            } catch (MalformedPacketException e) {
+                decoded = null;
+            }
+        }
+        return decoded;
+    }
+
+    /**
+     * @return the Mobility Header message if the packet carries a valid one (checksum, Payload Proto 59), else null
+     */
+    public MobilityMessage mobility() {
+        if (view.upperLayerProtocol() != Protocols.MOBILITY) {
+            return null;
+        }
+        Ipv6Packet p = packet();
+        // RFC 6275 §9.2: a wrong checksum or a Payload Proto other than 59 is silently discarded
+        if (p == null || !(p.upper() instanceof MobilityHeader mh) || mh.payloadProto() != Protocols.NO_NEXT_HEADER
+                || !Checksums.verify(p)) {
+            return null;
+        }
+        return mh.message();
+    }
+
+    /** @return the ICMPv6 message if the packet carries one whose checksum verifies, else null */
+    public Icmpv6Message icmpv6() {
+        if (view.upperLayerProtocol() != Protocols.ICMPV6) {
+            return null;
+        }
+        Ipv6Packet p = packet();
+        if (p == null || !(p.upper() instanceof Icmpv6 i) || !Checksums.verify(p)) {
+            return null;
+        }
+        return i.message();
+    }
+}

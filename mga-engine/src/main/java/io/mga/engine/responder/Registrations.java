@@ -1,0 +1,339 @@
+package io.mga.engine.responder;
+
+import io.mga.api.Ipv6Address;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.engine.mobility.Lifetimes;
+import io.mga.engine.mobility.MnHaKey;
+import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.ReplayClock;
+import io.mga.engine.time.TimerWheel;
+import io.mga.wire.BaStatus;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.mga.WeightLoad;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder's home registrations, one state machine per agent (RFC 6275 §11.7.1, §11.8; RFC 4285): a BU with
+ * H=1, A=1, the Home Address option (the anycast address), an Alternate Care-of Address option, the Binding
+ * Identifier (Advanced Model), the weight/load option, the replay-protection timestamp, and the MN-HA
+ * authentication option last. The first retransmission timer is InitialBindackTimeoutFirstReg (1.5 s), later ones
+ * INITIAL_BINDACK_TIMEOUT (1 s), doubling to MAX_BINDACK_TIMEOUT (32 s) and continuing at that rate; every
+ * retransmission uses a new sequence number. Refreshes come at the agent's Binding Refresh Advice, or at 80% of
+ * the granted lifetime. Single-threaded.
+ */
+public final class Registrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
+    static final long FIRST_REG_TIMEOUT = 1_500_000_000L;
+    /** RFC 6275 §12 INITIAL_BINDACK_TIMEOUT. */
+    public static final long INITIAL_BINDACK_TIMEOUT = 1_000_000_000L;
+    /** RFC 6275 §12 MAX_BINDACK_TIMEOUT. */
+    public static final long MAX_BINDACK_TIMEOUT = 32_000_000_000L;
+    /** At most one refresh triggered by Binding Refresh Requests per second (a forged BRR can do no more). */
+    static final long REFRESH_REQUEST_INTERVAL = 1_000_000_000L;
+    /** Deregistration retransmissions before giving up. */
+    static final int MAX_DEREGISTRATION_TRIES = 5;
+
+    /** Where a registration with one agent stands. */
+    public enum Phase {
+        /** Not registered and not trying. */
+        IDLE,
+        /** A BU is outstanding. */
+        REGISTERING,
+        /** Acknowledged; refreshes are scheduled. */
+        REGISTERED,
+        /** A deregistration (lifetime 0) is outstanding. */
+        DEREGISTERING,
+        /** The agent refused permanently. */
+        FAILED
+    }
+
+    /** Receives phase changes, on the responder's thread. */
+    @FunctionalInterface
+    public interface Events {
+        /**
+         * @param agent the agent
+         * @param phase the new phase
+         * @param status the BA status that caused it, or -1
+         * @param now when
+         */
+        void phase(Ipv6Address agent, Phase phase, int status, long now);
+    }
+
+    private final class Link {
+        final Ipv6Address agent;
+        Phase phase = Phase.IDLE;
+        int sequence;
+        int outstanding = -1;
+        long timeout;
+        int retransmissions;
+        TimerWheel.Timer timer;
+        long lastRefreshRequest = Long.MIN_VALUE / 2;
+
+        Link(Ipv6Address agent, int firstSequence) {
+            this.agent = agent;
+            this.sequence = firstSequence;
+        }
+    }
+
+    private final Ipv6Address anycast;
+    private final Ipv6Address careOf;
+    private final String identity;
+    private final MnHaKey key;
+    private final int bindingId;
+    private final int lifetimeUnits;
+    private final WeightLoad weightLoad;
+    private final ReplayClock replay;
+    private final MobilitySender sender;
+    private final TimerWheel wheel;
+    private final Events events;
+    private final Map<Ipv6Address, Link> links = new LinkedHashMap<>();
+
+    /**
+     * @param anycast the anycast (home) address
+     * @param careOf the peer unicast (care-of) address
+     * @param identity the responder's NAI
+     * @param key its security association
+     * @param bindingId its Binding ID (0: Basic Model, no option)
+     * @param lifetimeUnits the lifetime asked for
+     * @param weightLoad its weight and load
+     * @param replay its replay-protection clock
+     * @param sender its sender
+     * @param wheel its timers
+     * @param events who hears of phase changes
+     */
+    public Registrations(Ipv6Address anycast, Ipv6Address careOf, String identity, MnHaKey key, int bindingId,
+            int lifetimeUnits, WeightLoad weightLoad, ReplayClock replay, MobilitySender sender, TimerWheel wheel,
+            Events events) {
+        this.anycast = anycast;
+        this.careOf = careOf;
+        this.identity = identity;
+        this.key = key;
+        this.bindingId = bindingId;
+        this.lifetimeUnits = lifetimeUnits;
+        this.weightLoad = weightLoad;
+        this.replay = replay;
+        this.sender = sender;
+        this.wheel = wheel;
+        this.events = events;
+    }
+
+    /**
+     * Adds an agent (idle until started).
+     *
+     * @param agent its address
+     * @param firstSequence the sequence number to start from (RFC 6275 §11.7.1: random)
+     * @return false if it was known already
+     */
+    public boolean add(Ipv6Address agent, int firstSequence) {
+        return links.putIfAbsent(agent, new Link(agent, firstSequence)) == null;
+    }
+
+    /**
+     * Adds an agent and starts registering with it at once (an agent found by discovery).
+     *
+     * @param agent its address
+     * @param firstSequence the sequence number to start from
+     * @param now the current time
+     * @return false if it was known already (nothing is sent)
+     */
+    public boolean addAndStart(Ipv6Address agent, int firstSequence, long now) {
+        if (!add(agent, firstSequence)) {
+            return false;
+        }
+        Link l = links.get(agent);
+        l.timeout = FIRST_REG_TIMEOUT;
+        setPhase(l, Phase.REGISTERING, -1, now);
+        sendBu(l, lifetimeUnits, now);
+        return true;
+    }
+
+    /** @return the number of agents known */
+    public int size() {
+        return links.size();
+    }
+
+    /**
+     * @param a an address
+     * @return true when it is one of the agents
+     */
+    public boolean isAgent(Ipv6Address a) {
+        return links.containsKey(a);
+    }
+
+    /** @return the agents' addresses */
+    public Collection<Ipv6Address> agents() {
+        return List.copyOf(links.keySet());
+    }
+
+    /**
+     * @param agent an agent
+     * @return its phase (IDLE when unknown)
+     */
+    public Phase phase(Ipv6Address agent) {
+        Link l = links.get(agent);
+        return l == null ? Phase.IDLE : l.phase;
+    }
+
+    /**
+     * Starts registering with every idle or failed agent.
+     *
+     * @param now the current time
+     */
+    public void start(long now) {
+        for (Link l : links.values()) {
+            if (l.phase == Phase.IDLE || l.phase == Phase.FAILED) {
+                l.timeout = FIRST_REG_TIMEOUT;
+                l.retransmissions = 0;
+                setPhase(l, Phase.REGISTERING, -1, now);
+                sendBu(l, lifetimeUnits, now);
+            }
+        }
+    }
+
+    /**
+     * Deregisters from every agent registered or registering (lifetime 0, retransmitted until acknowledged).
+     *
+     * @param now the current time
+     */
+    public void stop(long now) {
+        for (Link l : links.values()) {
+            if (l.phase == Phase.REGISTERED || l.phase == Phase.REGISTERING) {
+                l.timeout = INITIAL_BINDACK_TIMEOUT;
+                l.retransmissions = 0;
+                setPhase(l, Phase.DEREGISTERING, -1, now);
+                sendBu(l, 0, now);
+            }
+        }
+    }
+
+    private void setPhase(Link l, Phase p, int status, long now) {
+        if (l.phase != p) {
+            l.phase = p;
+            events.phase(l.agent, p, status, now);
+        }
+    }
+
+    private void sendBu(Link l, int lifetime, long now) {
+        l.sequence = (l.sequence + 1) & 0xffff;
+        l.outstanding = l.sequence;
+        List<MobilityOption> opts = new ArrayList<>(5);
+        opts.add(new MobilityOption.AlternateCareOfAddress(careOf));
+        if (bindingId != 0) {
+            opts.add(MobilityOption.BindingIdentifier.of(bindingId, 0, careOf));
+        }
+        if (!weightLoad.equals(WeightLoad.DEFAULT)) {
+            opts.add(weightLoad.toOption());
+        }
+        opts.add(MobilityOption.MobileNodeIdentifier.nai(identity));
+        opts.add(new MobilityOption.ReplayProtection(replay.next(now)));
+        sender.homeBindingUpdate(careOf, l.agent, anycast, l.sequence,
+                MobilityMessage.BindingUpdate.FLAG_A | MobilityMessage.BindingUpdate.FLAG_H, lifetime, opts, key);
+        arm(l, now + l.timeout, t -> retransmit(l, lifetime, t));
+    }
+
+    private void arm(Link l, long at, TimerWheel.Action action) {
+        wheel.cancel(l.timer);
+        l.timer = wheel.schedule(at, action);
+    }
+
+    private void retransmit(Link l, int lifetime, long now) {
+        if (l.phase != Phase.REGISTERING && l.phase != Phase.DEREGISTERING) {
+            return;
+        }
+        // RFC 6275 §11.8: double the timeout up to MAX_BINDACK_TIMEOUT, then continue at that rate
+        l.timeout = Math.min(l.timeout * 2, MAX_BINDACK_TIMEOUT);
+        l.retransmissions++;
+        if (l.phase == Phase.DEREGISTERING && l.retransmissions > MAX_DEREGISTRATION_TRIES) {
+            setPhase(l, Phase.IDLE, -1, now);
+            return;
+        }
+        sendBu(l, lifetime, now);
+    }
+
+    private void refresh(Link l, long now) {
+        if (l.phase == Phase.REGISTERED) {
+            l.timeout = INITIAL_BINDACK_TIMEOUT;
+            setPhase(l, Phase.REGISTERING, -1, now);
+            sendBu(l, lifetimeUnits, now);
+        }
+    }
+
+    /**
+     * RFC 6275 §11.7.4: a Binding Refresh Request from an agent: refresh at once, at most once a second.
+     *
+     * @param agent the agent it came from
+     * @param now the current time
+     */
+    public void refreshRequested(Ipv6Address agent, long now) {
+        Link l = links.get(agent);
+        if (l != null && l.phase == Phase.REGISTERED && now - l.lastRefreshRequest > REFRESH_REQUEST_INTERVAL) {
+            l.lastRefreshRequest = now;
+            refresh(l, now);
+        }
+    }
+
+    /**
+     * A Binding Acknowledgement from an agent.
+     *
+     * @param agent the agent it came from
+     * @param ba the message
+     * @param mnHa the authenticator to verify it with
+     * @param now the current time
+     * @return false when it does not authenticate (counted by the caller as malformed)
+     */
+    public boolean acknowledgement(Ipv6Address agent, MobilityMessage.BindingAcknowledgement ba, MnHaAuth mnHa,
+            long now) {
+        Link l = links.get(agent);
+        // RFC 6275 §11.7.3: the BA must authenticate and carry the sequence number of an outstanding BU
+        if (l == null || !mnHa.verify(key.key().toArray(), careOf, anycast, ba)) {
+            return false;
+        }
+        int status = ba.status();
+        if (status == BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code()) {
+            // resynchronise on the agent's last accepted number, then try again at once
+            l.sequence = ba.sequence();
+            sendBu(l, l.phase == Phase.DEREGISTERING ? 0 : lifetimeUnits, now);
+            return true;
+        }
+        if (ba.sequence() != l.outstanding) {
+            return true;
+        }
+        l.outstanding = -1;
+        if (l.phase == Phase.DEREGISTERING) {
+            wheel.cancel(l.timer);
+            setPhase(l, Phase.IDLE, status, now);
+            return true;
+        }
+        if (status < 128) {
+            long granted = Lifetimes.toNanos(ba.lifetime());
+            long refresh = ba.option(MobilityOption.BindingRefreshAdvice.class)
+                    .map(r -> Lifetimes.toNanos(r.refreshInterval())).orElse(granted * 4 / 5);
+            l.timeout = INITIAL_BINDACK_TIMEOUT;
+            l.retransmissions = 0;
+            setPhase(l, Phase.REGISTERED, status, now);
+            arm(l, now + Math.max(refresh, 1_000_000_000L), t -> refresh(l, t));
+            return true;
+        }
+        if (status == BaStatus.MIPV6_ID_MISMATCH.code()) {
+            // RFC 4285 §6: resynchronise with the agent's clock (its high 32 bits) and retry
+            ba.option(MobilityOption.ReplayProtection.class).ifPresent(rp -> replay.resynchronise(rp.timestamp(), now));
+            sendBu(l, lifetimeUnits, now);
+            return true;
+        }
+        if (status == BaStatus.INSUFFICIENT_RESOURCES.code()) {
+            return true; // the retransmission timer retries with backoff
+        }
+        // 146 (RFC 4285 §5.3: SHOULD stop sending BUs), 129, 132, 133, 145, 164, 174, ...: permanent
+        wheel.cancel(l.timer);
+        LOG.warn("registration for {} with {} refused: {}", anycast, l.agent, BaStatus.valueOf(status).name());
+        setPhase(l, Phase.FAILED, status, now);
+        return true;
+    }
+}
