@@ -1,11 +1,12 @@
 package io.mga.examples;
 
+import io.mga.engine.AgentConfig;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.engine.Model;
+import io.mga.api.Model;
 import io.mga.engine.Policies;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
 import java.util.List;
@@ -27,8 +28,8 @@ public final class AnycastAgentExample {
         return List.of(Sim.credentials(1), Sim.credentials(2));
     }
 
-    static HomeAnycastAgent.Builder agent() {
-        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(Sim.AGENT).serve(Sim.ANYCAST_LINK)
+    static AgentConfig.Builder agent() {
+        AgentConfig.Builder b = HomeAnycastAgent.builder().address(Sim.AGENT).serve(Sim.ANYCAST_LINK)
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).maxLifetimeSeconds(300);
         credentials().forEach(b::responder);
         return b;

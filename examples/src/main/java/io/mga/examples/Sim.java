@@ -3,7 +3,7 @@ package io.mga.examples;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;
 import io.mga.engine.sim.SimNode;

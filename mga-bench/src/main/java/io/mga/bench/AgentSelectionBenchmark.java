@@ -1,5 +1,6 @@
 package io.mga.bench;
 
+import io.mga.engine.AgentConfig;
 import static io.mga.bench.AgentDataPathBenchmark.ANYCAST;
 import static io.mga.bench.AgentDataPathBenchmark.HAA;
 import static io.mga.bench.AgentDataPathBenchmark.PUA;
@@ -9,9 +10,9 @@ import static io.mga.bench.AgentDataPathBenchmark.registration;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.engine.Model;
+import io.mga.api.Model;
 import io.mga.engine.Policies;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.PacketEncoder;
@@ -46,7 +47,7 @@ public class AgentSelectionBenchmark extends RingBenchmark {
     /** Registers 3,000 bindings and builds the traffic. */
     @Setup
     public void populate() {
-        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
+        AgentConfig.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
                 .policy(Policies.rendezvous()).replayProtection(false, 7_000_000_000L).maxBindings(4_000)
                 .pinning(100_000, 60_000_000_000L).bindingRefreshRequests(false).io((x, o, l) -> sent++);
         Bytes[] keys = new Bytes[3];

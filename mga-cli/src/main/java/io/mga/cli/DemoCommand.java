@@ -1,5 +1,6 @@
 package io.mga.cli;
 
+import io.mga.engine.AgentConfig;
 import io.mga.api.AnycastBinding;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
@@ -8,9 +9,9 @@ import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.engine.Model;
+import io.mga.api.Model;
 import io.mga.engine.Policies;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import io.mga.engine.sim.PlainHost;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;
@@ -101,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private HomeAnycastAgent agent(SimNode n, Ipv6Address address, String label) {
-        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
+        AgentConfig.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).maxLifetimeSeconds(300).io(n.io())
                 .listener(e -> event(label, e));
         for (int i = 1; i <= 3; i++) {

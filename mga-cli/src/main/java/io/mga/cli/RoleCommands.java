@@ -1,5 +1,6 @@
 package io.mga.cli;
 
+import io.mga.engine.AgentConfig;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
@@ -9,9 +10,9 @@ import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.engine.Model;
+import io.mga.api.Model;
 import io.mga.engine.Policies;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import io.mga.pcapio.LiveInterface;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -225,7 +226,7 @@ final class RoleCommands {
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
             PrintWriter out = spec.commandLine().getOut();
-            HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
+            AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
                     .maxLifetimeSeconds(maxLifetime).wallClockOffset(wallOffset()).io(live)
                     .listener(e -> event(out, e));
             anycast.forEach(b::serve);

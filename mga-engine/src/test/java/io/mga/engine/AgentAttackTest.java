@@ -1,12 +1,16 @@
 package io.mga.engine;
 
+import io.mga.wire.mga.WeightLoad;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
+import io.mga.engine.mobility.Ntp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.AnycastBinding;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
-import io.mga.engine.crypto.MnHaAuth;
 import io.mga.wire.BaStatus;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
@@ -61,10 +65,10 @@ class AgentAttackTest {
             opts.add(new MobilityOption.Authentication(1, spi, Bytes.zeros(12)));
         }
         int flags = 0xc000;
-        MobilityMessage m = MobilityMessage.BindingUpdate.of(seq, flags, lifetime, opts.toArray(MobilityOption[]::new));
+        MobilityMessage.BindingUpdate m = MobilityMessage.BindingUpdate.of(seq, flags, lifetime,
+                opts.toArray(MobilityOption[]::new));
         if (withAuth) {
-            m = new MnHaAuth().sign(key.toArray(), src, anycast, m,
-                    o -> new MobilityMessage.BindingUpdate(seq, flags, lifetime, o));
+            m = World.signed(key.toArray(), src, anycast, m);
         }
         return PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, HAA),
                 List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)), new MobilityHeader(m)));
@@ -292,16 +296,15 @@ class AgentAttackTest {
 
     @Test
     void weightAndLoadTravelInTheVendorSpecificOption() {
-        List<MobilityOption> extra = List.of(new MobilityOption.VendorSpecific(HomeAnycastAgent.MGA_VENDOR_ID,
-                HomeAnycastAgent.MGA_SUBTYPE_WEIGHT_LOAD, Bytes.fromHex("0007002a")));
+        List<MobilityOption> extra = List.of(new MobilityOption.VendorSpecific(WeightLoad.VENDOR_ID,
+                WeightLoad.SUBTYPE, Bytes.fromHex("0007002a")));
         List<MobilityOption> opts = new ArrayList<>();
         opts.add(MobilityOption.BindingIdentifier.of(1, 0, PUA1));
         opts.addAll(extra);
         opts.add(new MobilityOption.ReplayProtection(ntp(now)));
         opts.add(new MobilityOption.Authentication(1, 1001, Bytes.zeros(12)));
-        MobilityMessage m = MobilityMessage.BindingUpdate.of(3, 0xc000, 75, opts.toArray(MobilityOption[]::new));
-        MobilityMessage signed = new MnHaAuth().sign(World.key(1).toArray(), PUA1, AA, m,
-                o -> new MobilityMessage.BindingUpdate(3, 0xc000, 75, o));
+        MobilityMessage signed = World.signed(World.key(1).toArray(), PUA1, AA,
+                MobilityMessage.BindingUpdate.of(3, 0xc000, 75, opts.toArray(MobilityOption[]::new)));
         byte[] b = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA1, HAA),
                 List.of(ExtensionHeader.DestinationOptions.homeAddress(AA)), new MobilityHeader(signed)));
         deliver(b);

@@ -1,5 +1,8 @@
 package io.mga.engine;
 
+import io.mga.engine.agent.BindingCache;
+import io.mga.engine.agent.Forwarder;
+import io.mga.api.Model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,8 +83,8 @@ class AgentBurstTest {
 
     private static void assertSameEffect(Agent one, Agent burst) {
         assertThat(burst.sent).containsExactlyElementsOf(one.sent);
-        HomeAnycastAgent.Counters a = one.haa.counters();
-        HomeAnycastAgent.Counters b = burst.haa.counters();
+        AgentCounters a = one.haa.counters();
+        AgentCounters b = burst.haa.counters();
         assertThat(new long[] {b.received(), b.forwarded(), b.malformed(), b.noBinding(), b.rejected(), b.dropped()})
                 .containsExactly(a.received(), a.forwarded(), a.malformed(), a.noBinding(), a.rejected(), a.dropped());
         assertThat(burst.haa.bindingCount()).isEqualTo(one.haa.bindingCount());
@@ -92,7 +95,7 @@ class AgentBurstTest {
         Agent one = agent();
         Agent burst = agent();
         int n = 0;
-        while (burst.haa.cache().tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS) { // the look-ahead's side
+        while (burst.haa.cache().tableRows() < Forwarder.LOOK_AHEAD_ROWS) { // the look-ahead's side
             register1(n++, one, burst);
         }
         java.util.Random r = new java.util.Random(5);
@@ -112,12 +115,12 @@ class AgentBurstTest {
         }
         runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertSameEffect(one, burst);
-        HomeAnycastAgent.Counters c = burst.haa.counters();
+        AgentCounters c = burst.haa.counters();
         assertThat(c.forwarded()).as("every packet to a bound address").isEqualTo(50 + 10);
         assertThat(c.noBinding()).isEqualTo(10);
         assertThat(c.malformed()).isEqualTo(20);
         // every lookup (forwarded or not) started from the row read ahead: registering without a resize moves no home
-        assertThat(burst.haa.aheadHits).isEqualTo(c.forwarded() + c.noBinding());
+        assertThat(burst.haa.forwarder().lookAheadHits()).isEqualTo(c.forwarded() + c.noBinding());
     }
 
     @Test
@@ -133,16 +136,16 @@ class AgentBurstTest {
             ring.add(query(i, anycast(i * 997 % n)));
         }
         ring.add(registration(n));
-        for (int i = 6; i < HomeAnycastAgent.BURST - 1; i++) {
+        for (int i = 6; i < Forwarder.BURST - 1; i++) {
             ring.add(query(i, anycast(i * 997 % n)));
         }
         runBoth(ring, one, ring.buffer, burst, ring.buffer);
         assertThat(cache.tableRows()).isGreaterThan(rows);
         assertThat(cache.layout()).isNotEqualTo(layout);
         assertSameEffect(one, burst);
-        assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST - 1);
+        assertThat(burst.haa.counters().forwarded()).isEqualTo(Forwarder.BURST - 1);
         assertThat(burst.haa.counters().noBinding()).isZero();
-        assertThat(burst.haa.aheadHits).as("only the packets before the resize use the rows read ahead").isEqualTo(6);
+        assertThat(burst.haa.forwarder().lookAheadHits()).as("only the packets before the resize use the rows read ahead").isEqualTo(6);
     }
 
     /** An agent whose sink runs {@code action} (once) when it sends its {@code nth} tunnelled packet (from 1). */
@@ -167,25 +170,25 @@ class AgentBurstTest {
     void aPacketChangedAfterTheLookAheadIsLookedUpAfresh() {
         byte[][] buffers = new byte[2][];
         Ring ring = new Ring();
-        for (int i = 0; i < HomeAnycastAgent.BURST; i++) {
+        for (int i = 0; i < Forwarder.BURST; i++) {
             ring.add(query(i, anycast(i * 31)));
         }
         int victim = ring.offsets.get(9);
         Ipv6Address to = anycast(4_321);
         Agent one = agentWith(1, h -> System.arraycopy(to.toBytes(), 0, buffers[0], victim + 24, 16));
         Agent burst = agentWith(1, h -> System.arraycopy(to.toBytes(), 0, buffers[1], victim + 24, 16));
-        for (int n = 0; burst.haa.cache().tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS || n < 5_000; n++) {
+        for (int n = 0; burst.haa.cache().tableRows() < Forwarder.LOOK_AHEAD_ROWS || n < 5_000; n++) {
             register1(n, one, burst);
         }
         buffers[0] = ring.buffer.clone();
         buffers[1] = ring.buffer.clone();
         runBoth(ring, one, buffers[0], burst, buffers[1]);
         assertSameEffect(one, burst);
-        assertThat(burst.haa.counters().forwarded()).isEqualTo(HomeAnycastAgent.BURST);
-        assertThat(burst.haa.aheadHits).isEqualTo(HomeAnycastAgent.BURST - 1);
+        assertThat(burst.haa.counters().forwarded()).isEqualTo(Forwarder.BURST);
+        assertThat(burst.haa.forwarder().lookAheadHits()).isEqualTo(Forwarder.BURST - 1);
         // the tenth tunnelled packet (the sent list starts with the registrations' acknowledgements) went to the
         // changed destination's binding: its inner header carries that destination
-        String tenth = burst.sent.get(burst.sent.size() - HomeAnycastAgent.BURST + 9);
+        String tenth = burst.sent.get(burst.sent.size() - Forwarder.BURST + 9);
         assertThat(tenth.substring(80 + 48, 80 + 80)).isEqualTo(HexFormat.of().formatHex(to.toBytes()));
     }
 
@@ -210,7 +213,7 @@ class AgentBurstTest {
             ring.add(query(i, anycast(i * 997 % n)));
         }
         ring.add(registration(n));
-        for (int i = 6; i < HomeAnycastAgent.BURST; i++) {
+        for (int i = 6; i < Forwarder.BURST; i++) {
             ring.add(query(i, anycast(i * 997 % n)));
         }
         runBoth(ring, one, ring.buffer, burst, ring.buffer);
@@ -218,7 +221,7 @@ class AgentBurstTest {
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).as("15 of the outer burst, 1 of the inner").isEqualTo(16);
         assertThat(burst.haa.counters().noBinding()).isZero();
-        assertThat(burst.haa.aheadHits).as("only the five packets before the resize").isEqualTo(5);
+        assertThat(burst.haa.forwarder().lookAheadHits()).as("only the five packets before the resize").isEqualTo(5);
     }
 
     /** Each agent handles every packet of the ring: {@code one} one at a time, {@code burst} in one burst. */
@@ -240,7 +243,7 @@ class AgentBurstTest {
     private static int fillToTheEdgeOfAResize(Agent one, Agent burst) {
         BindingCache cache = burst.haa.cache();
         int n = 0;
-        while (cache.tableRows() < HomeAnycastAgent.LOOK_AHEAD_ROWS
+        while (cache.tableRows() < Forwarder.LOOK_AHEAD_ROWS
                 || (cache.size() + 1) * 5L <= cache.tableRows() * 3L) {
             register1(n++, one, burst);
         }
@@ -262,7 +265,7 @@ class AgentBurstTest {
             List<String> sent = new ArrayList<>();
             HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
                     .model(Model.ADVANCED).policy(Policies.rendezvous()).replayProtection(false, 7 * World.S)
-                    .pinning(HomeAnycastAgent.LOOK_AHEAD_PINS, 60 * World.S).bindingRefreshRequests(false)
+                    .pinning(Forwarder.LOOK_AHEAD_PINS, 60 * World.S).bindingRefreshRequests(false)
                     .responder(World.cred(1)).responder(World.cred(2)).responder(World.cred(3))
                     .io((b, o, l) -> sent.add(HexFormat.of().formatHex(b, o, o + l))).build(NOW);
             for (int a = 0; a < 50; a++) {
@@ -286,7 +289,7 @@ class AgentBurstTest {
         assertSameEffect(one, burst);
         assertThat(burst.haa.counters().forwarded()).isEqualTo(300);
         assertThat(burst.haa.pinCount()).isEqualTo(one.haa.pinCount()).isPositive();
-        assertThat(burst.haa.aheadHits).isEqualTo(300);
+        assertThat(burst.haa.forwarder().lookAheadHits()).isEqualTo(300);
         // the outer destination (octets 24 to 39, hex 48 to 79): every responder gets some
         assertThat(burst.sent.stream().map(h -> h.substring(48, 80)).distinct().count()).isEqualTo(3);
     }
@@ -296,7 +299,7 @@ class AgentBurstTest {
         Agent one = agent();
         Agent burst = agent();
         register(100, one, burst);
-        assertThat(burst.haa.cache().tableRows()).isLessThan(HomeAnycastAgent.LOOK_AHEAD_ROWS);
+        assertThat(burst.haa.cache().tableRows()).isLessThan(Forwarder.LOOK_AHEAD_ROWS);
         Ring ring = new Ring();
         for (int i = 0; i < 40; i++) {
             ring.add(query(i, anycast(i * 7 % 120)));

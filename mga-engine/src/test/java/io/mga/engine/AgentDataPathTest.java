@@ -1,5 +1,7 @@
 package io.mga.engine;
 
+import io.mga.api.Model;
+import io.mga.engine.mobility.Ntp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.Bytes;

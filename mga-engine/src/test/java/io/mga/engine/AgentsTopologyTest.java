@@ -1,5 +1,6 @@
 package io.mga.engine;
 
+import io.mga.api.Model;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.ANYCAST_PREFIX;
 import static io.mga.engine.World.MS;
@@ -29,7 +30,7 @@ class AgentsTopologyTest {
     static final Ipv6Prefix ANY = Ipv6Prefix.parse("::/0");
 
     static HomeAnycastAgent agent(SimNode n, Ipv6Address address, long now, Ipv6Address... peers) {
-        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
+        AgentConfig.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(World.cred(1)).responder(World.cred(2))
                 .io(n.io());
         for (Ipv6Address p : peers) {
@@ -41,7 +42,7 @@ class AgentsTopologyTest {
     }
 
     static AnycastResponder responder(SimNetwork net, SimNode n, int i, List<Ipv6Address> agents) {
-        AnycastResponder.Builder b = AnycastResponder.builder().anycast(AA).careOf(World.pua(i))
+        ResponderConfig.Builder b = AnycastResponder.builder().anycast(AA).careOf(World.pua(i))
                 .credentials("ar" + i + "@example.net", 1000 + i, World.key(i)).bindingId(i).lifetimeSeconds(60)
                 .seed(i).io(n.io()).routeOptimisation(false, 0)
                 .udpService(53, (from, port, p) -> Bytes.of(("ar" + i).getBytes(StandardCharsets.UTF_8)));
@@ -222,7 +223,7 @@ class AgentsTopologyTest {
         assertThat(ar1.state(a2)).isEqualTo(AnycastResponder.State.REGISTERED);
         assertThat(haa1.bindings(AA)).hasSize(1);
         assertThat(haa2.bindings(AA)).hasSize(1);
-        assertThat(HomeAnycastAgent.homeAgentsAnycast(ANYCAST_PREFIX))
+        assertThat(io.mga.wire.mga.HomeAgentsAnycast.of(ANYCAST_PREFIX))
                 .isEqualTo(Ipv6Address.parse("2001:db8:a::fdff:ffff:ffff:fffe"));
     }
 }

@@ -1,5 +1,6 @@
 package io.mga.engine;
 
+import io.mga.api.Model;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.MS;
 import static io.mga.engine.World.S;

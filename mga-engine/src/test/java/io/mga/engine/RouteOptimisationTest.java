@@ -1,5 +1,7 @@
 package io.mga.engine;
 
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.HAA;
 import static io.mga.engine.World.MS;

@@ -8,6 +8,9 @@ import io.mga.api.Ipv6Address;
 import io.mga.api.SelectionPolicy;
 import io.mga.engine.crypto.MnHaAuth;
 import io.mga.engine.crypto.ReturnRoutability;
+import io.mga.engine.mobility.RrAuthenticator;
+import io.mga.engine.mobility.Sequence;
+import io.mga.engine.time.TimerWheel;
 import io.mga.wire.MobilityHeader;
 import io.mga.wire.MobilityMessage;
 import io.mga.wire.MobilityOption;
@@ -161,13 +164,35 @@ class UnitsTest {
     }
 
     @Test
+    void theSharedRrAuthenticatorSignsAndVerifiesTheFactsSheetVector() {
+        RrAuthenticator a = new RrAuthenticator();
+        ReturnRoutability rr = a.functions();
+        byte[] kcn = Bytes.fromHex("0102030405060708090a0b0c0d0e0f1011121314").toArray();
+        Ipv6Address hoa = Ipv6Address.parse("2001:db8:1::a");
+        Ipv6Address coa = Ipv6Address.parse("2001:db8:2::100");
+        Ipv6Address cn = Ipv6Address.parse("2001:db8:3::1");
+        byte[] kbm = rr.kbm(rr.keygenToken(kcn, hoa, Bytes.fromHex("0102030405060708").toArray(), false),
+                rr.keygenToken(kcn, coa, Bytes.fromHex("1112131415161718").toArray(), true));
+        MobilityMessage signed = a.sign(kbm, coa, cn,
+                MobilityMessage.BindingUpdate.of(8, 0x8000, 105, new MobilityOption.NonceIndices(0x11, 0x22)));
+        List<MobilityOption> opts = signed.options();
+        assertThat(opts.get(opts.size() - 1)).isEqualTo(new MobilityOption.BindingAuthorizationData(
+                Bytes.fromHex("89ad28ba58709acf5b956f3a")));
+        assertThat(a.verify(kbm, coa, cn, signed)).isTrue();
+        assertThat(a.verify(kbm, hoa, cn, signed)).as("the home address in place of the care-of").isFalse();
+        assertThat(a.verify(kbm, coa, hoa, signed)).as("another correspondent").isFalse();
+        MobilityMessage other = new MobilityMessage.BindingUpdate(9, 0x8000, 105, signed.options());
+        assertThat(a.verify(kbm, coa, cn, other)).as("other sequence").isFalse();
+    }
+
+    @Test
     void mnHaAuthenticationCoversTheMessageUpToTheSpi() {
         MnHaAuth a = new MnHaAuth();
         byte[] key = World.key(1).toArray();
-        MobilityMessage m = MobilityMessage.BindingUpdate.of(1, 0xc000, 10,
+        MobilityMessage placeholder = MobilityMessage.BindingUpdate.of(1, 0xc000, 10,
                 new MobilityOption.Authentication(1, 1001, Bytes.zeros(12)));
-        MobilityMessage signed = a.sign(key, World.pua(1), World.AA, m,
-                o -> new MobilityMessage.BindingUpdate(1, 0xc000, 10, o));
+        MobilityMessage signed = MobilityMessage.BindingUpdate.of(1, 0xc000, 10, new MobilityOption.Authentication(1,
+                1001, Bytes.of(a.mac(key, World.pua(1), World.AA, placeholder))));
         assertThat(a.verify(key, World.pua(1), World.AA, signed)).isTrue();
         assertThat(a.verify(key, World.pua(2), World.AA, signed)).as("other care-of").isFalse();
         assertThat(a.verify(World.key(2).toArray(), World.pua(1), World.AA, signed)).as("other key").isFalse();

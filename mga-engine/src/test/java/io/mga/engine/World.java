@@ -1,9 +1,12 @@
 package io.mga.engine;
 
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.SelectionPolicy;
+import io.mga.wire.MobilityMessage;
 import io.mga.engine.sim.PlainHost;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;
@@ -54,6 +57,18 @@ final class World {
         return new ResponderCredentials("ar" + i + "@example.net", 1000 + i, key(i), List.of(ANYCAST_PREFIX));
     }
 
+    /** Signs a hand-built BU as an attacker holding the key would: its authentication option gets the MAC. */
+    static MobilityMessage.BindingUpdate signed(byte[] key, Ipv6Address careOf, Ipv6Address home,
+            MobilityMessage.BindingUpdate bu) {
+        Bytes mac = Bytes.of(new io.mga.engine.crypto.MnHaAuth().mac(key, careOf, home, bu));
+        List<io.mga.wire.MobilityOption> o = new ArrayList<>();
+        for (io.mga.wire.MobilityOption x : bu.options()) {
+            o.add(x instanceof io.mga.wire.MobilityOption.Authentication a
+                    ? new io.mga.wire.MobilityOption.Authentication(a.subtype(), a.spi(), mac) : x);
+        }
+        return new MobilityMessage.BindingUpdate(bu.sequence(), bu.flags(), bu.lifetime(), o);
+    }
+
     static Bytes key(int i) {
         byte[] k = new byte[16];
         java.util.Arrays.fill(k, (byte) i);
@@ -63,7 +78,7 @@ final class World {
     HomeAnycastAgent agent(Model model, SelectionPolicy policy, int maxLifetime, ResponderCredentials... creds) {
         SimNode n = site("haa", Ipv6Prefix.parse("2001:db8:a::/48"));
         n.own(HAA).own(ANYCAST_PREFIX);
-        HomeAnycastAgent.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST_PREFIX).model(model)
+        AgentConfig.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST_PREFIX).model(model)
                 .maxLifetimeSeconds(maxLifetime).io(n.io()).listener(events::add);
         if (policy != null) {
             b.policy(policy);

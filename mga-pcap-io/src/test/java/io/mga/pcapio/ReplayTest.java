@@ -7,7 +7,7 @@ import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.engine.ResponderCredentials;
+import io.mga.api.ResponderCredentials;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -132,27 +132,6 @@ public final class BindingCache {
     }
 
     /**
-     * For tests: how far rows sit from their homes (the probes a lookup makes beyond the first).
-     *
-     * @return {mean displacement, longest displacement}, in rows
-     */
-    double[] displacement() {
-        long sum = 0;
-        int max = 0;
-        int n = 0;
-        for (int p = 0; p < capacity; p++) {
-            int r = ROW_BASE + p * ROW;
-            if (table[r] != 0 || table[r + 1] != 0) {
-                int d = Math.floorMod(p - home(table[r], table[r + 1], capacity), capacity);
-                sum += d;
-                max = Math.max(max, d);
-                n++;
-            }
-        }
-        return new double[] {n == 0 ? 0 : sum / (double) n, max};
-    }
-
-    /**
      * The data path's lookup: the table row of an anycast address's first binding (lowest Binding ID). Read what
      * the forwarding needs from the row with {@link #careOfHighAt}, {@link #careOfLowAt}, {@link #hasMoreAt} and
      * {@link #slotAt}; a row is valid until the cache is next changed.

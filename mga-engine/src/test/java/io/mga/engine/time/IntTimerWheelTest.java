@@ -1,4 +1,4 @@
-package io.mga.engine;
+package io.mga.engine.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
