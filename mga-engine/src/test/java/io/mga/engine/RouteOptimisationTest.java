@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
+import io.mga.engine.sim.SimNode;
 import io.mga.engine.sim.PlainHost;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
@@ -116,6 +118,45 @@ class RouteOptimisationTest {
         w.net.runFor(600 * S);
         assertThat(ai.boundTo(AA)).isEqualTo(World.pua(1));
         assertThat(World.text(w.ask(ai, "three"))).isEqualTo("ar1:three");
+    }
+
+    /**
+     * The initiator's binding lapses at its lifetime on its own timer: no packet reaches the initiator after the
+     * responder goes silent, and the binding still ends when the granted lifetime does (it used to be swept only
+     * when a packet arrived).
+     */
+    @Test
+    void anIdleInitiatorsBindingExpiresAtItsLifetime() {
+        World w = world(1);
+        AnycastResponder ar1 = w.responder(1, 1, 300);
+        List<InitiatorEvent> events = new ArrayList<>();
+        SimNode n = w.site("ai", new Ipv6Prefix(AI, 48));
+        n.own(AI);
+        AnycastInitiator ai = AnycastInitiator.builder().address(AI).io(n.io()).random(new java.util.Random(7))
+                .listener(events::add).build(w.net.now());
+        n.attach(ai);
+        w.start(ar1);
+        w.net.runFor(S);
+        assertThat(World.text(w.ask(ai, "one"))).isEqualTo("ar1:one");
+        w.net.runFor(S);
+        assertThat(ai.boundTo(AA)).isEqualTo(World.pua(1));
+        InitiatorEvent.Bound bound = (InitiatorEvent.Bound) events.get(0);
+        long deliveredBefore = n.delivered();
+        // the responder vanishes without a word: nothing more reaches the initiator
+        w.nodes.get("ar1").crash();
+        w.net.runFor(bound.timeNanos() + 299 * S - w.net.now());
+        assertThat(ai.boundTo(AA)).as("still within the 300 s lifetime: %s", events).isEqualTo(World.pua(1));
+        w.net.runFor(2 * S);
+        assertThat(n.delivered()).as("no packet reached the initiator").isEqualTo(deliveredBefore);
+        assertThat(ai.boundTo(AA)).isNull();
+        assertThat(events).hasSize(2);
+        InitiatorEvent.Unbound gone = (InitiatorEvent.Unbound) events.get(1);
+        assertThat(gone.cause()).isEqualTo(InitiatorEvent.Cause.LIFETIME_ENDED);
+        assertThat(gone.careOf()).isEqualTo(World.pua(1));
+        // 75 units of 4 s granted (300 s asked, under MAX_RR_BINDING_LIFETIME), within one 10 ms tick
+        assertThat(gone.timeNanos() - bound.timeNanos()).isBetween(300 * S, 300 * S + 10 * MS);
+        assertThat(gone.unixNanos() - gone.timeNanos()).as("wall clock = the simulated epoch")
+                .isEqualTo(io.mga.api.EpochClock.SIMULATED_EPOCH_NANOS);
     }
 
     @Test

@@ -37,6 +37,11 @@ public final class Registrar {
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
     /** RFC 6275 §12 MAX_DELETE_BCE_TIMEOUT: how long a deleted binding's sequence number is remembered. */
     static final long MAX_DELETE_BCE_NANOS = 10_000_000_000L;
+    /**
+     * The most binding timers one {@link #doWork} runs (refresh requests and expiries): a mass expiry is spread
+     * over several duty cycles instead of stalling the forwarding for its whole length.
+     */
+    public static final int TIMERS_PER_POLL = 4096;
     /** Flag bit of a binding whose timer is at 90% of its lifetime: a Binding Refresh Request is due there. */
     private static final int REFRESH_DUE = 1;
 
@@ -149,7 +154,7 @@ public final class Registrar {
      * @return timers run
      */
     public int doWork(long now) {
-        return timers.poll(now, onTimer);
+        return timers.poll(now, onTimer, TIMERS_PER_POLL);
     }
 
     /** @return when {@link #doWork} is due next */

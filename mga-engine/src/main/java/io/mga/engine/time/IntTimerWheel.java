@@ -301,6 +301,24 @@ public final class IntTimerWheel {
      * @return the number of timers run
      */
     public int poll(long nowNanos, Expiry expiry) {
+        return poll(nowNanos, expiry, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs at most {@code limit} of the timers due at {@code nowNanos} (Agrona's expiry limit): a duty cycle's
+     * work stays bounded when many timers fall due together; what is left stays due, {@link #nextDeadline()}
+     * answers a time already past, and the next poll goes on with it.
+     *
+     * @param nowNanos the current time
+     * @param expiry receives each expired timer
+     * @param limit the most timers to run, at least 1
+     * @return the number of timers run
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    public int poll(long nowNanos, Expiry expiry, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("an expiry limit is at least 1, got " + limit);
+        }
         if (nowNanos < quietUntil) {
             return 0; // the common case on a data path that polls per packet: nothing can be due yet
         }
@@ -313,6 +331,10 @@ public final class IntTimerWheel {
                 return ran;
             }
             while (heads[DUE] != NONE) {
+                if (ran == limit) {
+                    quietUntil = Long.MIN_VALUE; // due timers are left: the next poll must not skip them
+                    return ran;
+                }
                 int id = heads[DUE];
                 unlink(id);
                 bucket[id] = NONE;

@@ -134,6 +134,17 @@ public final class TimerWheel {
     }
 
     /**
+     * Runs at most {@code limit} of the timers due at {@code nowNanos}; the rest stay due for the next poll.
+     *
+     * @param nowNanos the current time
+     * @param limit the most timers to run, at least 1
+     * @return the number of timers run
+     */
+    public int poll(long nowNanos, int limit) {
+        return wheel.poll(nowNanos, fire, limit);
+    }
+
+    /**
      * When the owner should poll next: the earliest deadline, or an earlier time at which far timers move closer
      * (see {@link IntTimerWheel#nextDeadline()}). O(1) in the number of timers.
      *

@@ -157,4 +157,27 @@ class IntTimerWheelTest {
         assertThat(ran).containsExactlyInAnyOrder(1, 2);
         assertThat(w.nextDeadline()).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void anExpiryLimitSpreadsAMassExpiryOverPollsAndLosesNothing() {
+        IntTimerWheel w = new IntTimerWheel(10, 0, 0);
+        for (int id = 0; id < 1000; id++) {
+            w.schedule(id, 500 + id % 7);
+        }
+        java.util.BitSet ran = new java.util.BitSet();
+        IntTimerWheel.Expiry e = (id, now) -> ran.set(id);
+        assertThat(w.poll(499, e, 300)).isZero();
+        assertThat(w.poll(1_000, e, 300)).isEqualTo(300);
+        assertThat(w.nextDeadline()).as("the rest is due at once").isLessThanOrEqualTo(1_000);
+        assertThat(w.poll(1_000, e, 300)).isEqualTo(300);
+        assertThat(w.poll(1_000, e, 300)).isEqualTo(300);
+        assertThat(w.poll(1_000, e, 300)).isEqualTo(100);
+        assertThat(ran.cardinality()).isEqualTo(1000);
+        assertThat(w.size()).isZero();
+        assertThat(w.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+        w.schedule(5, 2_000);
+        assertThat(w.poll(1_500, e, 1)).as("nothing due yet").isZero();
+        assertThat(w.nextDeadline()).isEqualTo(2_000);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> w.poll(3_000, e, 0));
+    }
 }
