@@ -60,8 +60,9 @@ public final class FailoverWalkthrough {
         io.mga.pcapio.LiveInterface link = io.mga.pcapio.LiveInterface.builder().interfaceName(iface).own(me)
                 .defaultRouter(router).build();
         io.mga.engine.AnycastInitiator ai = io.mga.engine.AnycastInitiator.builder().address(me).io(link)
-                .listener((t, home, careOf, reason) -> System.out.println(careOf == null
-                        ? "binding dropped: " + reason : "route optimised to " + careOf))
+                .listener(e -> System.out.println(e instanceof io.mga.engine.InitiatorEvent.Unbound u
+                        ? "binding dropped: " + u.cause().text() : e instanceof io.mga.engine.InitiatorEvent.Bound b
+                                ? "route optimised to " + b.careOf() : e.toString()))
                 .build(System.nanoTime());
         link.start(ai);
         int[] seen = {0};

@@ -4,6 +4,7 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastResponder;
+import io.mga.engine.ResponderConfig;
 import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ public final class UdpAnycastServiceExample {
         }
     }
 
-    static AnycastResponder.Builder responder(int i) {
+    static ResponderConfig.Builder responder(int i) {
         return AnycastResponder.builder().anycast(Sim.ANYCAST).careOf(Sim.responderAddress(i)).agent(Sim.AGENT)
                 .credentials("ar" + i + "@example.net", 1000 + i, Sim.key(i)).bindingId(i).lifetimeSeconds(60)
                 // the service: upper-case what it is sent, and say who answered

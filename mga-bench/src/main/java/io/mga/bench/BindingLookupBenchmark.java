@@ -1,6 +1,6 @@
 package io.mga.bench;
 
-import io.mga.engine.BindingCache;
+import io.mga.engine.agent.BindingCache;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.mga.bench;
 
-import io.mga.engine.IntTimerWheel;
-import io.mga.engine.TimerWheel;
+import io.mga.engine.time.IntTimerWheel;
+import io.mga.engine.time.TimerWheel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

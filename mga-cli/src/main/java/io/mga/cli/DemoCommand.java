@@ -8,6 +8,8 @@ import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
+import io.mga.engine.InitiatorEvent;
+import io.mga.engine.ResponderEvent;
 import io.mga.engine.HomeAnycastAgent;
 import io.mga.api.Model;
 import io.mga.engine.Policies;
@@ -170,10 +172,10 @@ final class DemoCommand implements Callable<Integer> {
         rc.route(new Ipv6Prefix(AI_MIP, 64), lmip);
         mipNode.route(ANY, lmip);
         AnycastInitiator mip = AnycastInitiator.builder().address(AI_MIP).io(mipNode.io())
-                .random(new java.util.Random(seed)).listener((t, home, careOf, reason) -> say("[AI-mip]",
-                        careOf == null ? "binding for " + home + " dropped: " + reason
-                                : "route optimised: " + home + " is now reached directly at " + careOf + " ("
-                                        + name(careOf) + ")"))
+                .random(new java.util.Random(seed)).listener(e -> say("[AI-mip]", e instanceof InitiatorEvent.Unbound u
+                        ? "binding for " + u.home() + " dropped: " + u.cause().text()
+                        : e instanceof InitiatorEvent.Bound b ? "route optimised: " + b.home()
+                                + " is now reached directly at " + b.careOf() + " (" + name(b.careOf()) + ")" : ""))
                 .build(net.now());
         mipNode.own(AI_MIP).attach(mip);
         SimNode plainNode = net.node("ai-plain", false);
@@ -197,9 +199,9 @@ final class DemoCommand implements Callable<Integer> {
                     .seed(seed + i).io(n.io())
                     .udpService(53, (from, port, q) -> Bytes.of(("answer from ar" + id + " to "
                             + new String(q.toArray(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
-                    .listener((t, agent, state, status) -> {
-                        if (state == AnycastResponder.State.FAILED) {
-                            say(label, "registration with " + agent + " refused, status " + status);
+                    .listener(e -> {
+                        if (e instanceof ResponderEvent.StateChanged c && c.state() == AnycastResponder.State.FAILED) {
+                            say(label, "registration with " + c.agent() + " refused, status " + c.status());
                         }
                     })
                     .build(net.now());

@@ -10,6 +10,9 @@ import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.InitiatorEvent;
+import io.mga.engine.ResponderConfig;
+import io.mga.engine.ResponderEvent;
 import io.mga.api.Model;
 import io.mga.engine.Policies;
 import io.mga.api.ResponderCredentials;
@@ -305,15 +308,17 @@ final class RoleCommands {
             LiveInterface live = LiveInterface.builder().interfaceName(link.iface).own(link.address)
                     .defaultRouter(link.router).build();
             PrintWriter out = spec.commandLine().getOut();
-            AnycastResponder.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
+            ResponderConfig.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
                     .credentials(nai, spi, hexKey(spec.commandLine(), key, "--key")).bindingId(bid).lifetimeSeconds(lifetime)
                     .wallClockOffset(wallOffset()).routeOptimisation(!noRo, 1024).io(live)
                     .udpService(port, (from, p, data) -> Bytes.of((nai + ": " + new String(data.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
-                    .listener((t, agent, state, status) -> {
-                        out.println("mga responder: " + agent + " " + state.name().toLowerCase()
-                                + (status >= 0 ? " (status " + status + ")" : ""));
-                        out.flush();
+                    .listener(e -> {
+                        if (e instanceof ResponderEvent.StateChanged c) {
+                            out.println("mga responder: " + c.agent() + " " + c.state().name().toLowerCase()
+                                    + (c.status() >= 0 ? " (status " + c.status() + ")" : ""));
+                            out.flush();
+                        }
                     });
             agents.forEach(b::agent);
             AnycastResponder r = b.build(System.nanoTime());
@@ -355,9 +360,13 @@ final class RoleCommands {
                     .defaultRouter(link.router).build();
             PrintWriter out = spec.commandLine().getOut();
             AnycastInitiator ai = AnycastInitiator.builder().address(link.address).io(live)
-                    .listener((t, home, careOf, reason) -> {
-                        out.println("mga initiator: " + home + (careOf == null ? " back through the agent (" + reason
-                                + ")" : " now directly at " + careOf));
+                    .listener(e -> {
+                        if (e instanceof InitiatorEvent.Unbound u) {
+                            out.println("mga initiator: " + u.home() + " back through the agent (" + u.cause().text()
+                                    + ")");
+                        } else if (e instanceof InitiatorEvent.Bound b) {
+                            out.println("mga initiator: " + b.home() + " now directly at " + b.careOf());
+                        }
                         out.flush();
                     }).build(System.nanoTime());
             List<String> problems = kernelProblems(link.iface, List.of(link.address));

@@ -7,11 +7,22 @@ public sealed interface InitiatorEvent extends RoleEvent {
     /** Why a binding went. */
     enum Cause {
         /** Its lifetime ended without a new Binding Update. */
-        LIFETIME_ENDED,
+        LIFETIME_ENDED("binding lifetime ended"),
         /** The responder deregistered ("returned home", seed 001's hot swap). */
-        RETURNED_HOME,
+        RETURNED_HOME("returned home"),
         /** An ICMPv6 Destination Unreachable named the responder's care-of address. */
-        DESTINATION_UNREACHABLE
+        DESTINATION_UNREACHABLE("destination unreachable");
+
+        private final String text;
+
+        Cause(String text) {
+            this.text = text;
+        }
+
+        /** @return the cause in a few words */
+        public String text() {
+            return text;
+        }
     }
 
     /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.engine.AgentCounters;
 import io.mga.engine.AnycastResponder;
+import io.mga.engine.ResponderEvent;
 import io.mga.engine.HomeAnycastAgent;
 import io.mga.api.Model;
 import io.mga.engine.Policies;
@@ -150,8 +152,8 @@ class NamespaceEndToEndTest {
                     .wallClockOffset(wall).routeOptimisation(true, 64).io(arIf)
                     .udpService(5353, (from, port, q) -> Bytes.of(("ar" + id + ":" + new String(q.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
-                    .listener((t, agent, state, status) -> {
-                        if (state == AnycastResponder.State.REGISTERED) {
+                    .listener(e -> {
+                        if (e instanceof ResponderEvent.StateChanged c && c.state() == AnycastResponder.State.REGISTERED) {
                             registered.countDown();
                         }
                     })
@@ -354,7 +356,7 @@ class NamespaceEndToEndTest {
         p.getOutputStream().flush();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        HomeAnycastAgent.Counters c = AGENTS.get(0).counters();
+        AgentCounters c = AGENTS.get(0).counters();
         assertThat(out).as("socat's output; agent forwarded %d, reverse %d, dropped %d, malformed %d",
                 c.forwarded(), c.reverseForwarded(), c.dropped(), c.malformed()).matches("(?s)ar[12]:hello\\s*");
         assertThat(LIVE.get(0).counters().sent()).isPositive();
