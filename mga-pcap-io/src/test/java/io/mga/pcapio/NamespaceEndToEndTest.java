@@ -153,7 +153,7 @@ class NamespaceEndToEndTest {
                     .udpService(5353, (from, port, q) -> Bytes.of(("ar" + id + ":" + new String(q.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener(e -> {
-                        if (e instanceof ResponderEvent.StateChanged c && c.state() == AnycastResponder.State.REGISTERED) {
+                        if (e instanceof ResponderEvent.StateChanged sc && sc.state() == AnycastResponder.State.REGISTERED) {
                             registered.countDown();
                         }
                     })
