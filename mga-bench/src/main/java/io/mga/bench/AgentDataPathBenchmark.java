@@ -63,8 +63,7 @@ public class AgentDataPathBenchmark extends RingBenchmark {
         MobilityMessage m = MobilityMessage.BindingUpdate.of(1, 0xc000, 65535,
                 new MobilityOption.AlternateCareOfAddress(pua), MobilityOption.BindingIdentifier.of(bid, 0, pua),
                 new MobilityOption.Authentication(1, spi, Bytes.zeros(12)));
-        MobilityMessage s = new MnHaAuth().sign(key, pua, aa, m,
-                o -> new MobilityMessage.BindingUpdate(1, 0xc000, 65535, o));
+        MobilityMessage s = io.mga.engine.mobility.MobilitySender.signMnHa(new MnHaAuth(), key, pua, aa, m);
         return PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, pua, HAA),
                 List.of(ExtensionHeader.DestinationOptions.homeAddress(aa)), new MobilityHeader(s)));
     }

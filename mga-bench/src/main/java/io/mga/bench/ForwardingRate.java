@@ -218,8 +218,7 @@ public final class ForwardingRate {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         io.mga.wire.MobilityMessage m = io.mga.wire.MobilityMessage.BindingUpdate.of(1, 0xc000, 1000,
                 new io.mga.wire.MobilityOption.Authentication(1, 1000, Bytes.zeros(12)));
-        io.mga.wire.MobilityMessage signed = new io.mga.engine.crypto.MnHaAuth().sign(key.toArray(), PUA, AA, m,
-                o -> new io.mga.wire.MobilityMessage.BindingUpdate(1, 0xc000, 1000, o));
+        io.mga.wire.MobilityMessage signed = io.mga.engine.mobility.MobilitySender.signMnHa(new io.mga.engine.crypto.MnHaAuth(), key.toArray(), PUA, AA, m);
         byte[] bu = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA, HAA),
                 List.of(io.mga.wire.ExtensionHeader.DestinationOptions.homeAddress(AA)),
                 new io.mga.wire.MobilityHeader(signed)));

@@ -63,8 +63,7 @@ public class RegistrationBenchmark {
             MobilityMessage m = MobilityMessage.BindingUpdate.of(seq, 0xc000, 75,
                     new MobilityOption.AlternateCareOfAddress(PUA), MobilityOption.BindingIdentifier.of(1, 0, PUA),
                     new MobilityOption.Authentication(1, 1000, Bytes.zeros(12)));
-            MobilityMessage s = auth.sign(key.toArray(), PUA, AA, m,
-                    o -> new MobilityMessage.BindingUpdate(seq, 0xc000, 75, o));
+            MobilityMessage s = io.mga.engine.mobility.MobilitySender.signMnHa(auth, key.toArray(), PUA, AA, m);
             bus[i] = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA, HAA),
                     List.of(ExtensionHeader.DestinationOptions.homeAddress(AA)), new MobilityHeader(s)));
         }

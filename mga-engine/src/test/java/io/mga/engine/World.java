@@ -60,13 +60,8 @@ final class World {
     /** Signs a hand-built BU as an attacker holding the key would: its authentication option gets the MAC. */
     static MobilityMessage.BindingUpdate signed(byte[] key, Ipv6Address careOf, Ipv6Address home,
             MobilityMessage.BindingUpdate bu) {
-        Bytes mac = Bytes.of(new io.mga.engine.crypto.MnHaAuth().mac(key, careOf, home, bu));
-        List<io.mga.wire.MobilityOption> o = new ArrayList<>();
-        for (io.mga.wire.MobilityOption x : bu.options()) {
-            o.add(x instanceof io.mga.wire.MobilityOption.Authentication a
-                    ? new io.mga.wire.MobilityOption.Authentication(a.subtype(), a.spi(), mac) : x);
-        }
-        return new MobilityMessage.BindingUpdate(bu.sequence(), bu.flags(), bu.lifetime(), o);
+        return (MobilityMessage.BindingUpdate) io.mga.engine.mobility.MobilitySender.signMnHa(
+                new io.mga.engine.crypto.MnHaAuth(), key, careOf, home, bu);
     }
 
     static Bytes key(int i) {
