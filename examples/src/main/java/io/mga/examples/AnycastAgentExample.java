@@ -45,8 +45,7 @@ public final class AnycastAgentExample {
         if (args.length >= 4 && args[0].equals("--interface")) {
             LiveInterface live = LiveInterface.builder().interfaceName(args[1]).own(Sim.AGENT)
                     .ownAnycast(new Ipv6Prefix(Sim.ANYCAST, 128)).defaultRouter(Ipv6Address.parse(args[3])).build();
-            HomeAnycastAgent haa = agent().io(live).wallClockOffset(System.currentTimeMillis() * 1_000_000L
-                    - System.nanoTime()).listener(e -> System.out.println(e)).build(System.nanoTime());
+            HomeAnycastAgent haa = agent().io(live).epochClock(io.mga.api.EpochClock.system()).listener(e -> System.out.println(e)).build(System.nanoTime());
             live.start(haa);
             System.out.println("agent running on " + args[1] + "; Ctrl-C stops");
             Runtime.getRuntime().addShutdownHook(new Thread(live::close));

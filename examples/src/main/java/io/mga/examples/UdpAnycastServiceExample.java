@@ -60,8 +60,7 @@ public final class UdpAnycastServiceExample {
             int i = Integer.parseInt(args[5]);
             LiveInterface live = LiveInterface.builder().interfaceName(args[1]).own(Sim.responderAddress(i))
                     .defaultRouter(Ipv6Address.parse(args[3])).build();
-            AnycastResponder r = responder(i).io(live).wallClockOffset(System.currentTimeMillis() * 1_000_000L
-                    - System.nanoTime()).build(System.nanoTime());
+            AnycastResponder r = responder(i).io(live).epochClock(io.mga.api.EpochClock.system()).build(System.nanoTime());
             live.start(r);
             live.submit(r::start);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

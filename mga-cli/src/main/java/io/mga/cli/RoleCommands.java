@@ -2,6 +2,7 @@ package io.mga.cli;
 
 import io.mga.engine.AgentConfig;
 import io.mga.api.Bytes;
+import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.Role;
@@ -171,10 +172,6 @@ final class RoleCommands {
         return k;
     }
 
-    static long wallOffset() {
-        return System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-    }
-
     /** {@code mga haa}. */
     @Command(name = "haa", mixinStandardHelpOptions = true,
             description = "Runs a Home (or Midway) Anycast Agent on an interface.")
@@ -230,7 +227,7 @@ final class RoleCommands {
             LiveInterface live = lb.build();
             PrintWriter out = spec.commandLine().getOut();
             AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
-                    .maxLifetimeSeconds(maxLifetime).wallClockOffset(wallOffset()).io(live)
+                    .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
                     .listener(e -> event(out, e));
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
@@ -310,7 +307,7 @@ final class RoleCommands {
             PrintWriter out = spec.commandLine().getOut();
             ResponderConfig.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
                     .credentials(nai, spi, hexKey(spec.commandLine(), key, "--key")).bindingId(bid).lifetimeSeconds(lifetime)
-                    .wallClockOffset(wallOffset()).routeOptimisation(!noRo, 1024).io(live)
+                    .epochClock(EpochClock.system()).routeOptimisation(!noRo, 1024).io(live)
                     .udpService(port, (from, p, data) -> Bytes.of((nai + ": " + new String(data.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener(e -> {

@@ -277,19 +277,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
          * @return this builder
          */
         public Builder epochClock(EpochClock e) {
-            this.epoch = e;
+            this.epoch = java.util.Objects.requireNonNull(e, "epoch");
             return this;
-        }
-
-        /**
-         * A fixed wall-clock offset: Unix time in nanoseconds is {@code offset + now}; the same as
-         * {@code epochClock(EpochClock.offset(offsetNanos))}.
-         *
-         * @param offsetNanos the offset
-         * @return this builder
-         */
-        public Builder wallClockOffset(long offsetNanos) {
-            return epochClock(EpochClock.offset(offsetNanos));
         }
 
         /**

@@ -237,18 +237,8 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
          * @return this builder
          */
         public Builder epochClock(EpochClock e) {
-            this.epoch = e;
+            this.epoch = java.util.Objects.requireNonNull(e, "epoch");
             return this;
-        }
-
-        /**
-         * A fixed wall-clock offset, {@code epochClock(EpochClock.offset(offsetNanos))}.
-         *
-         * @param offsetNanos Unix nanoseconds minus the clock's nanoseconds
-         * @return this builder
-         */
-        public Builder wallClockOffset(long offsetNanos) {
-            return epochClock(EpochClock.offset(offsetNanos));
         }
 
         /**

@@ -131,13 +131,13 @@ class NamespaceEndToEndTest {
         roleLink("mga-ar2", "mga-rtar2", "2001:db8:2::1/64");
         roleLink("mga-ai", "mga-rtai", "2001:db8:e::1/64");
 
-        long wall = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        io.mga.api.EpochClock wall = io.mga.api.EpochClock.system();
         RECORDER = PcapRecorder.create(Path.of("target", "e2e-haa.pcap"));
         LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA).record(RECORDER)
                 .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
         HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(cred(1)).responder(cred(2))
-                .wallClockOffset(wall).io(haaIf).build(System.nanoTime());
+                .epochClock(wall).io(haaIf).build(System.nanoTime());
         haaIf.start(haa);
         LIVE.add(haaIf);
         AGENTS.add(haa);
@@ -149,7 +149,7 @@ class NamespaceEndToEndTest {
                     .defaultRouter(Ipv6Address.parse("2001:db8:" + i + "::1")).build();
             AnycastResponder ar = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA)
                     .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(i).lifetimeSeconds(60)
-                    .wallClockOffset(wall).routeOptimisation(true, 64).io(arIf)
+                    .epochClock(wall).routeOptimisation(true, 64).io(arIf)
                     .udpService(5353, (from, port, q) -> Bytes.of(("ar" + id + ":" + new String(q.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener(e -> {

@@ -31,7 +31,7 @@ class ReplayTest {
         try (PcapRecorder rec = PcapRecorder.create(file)) {
             // the responder's clock is Unix time here, so its wall-clock offset is 0
             AnycastResponder r = AnycastResponder.builder().anycast(AA).careOf(PUA).agent(HAA)
-                    .credentials("ar1@example.net", 1001, key).bindingId(1).wallClockOffset(0)
+                    .credentials("ar1@example.net", 1001, key).bindingId(1).epochClock(io.mga.api.EpochClock.offset(0))
                     .io((b, o, l) -> rec.record(T0, b, o, l)).build(T0);
             r.start(T0);
         }
@@ -39,7 +39,7 @@ class ReplayTest {
         HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(Ipv6Prefix.parse("2001:db8:a::/64"))
                 .responder(new ResponderCredentials("ar1@example.net", 1001, key,
                         List.of(Ipv6Prefix.parse("2001:db8:a::/64"))))
-                .wallClockOffset(0).io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).build(T0);
+                .epochClock(io.mga.api.EpochClock.offset(0)).io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).build(T0);
         Replay.Result first = Replay.into(file, haa);
         assertThat(first.packets()).isEqualTo(1);
         assertThat(first.lastNanos()).isEqualTo(T0);
