@@ -112,6 +112,38 @@ class AgentAttackTest {
         assertThat(new MnHaAuth().verify(World.key(1).toArray(), PUA1, AA, m)).as("BA authenticates").isTrue();
     }
 
+    /**
+     * A fragment whose Fragment header names a Mobility Header (Next Header 135) once killed the agent's thread:
+     * the flyweight took it for a Mobility Header, the decoder returned the fragment's payload raw, and the agent
+     * cast it. Both kinds of fragment (M=1 at offset 0; a later one) are now counted and dropped, and the agent
+     * goes on registering.
+     */
+    @Test
+    void aFragmentNamingAMobilityHeaderIsDroppedAndTheAgentGoesOn() {
+        for (int offsetAndM : new int[] {0x0001, 0x0008, 0x0009}) { // M=1 at 0; offset 1 (8 octets); both
+            byte[] b = new byte[56];
+            b[0] = 0x60;
+            b[5] = 16; // Payload Length: the 8-octet Fragment header and 8 octets of fragment
+            b[6] = 44; // Next Header: Fragment
+            b[7] = 64;
+            EVIL.writeTo(b, 8);
+            HAA.writeTo(b, 24);
+            b[40] = (byte) 135; // the fragment's Next Header: Mobility
+            b[42] = (byte) (offsetAndM >>> 8);
+            b[43] = (byte) offsetAndM; // Fragment Offset (13 bits, units of 8) | Res | M
+            b[44] = 0x12; // Identification
+            b[48] = 59; // the fragment's first octets look like an MH: Payload Proto 59, Header Len 0, Type 5 (BU)
+            b[50] = 5;
+            long before = haa.counters().malformed() + haa.counters().dropped();
+            deliver(b);
+            assertThat(haa.counters().malformed() + haa.counters().dropped()).isEqualTo(before + 1);
+        }
+        assertThat(sent).as("nothing answered").isEmpty();
+        deliver(good(10));
+        assertThat(lastStatus()).isZero();
+        assertThat(haa.bindings(AA)).hasSize(1);
+    }
+
     @Test
     void wrongKeyGetsStatus146AndNoBinding() {
         deliver(bu(PUA1, AA, 10, 75, 1, 1001, World.key(7), ntp(now), true));
