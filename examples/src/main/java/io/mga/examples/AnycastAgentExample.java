@@ -1,12 +1,12 @@
 package io.mga.examples;
 
-import io.mga.engine.AgentConfig;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
-import io.mga.engine.HomeAnycastAgent;
 import io.mga.api.Model;
-import io.mga.engine.Policies;
 import io.mga.api.ResponderCredentials;
+import io.mga.engine.AgentConfig;
+import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.Policies;
 import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.mga.bench;
 
-import io.mga.engine.AgentConfig;
 import static io.mga.bench.AgentDataPathBenchmark.ANYCAST;
 import static io.mga.bench.AgentDataPathBenchmark.HAA;
 import static io.mga.bench.AgentDataPathBenchmark.PUA;
@@ -9,10 +8,11 @@ import static io.mga.bench.AgentDataPathBenchmark.registration;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import io.mga.engine.HomeAnycastAgent;
 import io.mga.api.Model;
-import io.mga.engine.Policies;
 import io.mga.api.ResponderCredentials;
+import io.mga.engine.AgentConfig;
+import io.mga.engine.HomeAnycastAgent;
+import io.mga.engine.Policies;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.PacketEncoder;

@@ -1,19 +1,19 @@
 package io.mga.cli;
 
-import io.mga.engine.AgentConfig;
 import io.mga.api.AnycastBinding;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
+import io.mga.engine.AgentConfig;
 import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
-import io.mga.engine.InitiatorEvent;
-import io.mga.engine.ResponderEvent;
 import io.mga.engine.HomeAnycastAgent;
-import io.mga.api.Model;
+import io.mga.engine.InitiatorEvent;
 import io.mga.engine.Policies;
-import io.mga.api.ResponderCredentials;
+import io.mga.engine.ResponderEvent;
 import io.mga.engine.sim.PlainHost;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;
@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mga demo}: the whole MGA story on the simulated network, in virtual time, in a few seconds of real

@@ -1,22 +1,22 @@
 package io.mga.cli;
 
-import io.mga.engine.AgentConfig;
 import io.mga.api.Bytes;
 import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
 import io.mga.api.Role;
 import io.mga.api.SelectionPolicy;
+import io.mga.engine.AgentConfig;
 import io.mga.engine.AgentEvent;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
 import io.mga.engine.InitiatorEvent;
+import io.mga.engine.Policies;
 import io.mga.engine.ResponderConfig;
 import io.mga.engine.ResponderEvent;
-import io.mga.api.Model;
-import io.mga.engine.Policies;
-import io.mga.api.ResponderCredentials;
 import io.mga.pcapio.LiveInterface;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,12 +29,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** The roles as processes on a live interface: {@code mga haa}, {@code mga responder}, {@code mga initiator}. */
 final class RoleCommands {

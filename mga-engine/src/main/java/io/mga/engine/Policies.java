@@ -1,8 +1,9 @@
 package io.mga.engine;
 
-import io.mga.api.SelectionPolicy;
 import static io.mga.engine.hash.KeyedHash.mix;
+
 import io.mga.api.SelectionPolicy.Candidates;
+import io.mga.api.SelectionPolicy;
 import java.util.Arrays;
 
 /**

@@ -1,16 +1,15 @@
 package io.mga.engine;
 
-import io.mga.wire.mga.WeightLoad;
-import io.mga.engine.crypto.MnHaAuth;
-import io.mga.api.Model;
-import io.mga.api.ResponderCredentials;
-import io.mga.engine.mobility.Ntp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.AnycastBinding;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.engine.mobility.Ntp;
 import io.mga.wire.BaStatus;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
@@ -20,6 +19,7 @@ import io.mga.wire.MobilityMessage;
 import io.mga.wire.MobilityOption;
 import io.mga.wire.PacketDecoder;
 import io.mga.wire.PacketEncoder;
+import io.mga.wire.mga.WeightLoad;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

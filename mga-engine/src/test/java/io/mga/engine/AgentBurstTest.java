@@ -1,13 +1,13 @@
 package io.mga.engine;
 
-import io.mga.engine.agent.BindingCache;
-import io.mga.engine.agent.Forwarder;
-import io.mga.api.Model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import io.mga.api.Model;
+import io.mga.engine.agent.BindingCache;
+import io.mga.engine.agent.Forwarder;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.PacketEncoder;

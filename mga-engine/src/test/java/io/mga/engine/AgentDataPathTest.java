@@ -1,11 +1,11 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
-import io.mga.engine.mobility.Ntp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import io.mga.api.Model;
+import io.mga.engine.mobility.Ntp;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.PacketEncoder;

@@ -1,6 +1,5 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.ANYCAST_PREFIX;
 import static io.mga.engine.World.MS;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
 import io.mga.engine.sim.PlainHost;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;

@@ -1,6 +1,5 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.MS;
 import static io.mga.engine.World.S;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import io.mga.api.Model;
 import io.mga.engine.sim.PlainHost;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
-import io.mga.api.ResponderCredentials;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.HAA;
 import static io.mga.engine.World.MS;
@@ -11,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
-import io.mga.engine.sim.SimNode;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
 import io.mga.engine.sim.PlainHost;
+import io.mga.engine.sim.SimNode;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;

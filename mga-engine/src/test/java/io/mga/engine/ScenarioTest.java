@@ -1,6 +1,5 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
 import static io.mga.engine.World.AA;
 import static io.mga.engine.World.HAA;
 import static io.mga.engine.World.MS;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.AnycastBinding;
 import io.mga.api.Ipv6Address;
+import io.mga.api.Model;
 import io.mga.engine.sim.PlainHost;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.MalformedPacketException;

@@ -1,16 +1,16 @@
 package io.mga.engine;
 
-import io.mga.api.Model;
-import io.mga.api.ResponderCredentials;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
+import io.mga.api.Model;
+import io.mga.api.ResponderCredentials;
 import io.mga.api.SelectionPolicy;
-import io.mga.wire.MobilityMessage;
 import io.mga.engine.sim.PlainHost;
 import io.mga.engine.sim.SimLink;
 import io.mga.engine.sim.SimNetwork;
 import io.mga.engine.sim.SimNode;
+import io.mga.wire.MobilityMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

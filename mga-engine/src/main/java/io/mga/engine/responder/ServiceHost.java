@@ -3,13 +3,13 @@ package io.mga.engine.responder;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.UdpService;
+import io.mga.engine.mobility.MobilitySender;
 import io.mga.wire.Checksums;
 import io.mga.wire.Icmpv6;
 import io.mga.wire.Icmpv6Message;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.Udp;
-import io.mga.engine.mobility.MobilitySender;
 import java.util.List;
 import java.util.Map;
 
