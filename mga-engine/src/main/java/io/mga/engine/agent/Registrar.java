@@ -4,6 +4,7 @@ import io.mga.api.AnycastBinding;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.ResponderCredentials;
+import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
@@ -42,6 +43,10 @@ public final class Registrar {
      * over several duty cycles instead of stalling the forwarding for its whole length.
      */
     public static final int TIMERS_PER_POLL = 4096;
+    /** Answers per second to one source /64 for BUs that fail authentication. */
+    static final int ANSWERS_PER_SOURCE = 2;
+    /** Answers per second in all for BUs that fail authentication. */
+    static final int ANSWERS_TOTAL = 100;
     /** Flag bit of a binding whose timer is at 90% of its lifetime: a Binding Refresh Request is due there. */
     private static final int REFRESH_DUE = 1;
 
@@ -107,6 +112,7 @@ public final class Registrar {
     private final Events events;
     private final LinkedHashMap<SeqKey, DeletedSeq> deletedSequences = new LinkedHashMap<>();
     private final AgentStats stats;
+    private final AnswerLimiter answers;
 
     /**
      * @param address the agent's address
@@ -145,6 +151,8 @@ public final class Registrar {
         this.sender = sender;
         this.events = events;
         this.stats = stats;
+        this.answers = new AnswerLimiter(ANSWERS_PER_SOURCE, ANSWERS_TOTAL, 10, 4096,
+                new java.security.SecureRandom().nextLong());
     }
 
     /**
@@ -216,9 +224,16 @@ public final class Registrar {
         }
         Ipv6Address careOf = v.careOf();
         Reply reply = new Reply(src, anycast, careOf, v.bu().sequence(), new MnHaKey(cred.spi(), cred.key()));
-        // RFC 4285 §5.1: verification fails and an SA exists: BA with status 146
+        // RFC 4285 §5.1: verification fails and an SA exists: BA with status 146 (unsigned, rate-limited: it
+        // answers input nobody authenticated)
         if (!sender.mnHa().verify(cred.key().toArray(), careOf, anycast, v.bu())) {
-            reject(reply, now, BaStatus.MIPV6_AUTH_FAIL.code(), "authentication failed");
+            stats.rejected++;
+            if (answers.allow(src.high(), now)) {
+                sender.authenticationFailure(address, src, anycast, v.bu().sequence(), v.timestamp(), a);
+                events.rejected(src, BaStatus.MIPV6_AUTH_FAIL.code(), "authentication failed", now);
+            } else {
+                events.rejected(src, -1, "authentication failed (answer rate-limited)", now);
+            }
             return;
         }
         // RFC 4285 §6: the timestamp must be newer than any accepted before and close to our clock

@@ -103,6 +103,31 @@ public final class MobilitySender {
     }
 
     /**
+     * The BA refusing a BU whose MN-HA authentication failed (RFC 4285 §5.1: status 146, the option echoed). It
+     * is <em>not</em> signed: the agent cannot know that the BU came from the key's holder, and a 146 signed with
+     * the key would be an oracle (anyone could obtain one for a BU of their own making, and replay it to the real
+     * responder). The authentication option goes back as it came, with the BU's timestamp, so that the real
+     * mobile node can tell which of its BUs the agent could not verify; it cannot authenticate the BA and takes it
+     * as a hint only.
+     *
+     * @param agent the source, the agent's address
+     * @param to the BU's source
+     * @param home the home (anycast) address
+     * @param sequence the BU's sequence number
+     * @param timestamp the BU's replay-protection timestamp, or null
+     * @param received the BU's authentication option, echoed
+     */
+    public void authenticationFailure(Ipv6Address agent, Ipv6Address to, Ipv6Address home, int sequence,
+            Long timestamp, MobilityOption.Authentication received) {
+        MobilityMessage ba = timestamp == null
+                ? MobilityMessage.BindingAcknowledgement.of(146, 0, sequence, 0, received)
+                : MobilityMessage.BindingAcknowledgement.of(146, 0, sequence, 0,
+                        new MobilityOption.ReplayProtection(timestamp), received);
+        send(Ipv6Packet.build(Ipv6Header.of(HOP_LIMIT, agent, to), List.of(ExtensionHeader.Type2Routing.of(home)),
+                new MobilityHeader(ba)));
+    }
+
+    /**
      * A route-optimised BU to a correspondent (RFC 6275 §5.2.6, §11.7.2): Home Address option, the Nonce Indices,
      * and the Binding Authorization Data last.
      *

@@ -5,6 +5,7 @@ import io.mga.engine.crypto.MnHaAuth;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
 import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.RateLimitedLog;
 import io.mga.engine.mobility.ReplayClock;
 import io.mga.engine.time.TimerWheel;
 import io.mga.wire.BaStatus;
@@ -50,7 +51,7 @@ public final class Registrations {
         REGISTERED,
         /** A deregistration (lifetime 0) is outstanding. */
         DEREGISTERING,
-        /** The agent refused permanently. */
+        /** The agent refused the last BU; retried with backoff, reported each time. */
         FAILED
     }
 
@@ -71,6 +72,8 @@ public final class Registrations {
         Phase phase = Phase.IDLE;
         int sequence;
         int outstanding = -1;
+        long outstandingTimestamp;
+        int lifetime;
         long timeout;
         int retransmissions;
         TimerWheel.Timer timer;
@@ -94,6 +97,7 @@ public final class Registrations {
     private final TimerWheel wheel;
     private final Events events;
     private final Map<Ipv6Address, Link> links = new LinkedHashMap<>();
+    private final RateLimitedLog refusalLog;
 
     /**
      * @param anycast the anycast (home) address
@@ -122,6 +126,7 @@ public final class Registrations {
         this.sender = sender;
         this.wheel = wheel;
         this.events = events;
+        this.refusalLog = new RateLimitedLog(10_000_000_000L);
     }
 
     /**
@@ -232,7 +237,9 @@ public final class Registrations {
             opts.add(weightLoad.toOption());
         }
         opts.add(MobilityOption.MobileNodeIdentifier.nai(identity));
-        opts.add(new MobilityOption.ReplayProtection(replay.next(now)));
+        l.outstandingTimestamp = replay.next(now);
+        l.lifetime = lifetime;
+        opts.add(new MobilityOption.ReplayProtection(l.outstandingTimestamp));
         sender.homeBindingUpdate(careOf, l.agent, anycast, l.sequence,
                 MobilityMessage.BindingUpdate.FLAG_A | MobilityMessage.BindingUpdate.FLAG_H, lifetime, opts, key);
         arm(l, now + l.timeout, t -> retransmit(l, lifetime, t));
@@ -244,7 +251,7 @@ public final class Registrations {
     }
 
     private void retransmit(Link l, int lifetime, long now) {
-        if (l.phase != Phase.REGISTERING && l.phase != Phase.DEREGISTERING) {
+        if (l.phase != Phase.REGISTERING && l.phase != Phase.DEREGISTERING && l.phase != Phase.FAILED) {
             return;
         }
         // RFC 6275 §11.8: double the timeout up to MAX_BINDACK_TIMEOUT, then continue at that rate
@@ -280,30 +287,47 @@ public final class Registrations {
     }
 
     /**
-     * A Binding Acknowledgement from an agent.
+     * A Binding Acknowledgement from an agent. It is taken only if it authenticates (RFC 4285 §5.1) and answers the
+     * outstanding BU: the same sequence number (RFC 6275 §11.7.3) and the timestamp echoed (RFC 4285 §6: the whole
+     * timestamp, or its low 32 bits in a 144; otherwise silently discarded), so that no BA captured earlier or
+     * obtained from the agent for another BU can be replayed into this registration. No BA ends the registration:
+     * a refusal is reported and the BU retried with backoff (RFC 6275 §11.8).
      *
      * @param agent the agent it came from
      * @param ba the message
      * @param mnHa the authenticator to verify it with
      * @param now the current time
-     * @return false when it does not authenticate (counted by the caller as malformed)
+     * @return false when it does not authenticate or answers no outstanding BU (the caller counts it)
      */
     public boolean acknowledgement(Ipv6Address agent, MobilityMessage.BindingAcknowledgement ba, MnHaAuth mnHa,
             long now) {
         Link l = links.get(agent);
-        // RFC 6275 §11.7.3: the BA must authenticate and carry the sequence number of an outstanding BU
-        if (l == null || !mnHa.verify(key.key().toArray(), careOf, anycast, ba)) {
+        if (l == null || l.outstanding < 0) {
             return false;
         }
         int status = ba.status();
+        boolean echoed = echoes(l, ba, status == BaStatus.MIPV6_ID_MISMATCH.code());
+        if (!mnHa.verify(key.key().toArray(), careOf, anycast, ba)) {
+            if (status == BaStatus.MIPV6_AUTH_FAIL.code() && ba.sequence() == l.outstanding && echoed) {
+                // the agent could not verify our MAC: its 146 is unsigned (see the agent's README), so it is a
+                // hint, not a verdict; say so loudly and keep retrying with backoff
+                refusalLog.warn(LOG, now, "agent {} could not verify the MN-HA authentication of {} (status 146): is"
+                        + " the key for SPI {} the same on both sides?", l.agent, identity, key.spi());
+                setPhase(l, Phase.FAILED, status, now);
+            }
+            return false;
+        }
+        if (!echoed) {
+            return false;
+        }
         if (status == BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code()) {
             // resynchronise on the agent's last accepted number, then try again at once
             l.sequence = ba.sequence();
-            sendBu(l, l.phase == Phase.DEREGISTERING ? 0 : lifetimeUnits, now);
+            sendBu(l, l.lifetime, now);
             return true;
         }
         if (ba.sequence() != l.outstanding) {
-            return true;
+            return false;
         }
         l.outstanding = -1;
         if (l.phase == Phase.DEREGISTERING) {
@@ -324,16 +348,27 @@ public final class Registrations {
         if (status == BaStatus.MIPV6_ID_MISMATCH.code()) {
             // RFC 4285 §6: resynchronise with the agent's clock (its high 32 bits) and retry
             ba.option(MobilityOption.ReplayProtection.class).ifPresent(rp -> replay.resynchronise(rp.timestamp(), now));
-            sendBu(l, lifetimeUnits, now);
+            sendBu(l, l.lifetime, now);
             return true;
         }
         if (status == BaStatus.INSUFFICIENT_RESOURCES.code()) {
             return true; // the retransmission timer retries with backoff
         }
-        // 146 (RFC 4285 §5.3: SHOULD stop sending BUs), 129, 132, 133, 145, 164, 174, ...: permanent
-        wheel.cancel(l.timer);
-        LOG.warn("registration for {} with {} refused: {}", anycast, l.agent, BaStatus.valueOf(status).name());
+        // 129, 132, 133, 145, 146 (RFC 4285 §5.3: SHOULD stop sending BUs), 164, 174, ...: the agent's answer to
+        // this BU, authenticated; the registration is retried with backoff, so that one BA cannot end it for good
+        refusalLog.warn(LOG, now, "registration of {} for {} with {} refused: {} ({}); retrying in {} s", identity,
+                anycast, l.agent, BaStatus.valueOf(status).name(), status, l.timeout / 1_000_000_000L);
         setPhase(l, Phase.FAILED, status, now);
         return true;
+    }
+
+    /** Whether a BA echoes the outstanding BU's timestamp (a 144 echoes only its low 32 bits, RFC 4285 §6). */
+    private static boolean echoes(Link l, MobilityMessage.BindingAcknowledgement ba, boolean idMismatch) {
+        MobilityOption.ReplayProtection rp = ba.option(MobilityOption.ReplayProtection.class).orElse(null);
+        if (rp == null) {
+            return false;
+        }
+        return idMismatch ? (rp.timestamp() & 0xffff_ffffL) == (l.outstandingTimestamp & 0xffff_ffffL)
+                : rp.timestamp() == l.outstandingTimestamp;
     }
 }
