@@ -46,6 +46,10 @@ public final class Ipv6View {
     private int rh2Offset;
     private boolean valid;
 
+    /** An empty view: {@link #isValid()} is false until the first successful {@link #wrap}. */
+    public Ipv6View() {
+    }
+
     /**
      * Points the view at a packet and walks its header chain.
      *
