@@ -19,7 +19,6 @@
  * because a decoded packet may carry a wrong one: {@link io.mga.wire.Ipv6Packet#build} and
  * {@link io.mga.wire.Ipv6Packet#withChecksums()} compute them with the Mobile IPv6 pseudo-header rules (source =
  * the Home Address option's address, destination = the type 2 routing header's address).
- * {@link io.mga.wire.PacketEncoder#withHook} writes wrong lengths or checksums on purpose, for tests.
  *
  * <h2>Bad input</h2>
  * Decoding is a pure function of the bytes. Whatever the bytes, the result is a packet or one
