@@ -5,13 +5,24 @@ import io.mga.api.Ipv6Address;
 /**
  * A reusable flyweight over one IPv6 packet in a byte array: {@link #wrap} validates the fixed header and walks
  * the extension-header chain to the upper layer (at most 16 headers), remembering where the first Home Address
- * option and a type 2 routing header are; the getters then read fields at absolute indexes. {@code wrap}
+ * option and the first type 2 routing header are; the getters then read fields at absolute indexes. {@code wrap}
  * never allocates or throws, for any input; after a {@code wrap} that returned true no getter allocates or throws
  * either (after one that returned false, their values are meaningless).
  *
  * <p>What {@code wrap} checks: at least 40 octets, version 6, Payload Length within the octets given, every
  * extension header within the payload, a Home Address option of the right length, a type 2 routing header of
  * Hdr Ext Len 2. It does not look inside the upper layer; use {@link io.mga.wire.PacketDecoder} for that.
+ *
+ * <p>The view and {@link io.mga.wire.PacketDecoder} agree on the upper layer of every packet the decoder accepts
+ * (the fuzz oracle {@code DecoderFuzzTargets.agree} checks it): the same protocol at the same offset, except for a
+ * fragment. A packet whose chain holds a Fragment header with a non-zero Fragment Offset or the M flag set is a
+ * fragment of a larger packet (RFC 8200 §4.5): nothing after its Fragment header can be read before reassembly,
+ * and the decoder keeps those octets as a {@link io.mga.wire.RawPayload}. The view then reports the Fragment
+ * header itself as the upper layer: {@link #upperLayerProtocol()} is {@link Protocols#FRAGMENT} (44),
+ * {@link #upperLayerOffset()} the index of the Fragment header (whose first octet, its Next Header, names the
+ * fragmented protocol) and {@link #upperLayerLength()} its {@value #FRAGMENT_HEADER_LENGTH} octets plus the
+ * fragment data. So a fragment is never taken for a Mobility Header, ICMPv6, UDP or a tunnel. An atomic fragment
+ * (offset 0, M clear) is a whole packet (RFC 6946 §4): both walk on past its Fragment header.
  *
  * <p>Not thread-safe: one instance per thread, reused for every packet. For speed, reuse one receive buffer (or
  * one ring of packets) too: pointing the view at a different array costs a garbage-collector write barrier, which
@@ -155,11 +166,13 @@ public final class Ipv6View {
                     return false;
                 }
                 if ((u16(pos + FRAGMENT_WORD_OFFSET) & FRAGMENT_OFFSET_AND_M) != 0) {
-                    // a fragment: what follows is not a header (offset != 0 or M set)
-                    next = b[pos] & 0xff;
-                    pos += FRAGMENT_HEADER_LENGTH;
+                    // RFC 8200 §4.5: a fragment (offset != 0 or M set); what follows its Fragment header is a piece
+                    // of a packet to reassemble, not a header to read. The Fragment header is the upper layer
+                    // (next == 44, at pos), where the decoder stops too and keeps the rest as a RawPayload
                     break;
                 }
+                // RFC 8200 §4.5: an atomic fragment (offset 0, M clear) "should be processed as a fully reassembled
+                // packet", and RFC 6946 §4: it MUST be processed in isolation from any other fragment: walk on
                 total = FRAGMENT_HEADER_LENGTH;
             } else {
                 total = otherHeader(pos, next, e);
@@ -197,7 +210,8 @@ public final class Ipv6View {
     }
 
     /**
-     * Sizes a Hop-by-Hop, Routing, AH or RFC 6564 header, and remembers a type 2 routing header.
+     * Sizes a Hop-by-Hop, Routing, AH or RFC 6564 header, and remembers the first type 2 routing header (the one
+     * {@link io.mga.wire.Ipv6Packet#type2Routing()} returns).
      *
      * @return the header's octets, or -1 when it overruns the payload or is a type 2 routing header of the wrong
      *     length
@@ -213,7 +227,9 @@ public final class Ipv6View {
             if (len != TYPE2_HDR_EXT_LEN) {
                 return -1;
             }
-            rh2Offset = pos;
+            if (rh2Offset == ABSENT) {
+                rh2Offset = pos;
+            }
         }
         return total;
     }
@@ -413,22 +429,28 @@ public final class Ipv6View {
         return off + DESTINATION_OFFSET;
     }
 
-    /** @return the protocol of the upper layer (what the chain's last Next Header names) */
+    /**
+     * The protocol of the upper layer: what the chain's last Next Header names, or {@link Protocols#FRAGMENT} (44)
+     * when the packet is a fragment (a Fragment header with a non-zero offset or the M flag set: see the class
+     * comment).
+     *
+     * @return the protocol number
+     */
     public int upperLayerProtocol() {
         return upperProtocol;
     }
 
-    /** @return index of the upper layer's first octet */
+    /** @return index of the upper layer's first octet (of the Fragment header, when the packet is a fragment) */
     public int upperLayerOffset() {
         return upperOffset;
     }
 
-    /** @return octets of the upper layer */
+    /** @return octets of the upper layer (for a fragment: its Fragment header and the fragment data) */
     public int upperLayerLength() {
         return end - upperOffset;
     }
 
-    /** @return true when the upper layer is a tunnelled IPv6 packet (protocol 41) */
+    /** @return true when the upper layer is a tunnelled IPv6 packet (protocol 41), and not a fragment of one */
     public boolean isTunnel() {
         return upperProtocol == Protocols.IPV6_IN_IPV6;
     }
@@ -460,7 +482,7 @@ public final class Ipv6View {
         return haoOffset == ABSENT ? 0 : u64(haoOffset + HOME_ADDRESS_DATA_OFFSET + 8);
     }
 
-    /** @return index of the type 2 routing header's first octet, or {@link #ABSENT} */
+    /** @return index of the first type 2 routing header's first octet, or {@link #ABSENT} */
     public int type2RoutingOffset() {
         return rh2Offset;
     }
