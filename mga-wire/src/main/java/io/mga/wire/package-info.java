@@ -27,7 +27,16 @@
  * before the error instead. Chains, nesting and allocations are bounded ({@link io.mga.wire.Limits}).
  *
  * <h2>Threads</h2>
- * Records, the encoder and the decoder are immutable or stateless and safe to share. The fast path lives in
- * {@link io.mga.wire.fast}.
+ * Records, the encoder and the decoder are immutable or stateless and safe to share.
+ *
+ * <h2>Neighbours</h2>
+ * The allocation-free fast path lives in {@link io.mga.wire.fast}, link-layer framing in {@link io.mga.wire.link},
+ * what MGA adds to the wire format in {@link io.mga.wire.mga}. For a fragment (a Fragment header with a non-zero
+ * offset or the M flag set) the decoder keeps the octets after the Fragment header as a
+ * {@link io.mga.wire.RawPayload}, and {@link io.mga.wire.fast.Ipv6View} reports the Fragment header as the upper
+ * layer: the two agree on every packet the decoder accepts.
+ *
+ * <p>May use: {@code io.mga.api} and {@code java.base}; not the other packages of this module, which build on
+ * this one (no cycle).
  */
 package io.mga.wire;
