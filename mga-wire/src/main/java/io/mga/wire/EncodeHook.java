@@ -2,11 +2,12 @@ package io.mga.wire;
 
 /**
  * Lets tests emit wrong lengths and checksums on purpose: the encoder passes every derived field through
- * {@link #adjust} before writing it. The default hook, {@link #NONE}, changes nothing. Use with
- * {@link PacketEncoder#withHook(EncodeHook)}; production code has no reason to.
+ * {@link #adjust} before writing it. The default hook, {@link #NONE}, changes nothing. Package-private, as is
+ * {@link PacketEncoder#withHook(EncodeHook)}: only the tests of this package use it (EncodeHookTest), and it is
+ * not part of the API.
  */
 @FunctionalInterface
-public interface EncodeHook {
+interface EncodeHook {
 
     /** The derived fields the encoder writes. */
     enum Field {

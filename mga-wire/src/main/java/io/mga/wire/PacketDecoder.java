@@ -327,6 +327,10 @@ public final class PacketDecoder {
             next = u8(b, pos);
             pos += total;
             if (h instanceof ExtensionHeader.Fragment frag && frag.isFragmented()) {
+                // RFC 8200 §4.5: a fragment (offset != 0 or M set) is a piece of a packet to reassemble: what follows
+                // is kept raw, and Ipv6View reports the Fragment header as the upper layer (protocol 44). An atomic
+                // fragment (offset 0, M clear) "should be processed as a fully reassembled packet" (RFC 6946 §4:
+                // MUST, in isolation): the loop walks on, as the view does
                 upper = new RawPayload(next, copy(b, pos, end));
                 break;
             }

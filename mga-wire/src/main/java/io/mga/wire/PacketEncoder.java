@@ -22,13 +22,15 @@ public final class PacketEncoder {
     }
 
     /**
-     * An encoder that passes every derived field through {@code hook}: for tests that need wrong lengths or
-     * checksums on purpose.
+     * An encoder that passes every derived field through {@code hook}: for the tests of this package that need
+     * wrong lengths or checksums on purpose (EncodeHookTest). Package-private: not part of the API. Outside those
+     * tests {@link EncodeHook#NONE} of {@link #DEFAULT} is the only hook class loaded, so each {@code adjust} call
+     * site sees one receiver class and the JIT inlines it (a class check, then the value unchanged).
      *
      * @param hook the hook
      * @return the encoder
      */
-    public static PacketEncoder withHook(EncodeHook hook) {
+    static PacketEncoder withHook(EncodeHook hook) {
         return new PacketEncoder(java.util.Objects.requireNonNull(hook, "hook"));
     }
 
@@ -55,7 +57,7 @@ public final class PacketEncoder {
     }
 
     /**
-     * Encodes a packet into a new array with this encoder's hook.
+     * Encodes a packet into a new array.
      *
      * @param packet the packet
      * @return its octets

@@ -19,7 +19,6 @@
  * because a decoded packet may carry a wrong one: {@link io.mga.wire.Ipv6Packet#build} and
  * {@link io.mga.wire.Ipv6Packet#withChecksums()} compute them with the Mobile IPv6 pseudo-header rules (source =
  * the Home Address option's address, destination = the type 2 routing header's address).
- * {@link io.mga.wire.PacketEncoder#withHook} writes wrong lengths or checksums on purpose, for tests.
  *
  * <h2>Bad input</h2>
  * Decoding is a pure function of the bytes. Whatever the bytes, the result is a packet or one
@@ -28,7 +27,16 @@
  * before the error instead. Chains, nesting and allocations are bounded ({@link io.mga.wire.Limits}).
  *
  * <h2>Threads</h2>
- * Records, the encoder and the decoder are immutable or stateless and safe to share. The fast path lives in
- * {@link io.mga.wire.fast}.
+ * Records, the encoder and the decoder are immutable or stateless and safe to share.
+ *
+ * <h2>Neighbours</h2>
+ * The allocation-free fast path lives in {@link io.mga.wire.fast}, link-layer framing in {@link io.mga.wire.link},
+ * what MGA adds to the wire format in {@link io.mga.wire.mga}. For a fragment (a Fragment header with a non-zero
+ * offset or the M flag set) the decoder keeps the octets after the Fragment header as a
+ * {@link io.mga.wire.RawPayload}, and {@link io.mga.wire.fast.Ipv6View} reports the Fragment header as the upper
+ * layer: the two agree on every packet the decoder accepts.
+ *
+ * <p>May use: {@code io.mga.api} and {@code java.base}; not the other packages of this module, which build on
+ * this one (no cycle).
  */
 package io.mga.wire;

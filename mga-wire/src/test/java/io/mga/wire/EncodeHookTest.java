@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The test-only way to emit wrong lengths and checksums on purpose, and what the decoder makes of them. */
+/**
+ * The test-only way to emit wrong lengths and checksums on purpose, and what the decoder makes of them. The hook is
+ * package-private: users of the module cannot reach it.
+ */
 class EncodeHookTest {
     static final Ipv6Packet BU = Ipv6Packet.build(
             Ipv6Header.of(64, Ipv6Address.parse("2001:db8:2::100"), Ipv6Address.parse("2001:db8:1::1")),
@@ -64,5 +68,13 @@ class EncodeHookTest {
         assertThatThrownBy(() -> new Ipv6Packet(BU.header(), List.of(ExtensionHeader.DestinationOptions.of(),
                 ExtensionHeader.HopByHop.of()), BU.upper())).hasMessageContaining("Hop-by-Hop");
         assertThatThrownBy(() -> new MobilityOption.Unknown(3, Bytes.EMPTY)).hasMessageContaining("own record");
+    }
+
+    @Test
+    void theHookIsNotPartOfTheApi() throws NoSuchMethodException {
+        assertThat(Modifier.isPublic(EncodeHook.class.getModifiers())).isFalse();
+        assertThat(Modifier.isPublic(PacketEncoder.class.getDeclaredMethod("withHook", EncodeHook.class)
+                .getModifiers())).isFalse();
+        assertThat(PacketEncoder.class.getMethods()).noneMatch(m -> m.getName().equals("withHook"));
     }
 }

@@ -12,8 +12,17 @@ import io.mga.api.Ipv6Address;
  * {@code view.upperLayerOffset()} when {@code view.isTunnel()}.
  */
 public final class Encapsulation {
-    /** Octets the outer header adds: 40. */
-    public static final int OVERHEAD = 40;
+    /** Octets the outer header adds: 40, the fixed header ({@link Ipv6View#HEADER_LENGTH}). */
+    public static final int OVERHEAD = Ipv6View.HEADER_LENGTH;
+    /** Octets of the largest packet that can be tunnelled: the outer Payload Length is 16 bits. */
+    public static final int MAX_INNER_LENGTH = 0xffff;
+    /**
+     * The outer header's first 8 octets less Payload Length and Hop Limit, as a big-endian long: version 6,
+     * Traffic Class and Flow Label 0 (RFC 2473 §6.4, §6.5), Next Header 41 (octet 6).
+     */
+    private static final long FIRST_WORD = 6L << 60 | (long) Protocols.IPV6_IN_IPV6 << 8;
+    /** Where Payload Length (octets 4 and 5) sits in that long. */
+    private static final int PAYLOAD_LENGTH_SHIFT = 16;
     private static final java.lang.invoke.VarHandle U64 = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
@@ -56,7 +65,7 @@ public final class Encapsulation {
      */
     public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, long sourceHigh, long sourceLow,
             long destinationHigh, long destinationLow, int hopLimit) {
-        if (packetOffset < OVERHEAD || packetLength < 0 || packetLength > 65535
+        if (packetOffset < OVERHEAD || packetLength < 0 || packetLength > MAX_INNER_LENGTH
                 || packetOffset > buf.length - packetLength) {
             throw new IllegalArgumentException("need 40 free octets before a packet of 0..65535 octets");
         }
@@ -81,7 +90,7 @@ public final class Encapsulation {
      */
     public static int wrapCopy(byte[] src, int srcOffset, int packetLength, byte[] dst, int dstOffset,
             Ipv6Address source, Ipv6Address destination, int hopLimit) {
-        if (packetLength < 0 || packetLength > 65535 || srcOffset < 0 || srcOffset > src.length - packetLength
+        if (packetLength < 0 || packetLength > MAX_INNER_LENGTH || srcOffset < 0 || srcOffset > src.length - packetLength
                 || dstOffset < 0 || dstOffset > dst.length - packetLength - OVERHEAD) {
             throw new IllegalArgumentException("source or destination range out of bounds");
         }
@@ -93,11 +102,12 @@ public final class Encapsulation {
 
     private static void writeHeader(byte[] b, int o, int payloadLength, long sh, long sl, long dh, long dl,
             int hopLimit) {
-        // version 6, Traffic Class and Flow Label 0, Payload Length, Next Header 41, Hop Limit: one 8-octet store
-        U64.set(b, o, 0x6000_0000_0000_2900L | (long) (payloadLength & 0xffff) << 16 | (hopLimit & 0xff));
-        U64.set(b, o + 8, sh);
-        U64.set(b, o + 16, sl);
-        U64.set(b, o + 24, dh);
-        U64.set(b, o + 32, dl);
+        // version 6, Traffic Class and Flow Label 0, Payload Length, Next Header 41, Hop Limit (the last octet):
+        // one 8-octet store; the constants fold at compile time
+        U64.set(b, o, FIRST_WORD | (long) (payloadLength & 0xffff) << PAYLOAD_LENGTH_SHIFT | (hopLimit & 0xff));
+        U64.set(b, o + Ipv6View.SOURCE_OFFSET, sh);
+        U64.set(b, o + Ipv6View.SOURCE_OFFSET + 8, sl);
+        U64.set(b, o + Ipv6View.DESTINATION_OFFSET, dh);
+        U64.set(b, o + Ipv6View.DESTINATION_OFFSET + 8, dl);
     }
 }

@@ -4,13 +4,25 @@ import io.mga.api.Ipv6Address;
 
 /**
  * A reusable flyweight over one IPv6 packet in a byte array: {@link #wrap} validates the fixed header and walks
- * the extension-header chain to the upper layer (at most 16 headers), remembering where the Home Address option
- * and a type 2 routing header are; the getters then read fields at absolute indexes. Neither {@code wrap} nor any
- * getter allocates or throws for any input.
+ * the extension-header chain to the upper layer (at most 16 headers), remembering where the first Home Address
+ * option and the first type 2 routing header are; the getters then read fields at absolute indexes. {@code wrap}
+ * never allocates or throws, for any input; after a {@code wrap} that returned true no getter allocates or throws
+ * either (after one that returned false, their values are meaningless).
  *
  * <p>What {@code wrap} checks: at least 40 octets, version 6, Payload Length within the octets given, every
  * extension header within the payload, a Home Address option of the right length, a type 2 routing header of
  * Hdr Ext Len 2. It does not look inside the upper layer; use {@link io.mga.wire.PacketDecoder} for that.
+ *
+ * <p>The view and {@link io.mga.wire.PacketDecoder} agree on the upper layer of every packet the decoder accepts
+ * (the fuzz oracle {@code DecoderFuzzTargets.agree} checks it): the same protocol at the same offset, except for a
+ * fragment. A packet whose chain holds a Fragment header with a non-zero Fragment Offset or the M flag set is a
+ * fragment of a larger packet (RFC 8200 §4.5): nothing after its Fragment header can be read before reassembly,
+ * and the decoder keeps those octets as a {@link io.mga.wire.RawPayload}. The view then reports the Fragment
+ * header itself as the upper layer: {@link #upperLayerProtocol()} is {@link Protocols#FRAGMENT} (44),
+ * {@link #upperLayerOffset()} the index of the Fragment header (whose first octet, its Next Header, names the
+ * fragmented protocol) and {@link #upperLayerLength()} its {@value #FRAGMENT_HEADER_LENGTH} octets plus the
+ * fragment data. So a fragment is never taken for a Mobility Header, ICMPv6, UDP or a tunnel. An atomic fragment
+ * (offset 0, M clear) is a whole packet (RFC 6946 §4): both walk on past its Fragment header.
  *
  * <p>Not thread-safe: one instance per thread, reused for every packet. For speed, reuse one receive buffer (or
  * one ring of packets) too: pointing the view at a different array costs a garbage-collector write barrier, which
@@ -35,7 +47,48 @@ public final class Ipv6View {
     public static final int SOURCE_OFFSET = 8;
     /** Offset of the Destination Address (128 bits). */
     public static final int DESTINATION_OFFSET = 24;
+    /**
+     * Octets of a Fragment header (RFC 8200 §4.5): Next Header, Reserved, Fragment Offset (13 bits), Res (2 bits),
+     * M flag, Identification (32 bits).
+     */
+    public static final int FRAGMENT_HEADER_LENGTH = 8;
     private static final int MAX_HEADERS = 16;
+    /** The version nibble of an IPv6 header, in place in its first octet. */
+    private static final int VERSION_6 = 0x60;
+    /** Offset, in an extension header, of Hdr Ext Len (Payload Len for AH). */
+    private static final int HDR_EXT_LEN_OFFSET = 1;
+    /** Offset, in a Hop-by-Hop or Destination Options header, of the first option. */
+    private static final int OPTIONS_OFFSET = 2;
+    /** Offset, in a Routing header, of the Routing Type. */
+    private static final int ROUTING_TYPE_OFFSET = 2;
+    /** The Routing Type of the type 2 routing header (RFC 6275 §6.4). */
+    private static final int ROUTING_TYPE_2 = 2;
+    /** Offset, in a Routing header, of Segments Left. */
+    private static final int SEGMENTS_LEFT_OFFSET = 3;
+    /** Offset, in a type 2 routing header, of the home address (after 4 reserved octets, RFC 6275 §6.4.1). */
+    private static final int TYPE2_ADDRESS_OFFSET = 8;
+    /** Hdr Ext Len of every type 2 routing header (RFC 6275 §6.4.1): 24 octets. */
+    private static final int TYPE2_HDR_EXT_LEN = 2;
+    /** Offset, in a Fragment header, of the 16 bits that hold Fragment Offset, Res and M. */
+    private static final int FRAGMENT_WORD_OFFSET = 2;
+    /** Fragment Offset and the M flag in that 16-bit word (the two Res bits between them are ignored). */
+    private static final int FRAGMENT_OFFSET_AND_M = 0xfff9;
+    /** Option Type of the Home Address option (RFC 6275 §6.3). */
+    private static final int HOME_ADDRESS_OPTION = 201;
+    /** Opt Data Len of the Home Address option. */
+    private static final int HOME_ADDRESS_LENGTH = 16;
+    /** Offset, in the Home Address option, of the address. */
+    private static final int HOME_ADDRESS_DATA_OFFSET = 2;
+    /** Offset of the Home Address option in the usual Destination Options layout: after a PadN of 4 octets. */
+    private static final int USUAL_HOME_ADDRESS_OFFSET = 6;
+    /** Octets of the usual Destination Options header: Hdr Ext Len 2. */
+    private static final int USUAL_LENGTH = 24;
+    /** Offset of the MH Type in a Mobility Header (RFC 6275 §6.1.1). */
+    private static final int MH_TYPE_OFFSET = 2;
+    /** Octets of the smallest Mobility Header. */
+    private static final int MH_MIN_LENGTH = 8;
+    /** Octets of the ICMPv6 Type, Code and Checksum. */
+    private static final int ICMPV6_MIN_LENGTH = 4;
 
     private byte[] buf;
     private int off;
@@ -45,6 +98,10 @@ public final class Ipv6View {
     private int haoOffset;
     private int rh2Offset;
     private boolean valid;
+
+    /** An empty view: {@link #isValid()} is false until the first successful {@link #wrap}. */
+    public Ipv6View() {
+    }
 
     /**
      * Points the view at a packet and walks its header chain.
@@ -65,25 +122,25 @@ public final class Ipv6View {
         this.valid = false;
         this.haoOffset = ABSENT;
         this.rh2Offset = ABSENT;
-        if (buffer == null || offset < 0 || length < 40 || offset > buffer.length - length
-                || (buffer[offset] & 0xf0) != 0x60) {
+        if (buffer == null || offset < 0 || length < HEADER_LENGTH || offset > buffer.length - length
+                || (buffer[offset] & 0xf0) != VERSION_6) {
             return false;
         }
-        int plen = u16(offset + 4);
-        if (plen > length - 40) {
+        int plen = u16(offset + PAYLOAD_LENGTH_OFFSET);
+        if (plen > length - HEADER_LENGTH) {
             return false;
         }
-        int e = offset + 40 + plen;
+        int e = offset + HEADER_LENGTH + plen;
         end = e;
-        int next = buffer[offset + 6] & 0xff;
+        int next = buffer[offset + NEXT_HEADER_OFFSET] & 0xff;
         if (!EXTENSION[next]) {
             // no extension header: the upper layer follows the fixed header
-            upperOffset = offset + 40;
+            upperOffset = offset + HEADER_LENGTH;
             upperProtocol = next;
             valid = true;
             return true;
         }
-        return walk(offset + 40, next, e);
+        return walk(offset + HEADER_LENGTH, next, e);
     }
 
     /**
@@ -94,26 +151,29 @@ public final class Ipv6View {
         byte[] b = buf;
         int n = 0;
         do {
-            if (n == MAX_HEADERS || (next == 0 && n > 0) || e - pos < 2) {
+            // RFC 8200 §4.1: Hop-by-Hop "is restricted to appear immediately after an IPv6 header only"
+            if (n == MAX_HEADERS || (next == Protocols.HOP_BY_HOP && n > 0) || e - pos < 2) {
                 return false;
             }
             int total;
-            if (next == 60) {
+            if (next == Protocols.DESTINATION_OPTIONS) {
                 total = destinationOptions(pos, e);
                 if (total < 0) {
                     return false;
                 }
-            } else if (next == 44) {
-                if (e - pos < 8) {
+            } else if (next == Protocols.FRAGMENT) {
+                if (e - pos < FRAGMENT_HEADER_LENGTH) {
                     return false;
                 }
-                if ((u16(pos + 2) & 0xfff9) != 0) {
-                    // a fragment: what follows is not a header (offset != 0 or M set)
-                    next = b[pos] & 0xff;
-                    pos += 8;
+                if ((u16(pos + FRAGMENT_WORD_OFFSET) & FRAGMENT_OFFSET_AND_M) != 0) {
+                    // RFC 8200 §4.5: a fragment (offset != 0 or M set); what follows its Fragment header is a piece
+                    // of a packet to reassemble, not a header to read. The Fragment header is the upper layer
+                    // (next == 44, at pos), where the decoder stops too and keeps the rest as a RawPayload
                     break;
                 }
-                total = 8;
+                // RFC 8200 §4.5: an atomic fragment (offset 0, M clear) "should be processed as a fully reassembled
+                // packet", and RFC 6946 §4: it MUST be processed in isolation from any other fragment: walk on
+                total = FRAGMENT_HEADER_LENGTH;
             } else {
                 total = otherHeader(pos, next, e);
                 if (total < 0) {
@@ -137,35 +197,39 @@ public final class Ipv6View {
      *     Address option has the wrong length
      */
     private int destinationOptions(int pos, int e) {
-        if (e - pos >= 24 && ((long) U64.get(buf, pos) & USUAL_MASK) == USUAL) {
+        if (e - pos >= USUAL_LENGTH && ((long) U64.get(buf, pos) & USUAL_MASK) == USUAL) {
             // the layout senders use (RFC 6275 §6.3), read in one go: Hdr Ext Len 2, PadN of 4 octets, then the
             // Home Address option filling the header; exactly what the general scan accepts for these octets
             if (haoOffset == ABSENT) {
-                haoOffset = pos + 6;
+                haoOffset = pos + USUAL_HOME_ADDRESS_OFFSET;
             }
-            return 24;
+            return USUAL_LENGTH;
         }
-        int total = ((buf[pos + 1] & 0xff) + 1) * 8;
-        return total <= e - pos && findHomeAddress(pos + 2, pos + total) ? total : -1;
+        int total = ((buf[pos + HDR_EXT_LEN_OFFSET] & 0xff) + 1) * 8;
+        return total <= e - pos && findHomeAddress(pos + OPTIONS_OFFSET, pos + total) ? total : -1;
     }
 
     /**
-     * Sizes a Hop-by-Hop, Routing, AH or RFC 6564 header, and remembers a type 2 routing header.
+     * Sizes a Hop-by-Hop, Routing, AH or RFC 6564 header, and remembers the first type 2 routing header (the one
+     * {@link io.mga.wire.Ipv6Packet#type2Routing()} returns).
      *
      * @return the header's octets, or -1 when it overruns the payload or is a type 2 routing header of the wrong
      *     length
      */
     private int otherHeader(int pos, int next, int e) {
-        int len = buf[pos + 1] & 0xff;
-        int total = next == 51 ? (len + 2) * 4 : (len + 1) * 8;
+        int len = buf[pos + HDR_EXT_LEN_OFFSET] & 0xff;
+        // RFC 4302 §2.2: AH's length is in 4-octet units, minus 2; the others' in 8-octet units, minus 1
+        int total = next == Protocols.AUTHENTICATION_HEADER ? (len + 2) * 4 : (len + 1) * 8;
         if (total > e - pos) {
             return -1;
         }
-        if (next == 43 && (buf[pos + 2] & 0xff) == 2) {
-            if (len != 2) {
+        if (next == Protocols.ROUTING && (buf[pos + ROUTING_TYPE_OFFSET] & 0xff) == ROUTING_TYPE_2) {
+            if (len != TYPE2_HDR_EXT_LEN) {
                 return -1;
             }
-            rh2Offset = pos;
+            if (rh2Offset == ABSENT) {
+                rh2Offset = pos;
+            }
         }
         return total;
     }
@@ -191,8 +255,8 @@ public final class Ipv6View {
             if (len > hend - p - 2) {
                 return false;
             }
-            if (type == 201) {
-                if (len != 16) {
+            if (type == HOME_ADDRESS_OPTION) {
+                if (len != HOME_ADDRESS_LENGTH) {
                     return false;
                 }
                 if (haoOffset == ABSENT) {
@@ -208,7 +272,8 @@ public final class Ipv6View {
     private static final boolean[] EXTENSION = new boolean[256];
 
     static {
-        for (int nh : new int[] {0, 60, 43, 44, 51, 139, 140, 253, 254}) {
+        for (int nh : new int[] {Protocols.HOP_BY_HOP, Protocols.DESTINATION_OPTIONS, Protocols.ROUTING,
+            Protocols.FRAGMENT, Protocols.AUTHENTICATION_HEADER, 139, 140, 253, 254}) {
             EXTENSION[nh] = true;
         }
     }
@@ -248,37 +313,37 @@ public final class Ipv6View {
 
     /** @return Payload Length */
     public int payloadLength() {
-        return u16(off + 4);
+        return u16(off + PAYLOAD_LENGTH_OFFSET);
     }
 
     /** @return Next Header of the fixed header */
     public int nextHeader() {
-        return buf[off + 6] & 0xff;
+        return buf[off + NEXT_HEADER_OFFSET] & 0xff;
     }
 
     /** @return Hop Limit */
     public int hopLimit() {
-        return buf[off + 7] & 0xff;
+        return buf[off + HOP_LIMIT_OFFSET] & 0xff;
     }
 
     /** @return the most significant 64 bits of the Source Address */
     public long sourceHigh() {
-        return u64(off + 8);
+        return u64(off + SOURCE_OFFSET);
     }
 
     /** @return the least significant 64 bits of the Source Address */
     public long sourceLow() {
-        return u64(off + 16);
+        return u64(off + SOURCE_OFFSET + 8);
     }
 
     /** @return the most significant 64 bits of the Destination Address */
     public long destinationHigh() {
-        return u64(off + 24);
+        return u64(off + DESTINATION_OFFSET);
     }
 
     /** @return the least significant 64 bits of the Destination Address */
     public long destinationLow() {
-        return u64(off + 32);
+        return u64(off + DESTINATION_OFFSET + 8);
     }
 
     /**
@@ -291,7 +356,8 @@ public final class Ipv6View {
      *     the 40-octet fixed header there (never throws)
      */
     public static long peekSourceHigh(byte[] buffer, int offset) {
-        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 8);
+        return buffer == null || offset < 0 || offset > buffer.length - HEADER_LENGTH ? 0
+                : (long) U64.get(buffer, offset + SOURCE_OFFSET);
     }
 
     /**
@@ -304,7 +370,8 @@ public final class Ipv6View {
      *     the 40-octet fixed header there (never throws)
      */
     public static long peekSourceLow(byte[] buffer, int offset) {
-        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 16);
+        return buffer == null || offset < 0 || offset > buffer.length - HEADER_LENGTH ? 0
+                : (long) U64.get(buffer, offset + SOURCE_OFFSET + 8);
     }
 
     /**
@@ -318,7 +385,8 @@ public final class Ipv6View {
      *     the 40-octet fixed header there (never throws)
      */
     public static long peekDestinationHigh(byte[] buffer, int offset) {
-        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 24);
+        return buffer == null || offset < 0 || offset > buffer.length - HEADER_LENGTH ? 0
+                : (long) U64.get(buffer, offset + DESTINATION_OFFSET);
     }
 
     /**
@@ -331,7 +399,8 @@ public final class Ipv6View {
      *     the 40-octet fixed header there (never throws)
      */
     public static long peekDestinationLow(byte[] buffer, int offset) {
-        return buffer == null || offset < 0 || offset > buffer.length - 40 ? 0 : (long) U64.get(buffer, offset + 32);
+        return buffer == null || offset < 0 || offset > buffer.length - HEADER_LENGTH ? 0
+                : (long) U64.get(buffer, offset + DESTINATION_OFFSET + 8);
     }
 
     /**
@@ -352,42 +421,50 @@ public final class Ipv6View {
 
     /** @return index of the Source Address's first octet */
     public int sourceOffset() {
-        return off + 8;
+        return off + SOURCE_OFFSET;
     }
 
     /** @return index of the Destination Address's first octet */
     public int destinationOffset() {
-        return off + 24;
+        return off + DESTINATION_OFFSET;
     }
 
-    /** @return the protocol of the upper layer (what the chain's last Next Header names) */
+    /**
+     * The protocol of the upper layer: what the chain's last Next Header names, or {@link Protocols#FRAGMENT} (44)
+     * when the packet is a fragment (a Fragment header with a non-zero offset or the M flag set: see the class
+     * comment).
+     *
+     * @return the protocol number
+     */
     public int upperLayerProtocol() {
         return upperProtocol;
     }
 
-    /** @return index of the upper layer's first octet */
+    /** @return index of the upper layer's first octet (of the Fragment header, when the packet is a fragment) */
     public int upperLayerOffset() {
         return upperOffset;
     }
 
-    /** @return octets of the upper layer */
+    /** @return octets of the upper layer (for a fragment: its Fragment header and the fragment data) */
     public int upperLayerLength() {
         return end - upperOffset;
     }
 
-    /** @return true when the upper layer is a tunnelled IPv6 packet (protocol 41) */
+    /** @return true when the upper layer is a tunnelled IPv6 packet (protocol 41), and not a fragment of one */
     public boolean isTunnel() {
-        return upperProtocol == 41;
+        return upperProtocol == Protocols.IPV6_IN_IPV6;
     }
 
     /** @return the MH Type when the upper layer is a Mobility Header of at least 8 octets, else -1 */
     public int mobilityHeaderType() {
-        return upperProtocol == 135 && end - upperOffset >= 8 ? buf[upperOffset + 2] & 0xff : -1;
+        return upperProtocol == Protocols.MOBILITY && end - upperOffset >= MH_MIN_LENGTH
+                ? buf[upperOffset + MH_TYPE_OFFSET] & 0xff : -1;
     }
 
     /** @return the ICMPv6 Type when the upper layer is ICMPv6, else -1 */
     public int icmpv6Type() {
-        return upperProtocol == 58 && end - upperOffset >= 4 ? buf[upperOffset] & 0xff : -1;
+        return upperProtocol == Protocols.ICMPV6 && end - upperOffset >= ICMPV6_MIN_LENGTH
+                ? buf[upperOffset] & 0xff : -1;
     }
 
     /** @return index of the Home Address option's type octet, or {@link #ABSENT} */
@@ -397,32 +474,32 @@ public final class Ipv6View {
 
     /** @return the most significant 64 bits of the home address in the Home Address option (check presence first) */
     public long homeAddressHigh() {
-        return haoOffset == ABSENT ? 0 : u64(haoOffset + 2);
+        return haoOffset == ABSENT ? 0 : u64(haoOffset + HOME_ADDRESS_DATA_OFFSET);
     }
 
     /** @return the least significant 64 bits of the home address in the Home Address option */
     public long homeAddressLow() {
-        return haoOffset == ABSENT ? 0 : u64(haoOffset + 10);
+        return haoOffset == ABSENT ? 0 : u64(haoOffset + HOME_ADDRESS_DATA_OFFSET + 8);
     }
 
-    /** @return index of the type 2 routing header's first octet, or {@link #ABSENT} */
+    /** @return index of the first type 2 routing header's first octet, or {@link #ABSENT} */
     public int type2RoutingOffset() {
         return rh2Offset;
     }
 
     /** @return Segments Left of the type 2 routing header (check presence first) */
     public int type2SegmentsLeft() {
-        return rh2Offset == ABSENT ? 0 : buf[rh2Offset + 3] & 0xff;
+        return rh2Offset == ABSENT ? 0 : buf[rh2Offset + SEGMENTS_LEFT_OFFSET] & 0xff;
     }
 
     /** @return the most significant 64 bits of the type 2 routing header's home address */
     public long type2HomeAddressHigh() {
-        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + 8);
+        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + TYPE2_ADDRESS_OFFSET);
     }
 
     /** @return the least significant 64 bits of the type 2 routing header's home address */
     public long type2HomeAddressLow() {
-        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + 16);
+        return rh2Offset == ABSENT ? 0 : u64(rh2Offset + TYPE2_ADDRESS_OFFSET + 8);
     }
 
     /**
@@ -431,10 +508,10 @@ public final class Ipv6View {
      * @return the new Hop Limit; 0 means the packet must not be forwarded (RFC 8200 §3)
      */
     public int decrementHopLimit() {
-        int h = buf[off + 7] & 0xff;
+        int h = buf[off + HOP_LIMIT_OFFSET] & 0xff;
         if (h > 0) {
             h--;
-            buf[off + 7] = (byte) h;
+            buf[off + HOP_LIMIT_OFFSET] = (byte) h;
         }
         return h;
     }

@@ -7,18 +7,26 @@ package io.mga.wire.fast;
  * {@link io.mga.wire.Icmpv6Type}, {@link io.mga.wire.MhType}), which carry the same numbers.
  */
 public final class Protocols {
+    /** Next Header 0: Hop-by-Hop Options header (RFC 8200 §4.3). */
+    public static final int HOP_BY_HOP = 0;
     /** Next Header 6: TCP. */
     public static final int TCP = 6;
     /** Next Header 17: UDP. */
     public static final int UDP = 17;
     /** Next Header 41: IPv6 encapsulated in IPv6 (RFC 2473). */
     public static final int IPV6_IN_IPV6 = 41;
+    /** Next Header 43: Routing header (RFC 8200 §4.4; type 2: RFC 6275 §6.4). */
+    public static final int ROUTING = 43;
     /** Next Header 44: Fragment header (RFC 8200 §4.5). */
     public static final int FRAGMENT = 44;
+    /** Next Header 51: Authentication Header (RFC 4302). */
+    public static final int AUTHENTICATION_HEADER = 51;
     /** Next Header 58: ICMPv6. */
     public static final int ICMPV6 = 58;
     /** Next Header 59: no next header (the Payload Proto of every Mobility Header, RFC 6275 §6.1.1). */
     public static final int NO_NEXT_HEADER = 59;
+    /** Next Header 60: Destination Options header (RFC 8200 §4.6; Home Address option: RFC 6275 §6.3). */
+    public static final int DESTINATION_OPTIONS = 60;
     /** Next Header 135: Mobility Header (RFC 6275 §6.1). */
     public static final int MOBILITY = 135;
 
