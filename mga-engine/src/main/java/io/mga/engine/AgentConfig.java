@@ -30,11 +30,13 @@ import java.util.List;
  * @param tunnelHopLimit the outer hop limit of tunnelled packets
  * @param peers the other agents of the home link, listed in DHAAD replies
  * @param refreshRequests whether Binding Refresh Requests are sent
+ * @param probeTimeoutNanos how long a binding probed after a tunnel error has to answer with a refresh
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
         Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
-        EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests) {
+        EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
+        long probeTimeoutNanos) {
 
     /**
      * Checks the configuration.
@@ -56,6 +58,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param tunnelHopLimit 1 to 255
      * @param peers not null
      * @param refreshRequests either
+     * @param probeTimeoutNanos positive
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -79,6 +82,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
         if (maxPins < 0 || pinIdleNanos <= 0) {
             throw new IllegalArgumentException("pinning bound must be >= 0 and idle time positive");
+        }
+        if (probeTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("the probe timeout must be positive");
         }
         if (tunnelHopLimit < 1 || tunnelHopLimit > 255) {
             throw new IllegalArgumentException("tunnel hop limit must be 1..255");
@@ -104,6 +110,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private int tunnelHopLimit = 64;
         private final List<Ipv6Address> peers = new ArrayList<>();
         private boolean refreshRequests = true;
+        private long probeTimeoutNanos = 500_000_000L;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -213,9 +220,10 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
-         * The secret keying the binding cache's and the pinning table's hashes (default: drawn from
-         * {@link java.security.SecureRandom} per agent). Set it only for reproducible tables in tests: a sender
-         * who knows it can choose addresses that collide.
+         * The secret keying the binding cache's and the pinning table's hashes, and seeding the tunnels' Flow
+         * Label secrets (default: drawn from {@link java.security.SecureRandom} per agent). Set it only for
+         * reproducible runs in tests: a sender who knows it can choose addresses that collide and forge tunnel
+         * errors.
          *
          * @param key the key
          * @return this builder
@@ -282,6 +290,19 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * How long a binding named by a tunnel error has to answer the agent's probe (a Binding Refresh Request)
+         * with an authenticated refresh before it is dropped (default 500 ms: several round trips to a responder;
+         * a binding dropped wrongly comes back with the refresh that answers late).
+         *
+         * @param nanos positive
+         * @return this builder
+         */
+        public Builder probeTimeout(long nanos) {
+            this.probeTimeoutNanos = nanos;
+            return this;
+        }
+
+        /**
          * The outer hop limit of tunnelled packets (default 64).
          *
          * @param h 1 to 255
@@ -321,7 +342,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         public AgentConfig config() {
             return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
-                    tunnelHopLimit, peers, refreshRequests);
+                    tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos);
         }
 
         /**

@@ -10,7 +10,9 @@ package io.mga.engine;
  * @param noBinding packets to an anycast address with no registered responder
  * @param rejected Binding Updates refused (with or without a BA)
  * @param dropped other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source)
+ * @param forgedErrors ICMPv6 errors about tunnels whose quoted Flow Label is not the agent's (forged or mangled)
+ * @param probes bindings probed after a tunnel error
  */
 public record AgentCounters(long received, long forwarded, long reverseForwarded, long malformed, long noBinding,
-        long rejected, long dropped) {
+        long rejected, long dropped, long forgedErrors, long probes) {
 }

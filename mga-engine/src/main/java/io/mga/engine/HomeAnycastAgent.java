@@ -11,6 +11,7 @@ import io.mga.engine.agent.AgentStats;
 import io.mga.engine.agent.BindingCache;
 import io.mga.engine.agent.Forwarder;
 import io.mga.engine.agent.Registrar;
+import io.mga.engine.agent.TunnelLabels;
 import io.mga.engine.hash.KeyedHash;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Inbound;
@@ -47,6 +48,7 @@ public final class HomeAnycastAgent implements Role {
     private final Registrar registrar;
     private final Forwarder forwarder;
     private final AgentIcmp icmp;
+    private final TunnelLabels labels;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
     private long lastNow;
@@ -63,12 +65,15 @@ public final class HomeAnycastAgent implements Role {
         MobilitySender sender = new MobilitySender(io, new RrAuthenticator());
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
-                cache, sender, new Report(), stats, nowNanos);
+                cache, sender, new Report(), stats, c.probeTimeoutNanos(), nowNanos);
         // the Basic Model has one binding per anycast address: nothing to pin
+        // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
+        this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
+                : new java.security.SecureRandom(), nowNanos);
         this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
-                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats);
-        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats);
+                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels);
+        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels);
         this.lastNow = nowNanos;
     }
 
@@ -107,7 +112,7 @@ public final class HomeAnycastAgent implements Role {
     public AgentCounters counters() {
         AgentStats s = stats;
         return new AgentCounters(s.received, s.forwarded, s.reverseForwarded, s.malformed, s.noBinding, s.rejected,
-                s.dropped);
+                s.dropped, s.forgedErrors, s.probes);
     }
 
     /**
@@ -147,12 +152,15 @@ public final class HomeAnycastAgent implements Role {
     @Override
     public int doWork(long nowNanos) {
         lastNow = nowNanos;
+        labels.rotate(nowNanos);
         return registrar.doWork(nowNanos);
     }
 
     @Override
     public long nextDeadline() {
-        return registrar.nextDeadline();
+        long r = labels.nextRotation();
+        long d = registrar.nextDeadline();
+        return d - r < 0 ? d : r;
     }
 
     /**

@@ -156,6 +156,7 @@ class AgentBurstTest {
         self[0] = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.first()).replayProtection(false, 7 * World.S)
                 .maxBindings(1 << 16).pinning(0, 1).bindingRefreshRequests(false).responder(World.cred(1))
+                .hashKey(0x5eed) // the same Flow Labels in both agents compared
                 .io((b, o, l) -> {
                     sent.add(HexFormat.of().formatHex(b, o, o + l));
                     if (b[o + 6] == 41 && ++tunnelled[0] == nth) {
@@ -266,7 +267,7 @@ class AgentBurstTest {
             HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
                     .model(Model.ADVANCED).policy(Policies.rendezvous()).replayProtection(false, 7 * World.S)
                     .pinning(Forwarder.LOOK_AHEAD_PINS, 60 * World.S).bindingRefreshRequests(false)
-                    .responder(World.cred(1)).responder(World.cred(2)).responder(World.cred(3))
+                    .responder(World.cred(1)).responder(World.cred(2)).responder(World.cred(3)).hashKey(0x5eed)
                     .io((b, o, l) -> sent.add(HexFormat.of().formatHex(b, o, o + l))).build(NOW);
             for (int a = 0; a < 50; a++) {
                 for (int i = 1; i <= 3; i++) {

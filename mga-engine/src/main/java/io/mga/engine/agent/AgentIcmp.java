@@ -24,6 +24,7 @@ public final class AgentIcmp {
     private final Registrar registrar;
     private final MobilitySender sender;
     private final AgentStats stats;
+    private final TunnelLabels labels;
 
     /**
      * @param address the agent's address
@@ -31,21 +32,26 @@ public final class AgentIcmp {
      * @param registrar the registration pipeline (drops bindings an error names)
      * @param sender the agent's sender
      * @param stats the agent's counters
+     * @param labels the outer Flow Labels the agent writes
      */
     public AgentIcmp(Ipv6Address address, List<Ipv6Address> peers, Registrar registrar, MobilitySender sender,
-            AgentStats stats) {
+            AgentStats stats, TunnelLabels labels) {
         this.address = address;
         this.peers = List.copyOf(peers);
         this.registrar = registrar;
         this.sender = sender;
         this.stats = stats;
+        this.labels = labels;
     }
 
     /**
      * RFC 2473 §8: errors inside a tunnel are reported to its entry point. A Destination Unreachable about a
-     * packet this agent tunnelled to a responder means the responder is gone: its bindings for the anycast address
-     * named by the quoted inner header are dropped at once instead of waiting for soft state (the hot swap of seed
-     * 001, on the agent's side). The responder's next authenticated refresh brings them back if it was transient.
+     * packet this agent tunnelled to a responder suggests the responder is gone (the hot swap of seed 001, on the
+     * agent's side). It is taken only if the quoted outer header carries the Flow Label the agent wrote for that
+     * inner source and care-of address ({@link TunnelLabels}), and then only as a hint: the bindings named are
+     * probed with a Binding Refresh Request and dropped if no authenticated refresh answers in time (see
+     * {@link Registrar#suspect}). A forged error costs the attacker a 2<sup>-20</sup> guess and, at worst, one
+     * probe.
      *
      * @param in the received packet, classified
      * @param now the current time
@@ -66,8 +72,14 @@ public final class AgentIcmp {
             return;
         }
         Ipv6Address dead = Ipv6Address.read(inv, Ipv6View.DESTINATION_OFFSET);
+        Ipv6Address innerSource = Ipv6Address.read(inv, Ipv6View.HEADER_LENGTH + Ipv6View.SOURCE_OFFSET);
         Ipv6Address anycast = Ipv6Address.read(inv, Ipv6View.HEADER_LENGTH + Ipv6View.DESTINATION_OFFSET);
-        registrar.unreachable(anycast, dead.high(), dead.low(), now);
+        int label = (inv[1] & 0x0f) << 16 | (inv[2] & 0xff) << 8 | (inv[3] & 0xff);
+        if (!labels.isOurs(label, innerSource.high(), innerSource.low(), dead.high(), dead.low())) {
+            stats.forgedErrors++;
+            return;
+        }
+        registrar.suspect(anycast, dead.high(), dead.low(), now);
     }
 
     /**

@@ -17,6 +17,10 @@ public final class AgentStats {
     public long noBinding;
     /** Binding Updates refused (with or without a BA). */
     public long rejected;
+    /** ICMPv6 errors about tunnels whose quoted Flow Label is not the agent's: forged or mangled. */
+    public long forgedErrors;
+    /** Bindings probed after a tunnel error. */
+    public long probes;
     /** Other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source). */
     public long dropped;
 }

@@ -32,6 +32,7 @@ public final class Forwarder {
     private final SelectionPolicy policy;
     private final CandidateView candidates;
     private final AgentStats stats;
+    private final TunnelLabels labels;
     private final Ipv6View inner = new Ipv6View();
     private final byte[] tx = new byte[Encapsulation.OVERHEAD + 65535 + Ipv6View.HEADER_LENGTH];
     // the burst's look-ahead: each packet's destination and home row, the table layout they were taken under, the
@@ -58,9 +59,11 @@ public final class Forwarder {
      * @param pinKey the pin table's hash secret
      * @param policy the selection policy
      * @param stats the agent's counters
+     * @param labels the outer Flow Labels
      */
     public Forwarder(long addressHigh, long addressLow, int tunnelHopLimit, PacketIo io, BindingCache cache,
-            int maxPins, long pinIdleNanos, long pinKey, SelectionPolicy policy, AgentStats stats) {
+            int maxPins, long pinIdleNanos, long pinKey, SelectionPolicy policy, AgentStats stats,
+            TunnelLabels labels) {
         this.addressHigh = addressHigh;
         this.addressLow = addressLow;
         this.tunnelHopLimit = tunnelHopLimit;
@@ -70,6 +73,7 @@ public final class Forwarder {
         this.policy = policy;
         this.candidates = new CandidateView(cache);
         this.stats = stats;
+        this.labels = labels;
     }
 
     /**
@@ -205,7 +209,7 @@ public final class Forwarder {
         System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
         tx[Encapsulation.OVERHEAD + Ipv6View.HOP_LIMIT_OFFSET] = (byte) (hop - 1);
         int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len, addressHigh, addressLow, ch, cl,
-                tunnelHopLimit);
+                tunnelHopLimit, labels.label(view.sourceHigh(), view.sourceLow(), ch, cl));
         stats.forwarded++;
         io.send(tx, start, len + Encapsulation.OVERHEAD);
     }

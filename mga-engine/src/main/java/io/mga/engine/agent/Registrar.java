@@ -49,6 +49,10 @@ public final class Registrar {
     static final int ANSWERS_TOTAL = 100;
     /** Flag bit of a binding whose timer is at 90% of its lifetime: a Binding Refresh Request is due there. */
     private static final int REFRESH_DUE = 1;
+    /** Flag bit of a binding being probed after a tunnel error: its timer is the probe's deadline. */
+    private static final int PROBING = 2;
+    /** Probes after tunnel errors, per second, all bindings together. */
+    static final int PROBES_PER_SECOND = 20;
 
     /** What happened to a binding. */
     public enum Change {
@@ -113,6 +117,8 @@ public final class Registrar {
     private final LinkedHashMap<SeqKey, DeletedSeq> deletedSequences = new LinkedHashMap<>();
     private final AgentStats stats;
     private final AnswerLimiter answers;
+    private final AnswerLimiter probeLimit;
+    private final long probeTimeoutNanos;
 
     /**
      * @param address the agent's address
@@ -126,11 +132,13 @@ public final class Registrar {
      * @param sender the agent's sender
      * @param events who hears of changes
      * @param stats the agent's counters
+     * @param probeTimeoutNanos how long a probed binding has to answer with a refresh
      * @param now the current time
      */
     public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
             List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
-            BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long now) {
+            BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long probeTimeoutNanos,
+            long now) {
         this.address = address;
         this.served = served.toArray(Ipv6Prefix[]::new);
         this.advanced = advanced;
@@ -153,6 +161,8 @@ public final class Registrar {
         this.stats = stats;
         this.answers = new AnswerLimiter(ANSWERS_PER_SOURCE, ANSWERS_TOTAL, 10, 4096,
                 new java.security.SecureRandom().nextLong());
+        this.probeLimit = new AnswerLimiter(PROBES_PER_SECOND, PROBES_PER_SECOND, PROBES_PER_SECOND, 1, 0);
+        this.probeTimeoutNanos = probeTimeoutNanos;
     }
 
     /**
@@ -351,29 +361,39 @@ public final class Registrar {
     }
 
     /**
-     * Drops the bindings of an anycast address whose care-of address was reported unreachable.
+     * A tunnel error named these bindings (an anycast address's bindings to one care-of address): each is probed
+     * with a Binding Refresh Request (RFC 6275 §6.1.2) and dropped only if no authenticated refresh answers within
+     * the probe timeout; at most {@value #PROBES_PER_SECOND} probes a second start, all bindings together, so that
+     * no flood of errors can empty the cache faster than that.
      *
      * @param anycast the anycast address the quoted packet was for
-     * @param deadHigh the high half of the unreachable care-of address
-     * @param deadLow its low half
+     * @param careOfHigh the high half of the suspect care-of address
+     * @param careOfLow its low half
      * @param now the current time
      */
-    public void unreachable(Ipv6Address anycast, long deadHigh, long deadLow, long now) {
-        int s = cache.find(anycast.high(), anycast.low());
-        while (s != BindingCache.NONE) {
-            int n = cache.next(s);
-            if (cache.careOfHigh(s) == deadHigh && cache.careOfLow(s) == deadLow) {
-                AnycastBinding gone = binding(s);
-                remove(s, cache.sequence(s), now);
-                events.changed(Change.UNREACHABLE, gone, null, now);
+    public void suspect(Ipv6Address anycast, long careOfHigh, long careOfLow, long now) {
+        for (int s = cache.find(anycast.high(), anycast.low()); s != BindingCache.NONE; s = cache.next(s)) {
+            if (cache.careOfHigh(s) != careOfHigh || cache.careOfLow(s) != careOfLow
+                    || (cache.flags(s) & PROBING) != 0 || !probeLimit.allow(0, now)) {
+                continue;
             }
-            s = n;
+            stats.probes++;
+            cache.setFlags(s, PROBING);
+            sender.refreshRequest(address, new Ipv6Address(careOfHigh, careOfLow), anycast);
+            timers.schedule(s, Math.min(cache.expiresAt(s), now + probeTimeoutNanos));
         }
     }
 
     /** A binding's timer: at 90% of its lifetime a Binding Refresh Request (if enabled), at the end expiry. */
     private void bindingTimer(int slot, long now) {
         if (!cache.isLive(slot)) {
+            return;
+        }
+        if ((cache.flags(slot) & PROBING) != 0) {
+            // probed after a tunnel error, and no authenticated refresh came: the responder is gone
+            AnycastBinding gone = binding(slot);
+            remove(slot, cache.sequence(slot), now);
+            events.changed(Change.UNREACHABLE, gone, null, now);
             return;
         }
         if ((cache.flags(slot) & REFRESH_DUE) != 0) {

@@ -23,6 +23,9 @@ public final class Encapsulation {
     private static final long FIRST_WORD = 6L << 60 | (long) Protocols.IPV6_IN_IPV6 << 8;
     /** Where Payload Length (octets 4 and 5) sits in that long. */
     private static final int PAYLOAD_LENGTH_SHIFT = 16;
+    private static final int FLOW_LABEL_SHIFT = 32;
+    /** The 20 bits of a Flow Label. */
+    public static final int FLOW_LABEL_MASK = 0xf_ffff;
     private static final java.lang.invoke.VarHandle U64 = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
@@ -65,12 +68,36 @@ public final class Encapsulation {
      */
     public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, long sourceHigh, long sourceLow,
             long destinationHigh, long destinationLow, int hopLimit) {
+        return wrapInPlace(buf, packetOffset, packetLength, sourceHigh, sourceLow, destinationHigh, destinationLow,
+                hopLimit, 0);
+    }
+
+    /**
+     * {@link #wrapInPlace(byte[], int, int, long, long, long, long, int)} with an outer Flow Label (RFC 6437; RFC
+     * 6438 asks tunnel entry points to set one per inner flow): the agent puts a keyed hash there, so that an
+     * ICMPv6 error quoting the outer header shows whether it answers a packet the agent really sent.
+     *
+     * @param buf the buffer
+     * @param packetOffset where the inner packet starts; at least {@link #OVERHEAD}
+     * @param packetLength the inner packet's length, at most {@link #MAX_INNER_LENGTH}
+     * @param sourceHigh the outer source's high half
+     * @param sourceLow its low half
+     * @param destinationHigh the outer destination's high half
+     * @param destinationLow its low half
+     * @param hopLimit the outer Hop Limit
+     * @param flowLabel the outer Flow Label, 20 bits (higher bits are ignored)
+     * @return the offset of the outer header
+     * @throws IllegalArgumentException if the ranges do not fit
+     */
+    public static int wrapInPlace(byte[] buf, int packetOffset, int packetLength, long sourceHigh, long sourceLow,
+            long destinationHigh, long destinationLow, int hopLimit, int flowLabel) {
         if (packetOffset < OVERHEAD || packetLength < 0 || packetLength > MAX_INNER_LENGTH
                 || packetOffset > buf.length - packetLength) {
             throw new IllegalArgumentException("need 40 free octets before a packet of 0..65535 octets");
         }
         int o = packetOffset - OVERHEAD;
-        writeHeader(buf, o, packetLength, sourceHigh, sourceLow, destinationHigh, destinationLow, hopLimit);
+        writeHeader(buf, o, packetLength, sourceHigh, sourceLow, destinationHigh, destinationLow, hopLimit,
+                flowLabel);
         return o;
     }
 
@@ -96,15 +123,16 @@ public final class Encapsulation {
         }
         System.arraycopy(src, srcOffset, dst, dstOffset + OVERHEAD, packetLength);
         writeHeader(dst, dstOffset, packetLength, source.high(), source.low(), destination.high(), destination.low(),
-                hopLimit);
+                hopLimit, 0);
         return packetLength + OVERHEAD;
     }
 
     private static void writeHeader(byte[] b, int o, int payloadLength, long sh, long sl, long dh, long dl,
-            int hopLimit) {
-        // version 6, Traffic Class and Flow Label 0, Payload Length, Next Header 41, Hop Limit (the last octet):
-        // one 8-octet store; the constants fold at compile time
-        U64.set(b, o, FIRST_WORD | (long) (payloadLength & 0xffff) << PAYLOAD_LENGTH_SHIFT | (hopLimit & 0xff));
+            int hopLimit, int flowLabel) {
+        // version 6, Traffic Class 0, Flow Label, Payload Length, Next Header 41, Hop Limit (the last octet): one
+        // 8-octet store; the constants fold at compile time
+        U64.set(b, o, FIRST_WORD | (long) (flowLabel & FLOW_LABEL_MASK) << FLOW_LABEL_SHIFT
+                | (long) (payloadLength & 0xffff) << PAYLOAD_LENGTH_SHIFT | (hopLimit & 0xff));
         U64.set(b, o + Ipv6View.SOURCE_OFFSET, sh);
         U64.set(b, o + Ipv6View.SOURCE_OFFSET + 8, sl);
         U64.set(b, o + Ipv6View.DESTINATION_OFFSET, dh);

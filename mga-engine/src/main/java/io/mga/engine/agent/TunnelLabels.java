@@ -1,0 +1,89 @@
+package io.mga.engine.agent;
+
+import io.mga.engine.hash.KeyedHash;
+import io.mga.wire.fast.Encapsulation;
+
+/**
+ * The outer Flow Label of every tunnelled packet: a keyed hash of the inner source and the care-of address
+ * (RFC 6438: one label per inner flow, so ECMP keeps flows together), with a secret that rotates every
+ * {@link #ROTATION_NANOS}. An ICMPv6 error about a tunnel quotes the outer header; it is taken only when the
+ * quoted label is the one the agent would have written, under the current or the previous secret, which an
+ * off-path sender can match only by chance (one in 2<sup>20</sup>), in the spirit of RFC 5927's checks for TCP.
+ * Single-threaded (the agent's thread); the secrets come from the caller's random source.
+ */
+public final class TunnelLabels {
+    /** How long a secret is used before the next replaces it; errors are accepted for up to twice this. */
+    public static final long ROTATION_NANOS = 600_000_000_000L;
+    private final java.util.random.RandomGenerator random;
+    private long current0;
+    private long current1;
+    private long previous0;
+    private long previous1;
+    private long rotateAt;
+
+    /**
+     * @param random the source of the secrets
+     * @param now the current time
+     */
+    public TunnelLabels(java.util.random.RandomGenerator random, long now) {
+        this.random = random;
+        this.current0 = random.nextLong();
+        this.current1 = random.nextLong();
+        this.previous0 = current0;
+        this.previous1 = current1;
+        this.rotateAt = now + ROTATION_NANOS;
+    }
+
+    /**
+     * Rotates the secret when it is due.
+     *
+     * @param now the current time
+     */
+    public void rotate(long now) {
+        if (now - rotateAt >= 0) {
+            previous0 = current0;
+            previous1 = current1;
+            current0 = random.nextLong();
+            current1 = random.nextLong();
+            rotateAt = now + ROTATION_NANOS;
+        }
+    }
+
+    /** @return when {@link #rotate} is due next */
+    public long nextRotation() {
+        return rotateAt;
+    }
+
+    /**
+     * The label of a tunnelled packet, under the current secret.
+     *
+     * @param sh the inner source's high half
+     * @param sl its low half
+     * @param ch the care-of address's high half
+     * @param cl its low half
+     * @return 20 bits
+     */
+    public int label(long sh, long sl, long ch, long cl) {
+        return label(current0, current1, sh, sl, ch, cl);
+    }
+
+    /**
+     * Whether a quoted label is one the agent wrote for this inner source and care-of address.
+     *
+     * @param quoted the label in the quoted outer header
+     * @param sh the quoted inner source's high half
+     * @param sl its low half
+     * @param ch the quoted outer destination's high half (the care-of address)
+     * @param cl its low half
+     * @return true under the current or the previous secret
+     */
+    public boolean isOurs(int quoted, long sh, long sl, long ch, long cl) {
+        return quoted == label(current0, current1, sh, sl, ch, cl)
+                || quoted == label(previous0, previous1, sh, sl, ch, cl);
+    }
+
+    private static int label(long k0, long k1, long sh, long sl, long ch, long cl) {
+        long h = KeyedHash.fold(sh ^ sl ^ k0, ch ^ cl ^ k1);
+        return (int) (h >>> 44) & Encapsulation.FLOW_LABEL_MASK;
+    }
+}
