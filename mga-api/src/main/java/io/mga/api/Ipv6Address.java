@@ -160,7 +160,20 @@ public record Ipv6Address(long high, long low) implements Comparable<Ipv6Address
      * @return true when the address may serve as a home or care-of address
      */
     public boolean isUnicastRoutable() {
-        return !isUnspecified() && !isLoopback() && !isMulticast() && !isLinkLocal() && !isSiteLocal();
+        return isUnicastRoutable(high, low);
+    }
+
+    /**
+     * {@link #isUnicastRoutable()} for an address held as two halves, without an object (the data path's check).
+     *
+     * @param high the first 64 bits
+     * @param low the last 64 bits
+     * @return true when not unspecified, loopback, multicast, link-local or site-local
+     */
+    public static boolean isUnicastRoutable(long high, long low) {
+        boolean unspecifiedOrLoopback = high == 0 && (low == 0 || low == 1);
+        int top10 = (int) (high >>> 54);
+        return !unspecifiedOrLoopback && (high >>> 56) != 0xff && top10 != (0xfe80 >>> 6) && top10 != (0xfec0 >>> 6);
     }
 
     /** Orders addresses as unsigned 128-bit numbers. */

@@ -79,6 +79,7 @@ public class AgentDataPathBenchmark extends RingBenchmark {
         byte[] k = key.toArray();
         haa = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
                 .policy(Policies.first()).replayProtection(false, 7_000_000_000L).maxBindings(bindings + 16)
+                .maxBindingsPerResponder(bindings + 16)
                 .pinning(0, 1).bindingRefreshRequests(false)
                 .responder(new ResponderCredentials("ar1@example.net", 1000, key, List.of(ANYCAST)))
                 .io((b, o, l) -> sent++).build(0);

@@ -49,6 +49,7 @@ public class AgentSelectionBenchmark extends RingBenchmark {
     public void populate() {
         AgentConfig.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST).model(Model.ADVANCED)
                 .policy(Policies.rendezvous()).replayProtection(false, 7_000_000_000L).maxBindings(4_000)
+                .maxBindingsPerResponder(4_000)
                 .pinning(100_000, 60_000_000_000L).bindingRefreshRequests(false).io((x, o, l) -> sent++);
         Bytes[] keys = new Bytes[3];
         for (int r = 0; r < 3; r++) {

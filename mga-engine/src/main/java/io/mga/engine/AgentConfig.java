@@ -31,12 +31,13 @@ import java.util.List;
  * @param peers the other agents of the home link, listed in DHAAD replies
  * @param refreshRequests whether Binding Refresh Requests are sent
  * @param probeTimeoutNanos how long a binding probed after a tunnel error has to answer with a refresh
+ * @param maxBindingsPerResponder the most bindings one responder identity may hold
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
         Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
         EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
-        long probeTimeoutNanos) {
+        long probeTimeoutNanos, int maxBindingsPerResponder) {
 
     /**
      * Checks the configuration.
@@ -59,6 +60,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param peers not null
      * @param refreshRequests either
      * @param probeTimeoutNanos positive
+     * @param maxBindingsPerResponder at least 1
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -82,6 +84,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
         if (maxPins < 0 || pinIdleNanos <= 0) {
             throw new IllegalArgumentException("pinning bound must be >= 0 and idle time positive");
+        }
+        if (maxBindingsPerResponder < 1) {
+            throw new IllegalArgumentException("maxBindingsPerResponder must be positive");
         }
         if (probeTimeoutNanos <= 0) {
             throw new IllegalArgumentException("the probe timeout must be positive");
@@ -111,6 +116,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private final List<Ipv6Address> peers = new ArrayList<>();
         private boolean refreshRequests = true;
         private long probeTimeoutNanos = 500_000_000L;
+        private int maxPerResponder = 1024;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -290,6 +296,18 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * The most bindings one responder identity may hold, all anycast addresses and Binding IDs together
+         * (default 1024): one authorised responder cannot fill the cache that all share; beyond it, status 130.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder maxBindingsPerResponder(int n) {
+            this.maxPerResponder = n;
+            return this;
+        }
+
+        /**
          * How long a binding named by a tunnel error has to answer the agent's probe (a Binding Refresh Request)
          * with an authenticated refresh before it is dropped (default 500 ms: several round trips to a responder;
          * a binding dropped wrongly comes back with the refresh that answers late).
@@ -342,7 +360,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         public AgentConfig config() {
             return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
-                    tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos);
+                    tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder);
         }
 
         /**

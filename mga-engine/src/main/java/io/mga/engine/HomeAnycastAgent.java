@@ -65,14 +65,14 @@ public final class HomeAnycastAgent implements Role {
         MobilitySender sender = new MobilitySender(io, new RrAuthenticator());
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
-                cache, sender, new Report(), stats, c.probeTimeoutNanos(), nowNanos);
+                cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(), nowNanos);
         // the Basic Model has one binding per anycast address: nothing to pin
         // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
         this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
                 : new java.security.SecureRandom(), nowNanos);
         this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
-                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels);
+                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels, c.served());
         this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels);
         this.lastNow = nowNanos;
     }

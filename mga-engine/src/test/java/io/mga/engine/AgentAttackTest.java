@@ -271,6 +271,63 @@ class AgentAttackTest {
     }
 
     @Test
+    void oneResponderCannotFillTheCacheThatAllShare() {
+        haa = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).model(Model.ADVANCED)
+                .responder(World.cred(1)).responder(World.cred(2)).maxBindings(100).maxBindingsPerResponder(10)
+                .io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).build(now);
+        for (int bid = 1; bid <= 50; bid++) {
+            deliver(bu(PUA1, AA, bid, 75, bid, 1001, World.key(1), ntp(now), true));
+        }
+        assertThat(haa.bindingCount()).isEqualTo(10);
+        assertThat(lastStatus()).isEqualTo(BaStatus.INSUFFICIENT_RESOURCES.code());
+        // refreshes of what it holds still go through, and the others still register
+        deliver(bu(PUA1, AA, 60, 75, 3, 1001, World.key(1), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+        deliver(bu(World.pua(2), AA, 1, 75, 200, 1002, World.key(2), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+        assertThat(haa.bindingCount()).isEqualTo(11);
+        // a deregistration gives the quota back
+        deliver(bu(PUA1, AA, 61, 0, 3, 1001, World.key(1), ntp(now), true));
+        deliver(bu(PUA1, AA, 62, 75, 40, 1001, World.key(1), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+    }
+
+    @Test
+    void aCareOfAddressThatLeadsBackToTheAgentIsRefused() {
+        // the agent's own address, the anycast address itself (not a deregistration: lifetime 75), another one
+        for (Ipv6Address loop : List.of(HAA, Ipv6Address.parse("2001:db8:a::54"))) {
+            deliver(bu(loop, AA, 10, 75, 1, 1001, World.key(1), ntp(now), true));
+            assertThat(lastStatus()).as("care-of %s", loop).isEqualTo(BaStatus.INVALID_CARE_OF_ADDRESS.code());
+        }
+        assertThat(haa.bindingCount()).isZero();
+    }
+
+    @Test
+    void theReverseTunnelIsNoOpenRelay() {
+        deliver(good(10));
+        sent.clear();
+        long before = haa.counters().reverseForwarded();
+        // outer source: the registered care-of address (forged or not); inner source: the anycast address
+        for (Ipv6Address dst : List.of(Ipv6Address.parse("ff02::1"), Ipv6Address.parse("fe80::1"), HAA,
+                Ipv6Address.parse("2001:db8:a::77"), Ipv6Address.parse("::1"))) {
+            deliver(reverse(dst));
+        }
+        assertThat(sent).as("nothing relayed").isEmpty();
+        assertThat(haa.counters().reverseForwarded()).isEqualTo(before);
+        deliver(reverse(Ipv6Address.parse("2001:db8:c::10")));
+        assertThat(sent).hasSize(1);
+        assertThat(haa.counters().reverseForwarded()).isEqualTo(before + 1);
+    }
+
+    /** A reverse-tunnelled answer PUA1 -> HAA whose inner packet goes from the anycast address to {@code dst}. */
+    static byte[] reverse(Ipv6Address dst) {
+        Ipv6Packet inner = Ipv6Packet.build(Ipv6Header.of(64, AA, dst), List.of(),
+                new io.mga.wire.Udp(53, 40000, Bytes.of(new byte[] {'a'})));
+        return PacketEncoder.encode(new Ipv6Packet(Ipv6Header.of(64, PUA1, HAA), List.of(),
+                new io.mga.wire.Tunnel(inner)));
+    }
+
+    @Test
     void unauthenticatedFloodsLeaveNoState() {
         java.util.Random r = new java.util.Random(7);
         for (int i = 0; i < 20_000; i++) {

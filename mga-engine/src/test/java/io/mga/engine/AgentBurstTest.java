@@ -155,7 +155,8 @@ class AgentBurstTest {
         int[] tunnelled = new int[1];
         self[0] = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.first()).replayProtection(false, 7 * World.S)
-                .maxBindings(1 << 16).pinning(0, 1).bindingRefreshRequests(false).responder(World.cred(1))
+                .maxBindings(1 << 16).maxBindingsPerResponder(1 << 16).pinning(0, 1).bindingRefreshRequests(false)
+                .responder(World.cred(1))
                 .hashKey(0x5eed) // the same Flow Labels in both agents compared
                 .io((b, o, l) -> {
                     sent.add(HexFormat.of().formatHex(b, o, o + l));

@@ -1,5 +1,7 @@
 package io.mga.engine.agent;
 
+import io.mga.api.Ipv6Address;
+import io.mga.api.Ipv6Prefix;
 import io.mga.api.PacketHandler;
 import io.mga.api.PacketIo;
 import io.mga.api.SelectionPolicy;
@@ -33,6 +35,7 @@ public final class Forwarder {
     private final CandidateView candidates;
     private final AgentStats stats;
     private final TunnelLabels labels;
+    private final ServedPrefixes served;
     private final Ipv6View inner = new Ipv6View();
     private final byte[] tx = new byte[Encapsulation.OVERHEAD + 65535 + Ipv6View.HEADER_LENGTH];
     // the burst's look-ahead: each packet's destination and home row, the table layout they were taken under, the
@@ -60,10 +63,11 @@ public final class Forwarder {
      * @param policy the selection policy
      * @param stats the agent's counters
      * @param labels the outer Flow Labels
+     * @param served the anycast prefixes served
      */
     public Forwarder(long addressHigh, long addressLow, int tunnelHopLimit, PacketIo io, BindingCache cache,
             int maxPins, long pinIdleNanos, long pinKey, SelectionPolicy policy, AgentStats stats,
-            TunnelLabels labels) {
+            TunnelLabels labels, java.util.List<Ipv6Prefix> served) {
         this.addressHigh = addressHigh;
         this.addressLow = addressLow;
         this.tunnelHopLimit = tunnelHopLimit;
@@ -74,7 +78,9 @@ public final class Forwarder {
         this.candidates = new CandidateView(cache);
         this.stats = stats;
         this.labels = labels;
+        this.served = new ServedPrefixes(served);
     }
+
 
     /**
      * @param now the current time
@@ -270,6 +276,14 @@ public final class Forwarder {
             }
         }
         if (!ok) {
+            stats.dropped++;
+            return;
+        }
+        // the reverse tunnel is no open relay: what leaves it goes to a global unicast address outside the anycast
+        // prefixes and not to the agent itself (never to ff02::1 on the home link, never back into a tunnel)
+        long dh = inner.destinationHigh();
+        long dl = inner.destinationLow();
+        if (!Ipv6Address.isUnicastRoutable(dh, dl) || dh == addressHigh && dl == addressLow || served.contains(dh, dl)) {
             stats.dropped++;
             return;
         }

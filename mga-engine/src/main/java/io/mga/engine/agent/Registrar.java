@@ -9,6 +9,7 @@ import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
 import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.RateLimitedLog;
 import io.mga.engine.mobility.ReplayGuard;
 import io.mga.engine.mobility.Sequence;
 import io.mga.engine.time.IntTimerWheel;
@@ -101,7 +102,7 @@ public final class Registrar {
     }
 
     private final Ipv6Address address;
-    private final Ipv6Prefix[] served;
+    private final ServedPrefixes served;
     private final boolean advanced;
     private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
     private final List<String> owners = new ArrayList<>();
@@ -118,6 +119,9 @@ public final class Registrar {
     private final AgentStats stats;
     private final AnswerLimiter answers;
     private final AnswerLimiter probeLimit;
+    private final int maxPerResponder;
+    private final int[] owned;
+    private final RateLimitedLog loopLog = new RateLimitedLog(10_000_000_000L);
     private final long probeTimeoutNanos;
 
     /**
@@ -133,14 +137,15 @@ public final class Registrar {
      * @param events who hears of changes
      * @param stats the agent's counters
      * @param probeTimeoutNanos how long a probed binding has to answer with a refresh
+     * @param maxPerResponder the most bindings one responder identity may hold, all anycast addresses together
      * @param now the current time
      */
     public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
             List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
             BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long probeTimeoutNanos,
-            long now) {
+            int maxPerResponder, long now) {
         this.address = address;
-        this.served = served.toArray(Ipv6Prefix[]::new);
+        this.served = new ServedPrefixes(served);
         this.advanced = advanced;
         for (ResponderCredentials c : responders) {
             if (bySpi.put(c.spi(), c) != null) {
@@ -159,10 +164,13 @@ public final class Registrar {
         this.sender = sender;
         this.events = events;
         this.stats = stats;
-        this.answers = new AnswerLimiter(ANSWERS_PER_SOURCE, ANSWERS_TOTAL, 10, 4096,
+        this.answers = new AnswerLimiter(1_000_000_000L / ANSWERS_PER_SOURCE, 1_000_000_000L / ANSWERS_TOTAL, 10, 4096,
                 new java.security.SecureRandom().nextLong());
-        this.probeLimit = new AnswerLimiter(PROBES_PER_SECOND, PROBES_PER_SECOND, PROBES_PER_SECOND, 1, 0);
+        long probeInterval = 1_000_000_000L / PROBES_PER_SECOND;
+        this.probeLimit = new AnswerLimiter(probeInterval, probeInterval, PROBES_PER_SECOND, 1, 0);
         this.probeTimeoutNanos = probeTimeoutNanos;
+        this.maxPerResponder = maxPerResponder;
+        this.owned = new int[owners.size()];
     }
 
     /**
@@ -186,12 +194,7 @@ public final class Registrar {
      * @return true when it is in a served prefix
      */
     public boolean serves(long hi, long lo) {
-        for (Ipv6Prefix p : served) {
-            if (p.contains(hi, lo)) {
-                return true;
-            }
-        }
-        return false;
+        return served.contains(hi, lo);
     }
 
     /**
@@ -285,6 +288,14 @@ public final class Registrar {
             reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address not unicast routable");
             return;
         }
+        // a care-of address that leads back to the agent (its own address, an anycast address it serves) would
+        // make the tunnel a loop that re-encapsulates each packet with a fresh hop limit (RFC 2473 §4.1.1)
+        if (!v.isDeregistration(anycast) && (careOf.equals(address) || serves(careOf.high(), careOf.low()))) {
+            loopLog.warn(LOG, now, "refused {}'s care-of address {} for {}: it leads back to this agent", cred.identity(),
+                    careOf, anycast);
+            reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address leads back to the agent");
+            return;
+        }
         int ownerId = ownerIds.get(cred.identity());
         int existing = cache.find(anycast.high(), anycast.low(), bid);
         // RFC 6275 §9.5.1: the sequence number must be newer than the last accepted for this binding, also for a
@@ -322,6 +333,12 @@ public final class Registrar {
                     "binding id " + bid + " belongs to " + owners.get(cache.owner(existing)));
             return;
         }
+        boolean takesOne = existing == BindingCache.NONE || cache.owner(existing) != ownerId;
+        if (takesOne && owned[ownerId] >= maxPerResponder) {
+            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cred.identity() + " holds its quota of "
+                    + maxPerResponder + " bindings");
+            return;
+        }
         int slot = existing;
         if (slot == BindingCache.NONE) {
             slot = cache.insert(anycast.high(), anycast.low(), bid, ownerId);
@@ -333,6 +350,12 @@ public final class Registrar {
         }
         AnycastBinding before = existing == BindingCache.NONE ? null : binding(existing);
         deletedSequences.remove(sk);
+        if (takesOne) {
+            if (existing != BindingCache.NONE) {
+                owned[cache.owner(existing)]--;
+            }
+            owned[ownerId]++;
+        }
         // a new owner (Basic Model overwrite) changes the slot's generation: pins to the old responder lapse
         cache.setOwner(slot, ownerId);
         int granted = Math.min(v.bu().lifetime(), maxLifetimeUnits);
@@ -417,6 +440,7 @@ public final class Registrar {
         SeqKey k = new SeqKey(cache.owner(slot), new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
                 cache.bindingId(slot));
         timers.cancel(slot);
+        owned[cache.owner(slot)]--;
         cache.remove(slot);
         deletedSequences.remove(k);
         deletedSequences.put(k, new DeletedSeq(sequence, now + MAX_DELETE_BCE_NANOS));

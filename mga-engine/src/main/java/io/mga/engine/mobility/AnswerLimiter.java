@@ -19,18 +19,18 @@ public final class AnswerLimiter {
     private long total = Long.MIN_VALUE / 2;
 
     /**
-     * @param perSourcePerSecond answers per second to one source /64 (at least 1)
-     * @param totalPerSecond answers per second in all (at least 1)
+     * @param perSourceIntervalNanos the time between two answers to one source /64, in the long run (positive)
+     * @param totalIntervalNanos the time between two answers in all, in the long run (positive)
      * @param burst how many may go at once before the rates apply (at least 1)
      * @param slots the size of the per-source table (a power of two is not required)
      * @param key the table's hash secret
      */
-    public AnswerLimiter(int perSourcePerSecond, int totalPerSecond, int burst, int slots, long key) {
-        if (perSourcePerSecond < 1 || totalPerSecond < 1 || burst < 1 || slots < 1) {
-            throw new IllegalArgumentException("rates, burst and slots must be positive");
+    public AnswerLimiter(long perSourceIntervalNanos, long totalIntervalNanos, int burst, int slots, long key) {
+        if (perSourceIntervalNanos < 1 || totalIntervalNanos < 1 || burst < 1 || slots < 1) {
+            throw new IllegalArgumentException("intervals, burst and slots must be positive");
         }
-        this.perSourceInterval = 1_000_000_000L / perSourcePerSecond;
-        this.totalInterval = 1_000_000_000L / totalPerSecond;
+        this.perSourceInterval = perSourceIntervalNanos;
+        this.totalInterval = totalIntervalNanos;
         this.perSourceBurst = perSourceInterval * burst;
         this.totalBurst = totalInterval * burst;
         this.key = KeyedHash.mix(key);

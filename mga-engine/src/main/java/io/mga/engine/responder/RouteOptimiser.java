@@ -1,6 +1,7 @@
 package io.mga.engine.responder;
 
 import io.mga.api.Ipv6Address;
+import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MobilitySender;
 import io.mga.engine.mobility.RrAuthenticator;
@@ -35,6 +36,10 @@ public final class RouteOptimiser {
     static final int MAX_RO_FAILURE = 3;
     /** Re-run return routability before MAX_TOKEN_LIFETIME (210 s) so that tokens stay valid. */
     static final long RO_REFRESH = 200_000_000_000L;
+    /** Route-optimisation attempts toward one source /64: one a minute in the long run. */
+    static final long ATTEMPT_INTERVAL_PER_PREFIX = 60_000_000_000L;
+    /** Route-optimisation attempts in all: 50 a second in the long run. */
+    static final long ATTEMPT_INTERVAL = 20_000_000L;
     /** After a failure, do not try a correspondent again for this long. */
     static final long RO_HOLD_DOWN = 600_000_000_000L;
 
@@ -97,6 +102,7 @@ public final class RouteOptimiser {
     private final Random random;
     private final Events events;
     private final Map<Ipv6Address, Peer> peers = new HashMap<>();
+    private final AnswerLimiter attempts;
 
     /**
      * @param anycast the home (anycast) address
@@ -123,6 +129,9 @@ public final class RouteOptimiser {
         this.wheel = wheel;
         this.random = random;
         this.events = events;
+        // one attempt a minute to a source /64 (bursts of 4), 50 a second in all
+        this.attempts = new AnswerLimiter(ATTEMPT_INTERVAL_PER_PREFIX, ATTEMPT_INTERVAL, 4, 4096,
+                new java.security.SecureRandom().nextLong());
     }
 
     /**
@@ -133,11 +142,31 @@ public final class RouteOptimiser {
      * @param now the current time
      */
     public void tunnelled(Ipv6Address initiator, Ipv6Address via, long now) {
-        if (!peers.containsKey(initiator) && peers.size() < maxPeers && initiator.isUnicastRoutable()) {
-            Peer c = new Peer(initiator, via);
-            peers.put(initiator, c);
-            startTest(c, now);
+        if (peers.containsKey(initiator) || !initiator.isUnicastRoutable()) {
+            return;
         }
+        // the sources of tunnelled packets can be forged: each attempt sends HoTI and CoTI (and retries) to the
+        // source, so attempts are rate-limited per source /64 and in total (no reflection, no amplification), and
+        // a full table gives up a failed entry rather than refuse real initiators
+        if (peers.size() >= maxPeers && !evictFailed() || !attempts.allow(initiator.high(), now)) {
+            return;
+        }
+        Peer c = new Peer(initiator, via);
+        peers.put(initiator, c);
+        startTest(c, now);
+    }
+
+    /** Frees an entry held by a failed attempt (the spoofed sources'): false when every entry is alive. */
+    private boolean evictFailed() {
+        for (java.util.Iterator<Peer> it = peers.values().iterator(); it.hasNext();) {
+            Peer c = it.next();
+            if (c.state == RoState.FAILED) {
+                wheel.cancel(c.timer);
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
