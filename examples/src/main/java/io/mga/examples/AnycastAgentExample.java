@@ -6,8 +6,8 @@ import io.mga.engine.HomeAnycastAgent;
 import io.mga.engine.Model;
 import io.mga.engine.Policies;
 import io.mga.engine.ResponderCredentials;
-import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
+import io.mga.sim.SimNode;
 import java.util.List;
 
 /**

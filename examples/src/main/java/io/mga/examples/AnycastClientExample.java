@@ -4,7 +4,7 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastInitiator;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.mga.examples;
 
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimNode;
 
 /**
  * Failover, step by step: two responders serve the anycast address; the client asks; the responder serving it

@@ -4,9 +4,9 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.ResponderCredentials;
-import io.mga.engine.sim.SimLink;
-import io.mga.engine.sim.SimNetwork;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimLink;
+import io.mga.sim.SimNetwork;
+import io.mga.sim.SimNode;
 import java.util.List;
 
 /**

@@ -4,8 +4,8 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastResponder;
-import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
+import io.mga.sim.SimNode;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import io.mga.engine.sim.PlainHost;
+import io.mga.sim.PlainHost;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;

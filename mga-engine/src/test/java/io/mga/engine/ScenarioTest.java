@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mga.api.AnycastBinding;
 import io.mga.api.Ipv6Address;
-import io.mga.engine.sim.PlainHost;
+import io.mga.sim.PlainHost;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.MalformedPacketException;
 import io.mga.wire.PacketDecoder;
