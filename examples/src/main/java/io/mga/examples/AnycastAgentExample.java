@@ -7,8 +7,8 @@ import io.mga.api.ResponderCredentials;
 import io.mga.engine.AgentConfig;
 import io.mga.engine.HomeAnycastAgent;
 import io.mga.engine.Policies;
-import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
+import io.mga.sim.SimNode;
 import java.util.List;
 
 /**
@@ -53,7 +53,7 @@ public final class AnycastAgentExample {
             return;
         }
         Sim sim = new Sim();
-        SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
+        SimNode node = sim.topology.homeSite("agent");
         HomeAnycastAgent haa = agent().io(node.io())
                 .listener(e -> System.out.println(sim.now() + "  " + e.getClass().getSimpleName() + ": " + e))
                 .build(sim.net.now());

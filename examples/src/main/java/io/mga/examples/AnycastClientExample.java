@@ -2,9 +2,8 @@ package io.mga.examples;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastInitiator;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -40,7 +39,7 @@ public final class AnycastClientExample {
     }
 
     static Client client(Sim sim, Ipv6Address address) {
-        SimNode n = sim.site("client", new Ipv6Prefix(address, 48), address);
+        SimNode n = sim.topology.initiatorSite("client", address);
         AnycastInitiator ai = AnycastInitiator.builder().address(address).io(n.io())
                 .random(new java.util.Random(7)).build(sim.net.now());
         n.attach(ai);
@@ -79,7 +78,7 @@ public final class AnycastClientExample {
             return;
         }
         Sim sim = new Sim();
-        SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
+        SimNode node = sim.topology.homeSite("agent");
         node.attach(AnycastAgentExample.agent().io(node.io()).build(sim.net.now()));
         UdpAnycastServiceExample.responder(sim, 1);
         Client c = client(sim, Ipv6Address.parse("2001:db8:c::10"));

@@ -1,8 +1,7 @@
 package io.mga.examples;
 
 import io.mga.api.Ipv6Address;
-import io.mga.api.Ipv6Prefix;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimNode;
 
 /**
  * Failover, step by step: two responders serve the anycast address; the client asks; the responder serving it
@@ -31,7 +30,7 @@ public final class FailoverWalkthrough {
             return;
         }
         Sim sim = new Sim();
-        SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
+        SimNode node = sim.topology.homeSite("agent");
         node.attach(AnycastAgentExample.agent().io(node.io())
                 .listener(e -> System.out.println(sim.now() + "  agent: " + e.getClass().getSimpleName()))
                 .build(sim.net.now()));
@@ -44,7 +43,7 @@ public final class FailoverWalkthrough {
         System.out.println(sim.now() + "  " + c.ask("before, again"));
         String serving = first.substring(0, 3);
         System.out.println(sim.now() + "  " + serving + " crashes");
-        sim.net.nodes().stream().filter(n -> n.name().equals(serving)).findFirst().orElseThrow().crash();
+        sim.topology.node(serving).crash();
         for (int i = 1; i <= 5; i++) {
             String a = c.ask("after " + i);
             System.out.println(sim.now() + "  attempt " + i + ": " + (a == null ? "no answer" : a));

@@ -4,36 +4,25 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.ResponderCredentials;
-import io.mga.engine.sim.SimLink;
-import io.mga.engine.sim.SimNetwork;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimLink;
+import io.mga.sim.SimNetwork;
+import io.mga.sim.SimNode;
+import io.mga.sim.StandardTopology;
 import java.util.List;
 
 /**
- * The small simulated internet the examples share: a core router and sites 10 ms away. The anycast home link is
- * 2001:db8:a::/64 (agent 2001:db8:a::1, anycast 2001:db8:a::53), responders live on 2001:db8:N::/48.
+ * What the examples share on the simulated network: mga-sim's {@link StandardTopology} (a core router and sites
+ * 10 ms away; the anycast home link 2001:db8:a::/64 with the agent at 2001:db8:a::1 and the anycast address
+ * 2001:db8:a::53; responder N at 2001:db8:N::100), the examples' credentials, and the virtual time to print.
  */
 final class Sim {
-    static final Ipv6Prefix ANYCAST_LINK = Ipv6Prefix.parse("2001:db8:a::/64");
-    static final Ipv6Address ANYCAST = Ipv6Address.parse("2001:db8:a::53");
-    static final Ipv6Address AGENT = Ipv6Address.parse("2001:db8:a::1");
+    static final Ipv6Prefix ANYCAST_LINK = StandardTopology.ANYCAST_HOME_LINK;
+    static final Ipv6Address ANYCAST = StandardTopology.ANYCAST;
+    static final Ipv6Address AGENT = StandardTopology.AGENT;
     static final long SECOND = SimNetwork.SECOND;
 
-    final SimNetwork net = new SimNetwork(1);
-    final SimNode core = net.node("core", true).icmpErrorsFrom(Ipv6Address.parse("2001:db8:ffff::1"));
-
-    /** A site: a host 10 ms from the core, owning {@code address}, reached through {@code prefix}. */
-    SimNode site(String name, Ipv6Prefix prefix, Ipv6Address address) {
-        SimNode n = net.node(name, false);
-        SimLink l = net.link(name, n, core, 10 * SimNetwork.MILLISECOND);
-        core.route(prefix, l);
-        n.route(Ipv6Prefix.parse("::/0"), l).own(address);
-        return n;
-    }
-
-    static Ipv6Address responderAddress(int i) {
-        return Ipv6Address.parse("2001:db8:" + i + "::100");
-    }
+    final StandardTopology topology = new StandardTopology(1);
+    final SimNetwork net = topology.network();
 
     /** The shared secret of responder {@code i} (in real life: provisioned, 16 random octets or more). */
     static Bytes key(int i) {

@@ -2,11 +2,11 @@ package io.mga.examples;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
-import io.mga.api.Ipv6Prefix;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.ResponderConfig;
-import io.mga.engine.sim.SimNode;
 import io.mga.pcapio.LiveInterface;
+import io.mga.sim.SimNode;
+import io.mga.sim.StandardTopology;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,7 +29,8 @@ public final class UdpAnycastServiceExample {
     }
 
     static ResponderConfig.Builder responder(int i) {
-        return AnycastResponder.builder().anycast(Sim.ANYCAST).careOf(Sim.responderAddress(i)).agent(Sim.AGENT)
+        return AnycastResponder.builder().anycast(Sim.ANYCAST).careOf(StandardTopology.responderAddress(i))
+                .agent(Sim.AGENT)
                 .credentials("ar" + i + "@example.net", 1000 + i, Sim.key(i)).bindingId(i).lifetimeSeconds(60)
                 // the service: upper-case what it is sent, and say who answered
                 .udpService(7777, (from, port, data) -> Bytes.of(("ar" + i + " says "
@@ -38,7 +39,7 @@ public final class UdpAnycastServiceExample {
     }
 
     static Responder responder(Sim sim, int i) {
-        SimNode n = sim.site("ar" + i, Ipv6Prefix.parse("2001:db8:" + i + "::/48"), Sim.responderAddress(i));
+        SimNode n = sim.topology.responderSite(i);
         AnycastResponder r = responder(i).seed(i).io(n.io()).build(sim.net.now());
         n.attach(r);
         r.start(sim.net.now());
@@ -58,8 +59,8 @@ public final class UdpAnycastServiceExample {
     public static void main(String[] args) throws Exception {
         if (args.length >= 6 && args[0].equals("--interface")) {
             int i = Integer.parseInt(args[5]);
-            LiveInterface live = LiveInterface.builder().interfaceName(args[1]).own(Sim.responderAddress(i))
-                    .defaultRouter(Ipv6Address.parse(args[3])).build();
+            LiveInterface live = LiveInterface.builder().interfaceName(args[1])
+                    .own(StandardTopology.responderAddress(i)).defaultRouter(Ipv6Address.parse(args[3])).build();
             AnycastResponder r = responder(i).io(live).epochClock(io.mga.api.EpochClock.system()).build(System.nanoTime());
             live.start(r);
             live.submit(r::start);
@@ -72,7 +73,7 @@ public final class UdpAnycastServiceExample {
             return;
         }
         Sim sim = new Sim();
-        SimNode node = sim.site("agent", Ipv6Prefix.parse("2001:db8:a::/48"), Sim.AGENT).own(Sim.ANYCAST_LINK);
+        SimNode node = sim.topology.homeSite("agent");
         node.attach(AnycastAgentExample.agent().io(node.io()).build(sim.net.now()));
         Responder r = responder(sim, 1);
         AnycastClientExample.Client c = AnycastClientExample.client(sim, Ipv6Address.parse("2001:db8:c::10"));

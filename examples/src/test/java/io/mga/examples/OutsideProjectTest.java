@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * mga used as a user would: the freshly built jars are installed into the local Maven repository (what
  * {@code mvn install} does), then an outside project that knows mga only by its coordinates
- * ({@code io.mga:mga-engine}, {@code io.mga:mga-pcap-io}, 0.1.0-SNAPSHOT) copies the example sources, builds
- * with Maven, and runs the failover walk-through.
+ * ({@code io.mga:mga-engine}, {@code io.mga:mga-sim}, {@code io.mga:mga-pcap-io}, 0.1.0-SNAPSHOT) copies the
+ * example sources, builds with Maven, and runs the failover walk-through.
  */
 class OutsideProjectTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -37,7 +37,7 @@ class OutsideProjectTest {
     @Test
     void anOutsideProjectBuildsAgainstMgaAndRunsAnExample(@TempDir Path dir) throws Exception {
         install(ROOT.resolve("pom.xml"), ROOT.resolve("pom.xml"));
-        for (String m : List.of("mga-api", "mga-wire", "mga-engine", "mga-pcap-io")) {
+        for (String m : List.of("mga-api", "mga-wire", "mga-sim", "mga-engine", "mga-pcap-io")) {
             Path jar = ROOT.resolve(m).resolve("target").resolve(m + "-" + VERSION + ".jar");
             assertThat(jar).as("built by the reactor before this test").exists();
             install(ROOT.resolve(m).resolve("pom.xml"), jar);
@@ -60,6 +60,7 @@ class OutsideProjectTest {
                   </properties>
                   <dependencies>
                     <dependency><groupId>io.mga</groupId><artifactId>mga-engine</artifactId><version>%1$s</version></dependency>
+                    <dependency><groupId>io.mga</groupId><artifactId>mga-sim</artifactId><version>%1$s</version></dependency>
                     <dependency><groupId>io.mga</groupId><artifactId>mga-pcap-io</artifactId><version>%1$s</version></dependency>
                   </dependencies>
                   <build>

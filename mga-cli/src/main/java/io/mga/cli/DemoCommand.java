@@ -14,10 +14,11 @@ import io.mga.engine.HomeAnycastAgent;
 import io.mga.engine.InitiatorEvent;
 import io.mga.engine.Policies;
 import io.mga.engine.ResponderEvent;
-import io.mga.engine.sim.PlainHost;
-import io.mga.engine.sim.SimLink;
-import io.mga.engine.sim.SimNetwork;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.PlainHost;
+import io.mga.sim.SimLink;
+import io.mga.sim.SimNetwork;
+import io.mga.sim.SimNode;
+import io.mga.sim.StandardTopology;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,20 +34,20 @@ import picocli.CommandLine.Spec;
  * time. Two initiators (a plain IPv6 host, and a Mobile IPv6 correspondent that accepts route optimisation), a
  * Home Anycast Agent, a Midway Anycast Agent on one initiator's path, three responders of a DNS-like service on
  * one anycast address: registration, selection, pinning, route optimisation, a crash and a graceful leave with
- * the hot swap, then a summary.
+ * the hot swap, then a summary. The network is mga-sim's {@link StandardTopology}, with network C (a router, the
+ * MAA and the Mobile IPv6 initiator behind it) added for the story and the sites at latencies of their own.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the MGA story on the simulated network (virtual time) and prints a timeline and a summary.")
 final class DemoCommand implements Callable<Integer> {
     static final long S = SimNetwork.SECOND;
     static final long MS = SimNetwork.MILLISECOND;
-    static final Ipv6Prefix ANYCAST_PREFIX = Ipv6Prefix.parse("2001:db8:a::/64");
-    static final Ipv6Address AA = Ipv6Address.parse("2001:db8:a::53");
-    static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
+    static final Ipv6Prefix ANYCAST_PREFIX = StandardTopology.ANYCAST_HOME_LINK;
+    static final Ipv6Address AA = StandardTopology.ANYCAST;
+    static final Ipv6Address HAA = StandardTopology.AGENT;
     static final Ipv6Address MAA = Ipv6Address.parse("2001:db8:c:ff::1");
     static final Ipv6Address AI_PLAIN = Ipv6Address.parse("2001:db8:d::10");
     static final Ipv6Address AI_MIP = Ipv6Address.parse("2001:db8:c:1::10");
-    static final Ipv6Prefix ANY = Ipv6Prefix.parse("::/0");
 
     @Option(names = "--seed", description = "seed of the simulation (losses, nonces); default ${DEFAULT-VALUE}")
     long seed = 2026;
@@ -99,10 +100,6 @@ final class DemoCommand implements Callable<Integer> {
         return "ar" + pua.group(2);
     }
 
-    private static SimLink join(SimNetwork n, SimNode a, SimNode b, long latency) {
-        return n.link(a.name() + "-" + b.name(), a, b, latency);
-    }
-
     private HomeAnycastAgent agent(SimNode n, Ipv6Address address, String label) {
         AgentConfig.Builder b = HomeAnycastAgent.builder().address(address).serve(ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).maxLifetimeSeconds(300).io(n.io())
@@ -111,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             b.responder(new ResponderCredentials("ar" + i + "@example.net", 1000 + i, key(i), List.of(ANYCAST_PREFIX)));
         }
         HomeAnycastAgent a = b.build(net.now());
-        n.own(address).own(ANYCAST_PREFIX).attach(a);
+        n.attach(a);
         return a;
     }
 
@@ -140,9 +137,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(io.mga.pcapio.PcapRecorder recorder) {
-        net = new SimNetwork(seed);
+        StandardTopology world = new StandardTopology(seed);
+        net = world.network();
         if (recorder != null) {
-            net.tap((t, link, from, packet, dropped) -> {
+            world.tap((t, link, from, packet, dropped) -> {
                 if (!dropped) {
                     recorder.record(EPOCH_NANOS + t, packet, 0, packet.length);
                 }
@@ -152,25 +150,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println("a Home Anycast Agent on the anycast home link, a Midway Anycast Agent in network C, two initiators.");
         out.println("Everything runs on mga's simulated network in virtual time (links of 5-20 ms).");
         out.println();
-        SimNode core = net.node("core", true).icmpErrorsFrom(Ipv6Address.parse("2001:db8:ffff::1"));
-        SimNode haaNode = net.node("haa", false);
-        SimLink lh = join(net, core, haaNode, 10 * MS);
-        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lh);
-        haaNode.route(ANY, lh);
-        HomeAnycastAgent haa = agent(haaNode, HAA, "[HAA]");
-        SimNode rc = net.node("router-c", true).icmpErrorsFrom(Ipv6Address.parse("2001:db8:c::1"));
-        SimLink lc = join(net, core, rc, 20 * MS);
-        core.route(Ipv6Prefix.parse("2001:db8:c::/48"), lc);
-        rc.route(ANY, lc);
-        SimNode maaNode = net.node("maa", false);
-        SimLink lm = join(net, rc, maaNode, 2 * MS);
-        rc.route(new Ipv6Prefix(MAA, 128), lm).route(ANYCAST_PREFIX, lm);
-        maaNode.route(ANY, lm);
+        HomeAnycastAgent haa = agent(world.homeSite("haa"), HAA, "[HAA]");
+        // network C: its router keeps a route for the anycast prefix to the MAA on its path
+        SimNode rc = world.router("router-c", Ipv6Prefix.parse("2001:db8:c::/48"), 20 * MS)
+                .icmpErrorsFrom(Ipv6Address.parse("2001:db8:c::1"));
+        SimNode maaNode = world.site("maa", new Ipv6Prefix(MAA, 128), 2 * MS, rc).own(MAA).own(ANYCAST_PREFIX);
+        rc.route(ANYCAST_PREFIX, world.link("maa"));
         HomeAnycastAgent maa = agent(maaNode, MAA, "[MAA]");
-        SimNode mipNode = net.node("ai-mip", false);
-        SimLink lmip = join(net, rc, mipNode, 2 * MS);
-        rc.route(new Ipv6Prefix(AI_MIP, 64), lmip);
-        mipNode.route(ANY, lmip);
+        SimNode mipNode = world.site("ai-mip", new Ipv6Prefix(AI_MIP, 64), 2 * MS, rc);
         AnycastInitiator mip = AnycastInitiator.builder().address(AI_MIP).io(mipNode.io())
                 .random(new java.util.Random(seed)).listener(e -> say("[AI-mip]", e instanceof InitiatorEvent.Unbound u
                         ? "binding for " + u.home() + " dropped: " + u.cause().text()
@@ -178,20 +165,14 @@ final class DemoCommand implements Callable<Integer> {
                                 + " is now reached directly at " + b.careOf() + " (" + name(b.careOf()) + ")" : ""))
                 .build(net.now());
         mipNode.own(AI_MIP).attach(mip);
-        SimNode plainNode = net.node("ai-plain", false);
-        SimLink lp = join(net, core, plainNode, 15 * MS);
-        core.route(Ipv6Prefix.parse("2001:db8:d::/48"), lp);
-        plainNode.route(ANY, lp);
+        SimNode plainNode = world.initiatorSite("ai-plain", AI_PLAIN, 15 * MS);
         PlainHost plain = new PlainHost(AI_PLAIN, plainNode.io());
-        plainNode.own(AI_PLAIN).attach(plain);
+        plainNode.attach(plain);
         AnycastResponder[] ars = new AnycastResponder[3];
         SimNode[] arNodes = new SimNode[3];
         for (int i = 1; i <= 3; i++) {
-            SimNode n = net.node("ar" + i, false);
-            SimLink l = join(net, core, n, (5 + 5 * i) * MS);
-            core.route(Ipv6Prefix.parse("2001:db8:" + i + "::/48"), l);
-            n.route(ANY, l);
-            Ipv6Address pua = Ipv6Address.parse("2001:db8:" + i + "::100");
+            SimNode n = world.responderSite(i, (5 + 5 * i) * MS);
+            Ipv6Address pua = StandardTopology.responderAddress(i);
             String label = "[ar" + i + "]";
             int id = i;
             ars[i - 1] = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA).agent(MAA)
@@ -205,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     })
                     .build(net.now());
-            n.own(pua).attach(ars[i - 1]);
+            n.attach(ars[i - 1]);
             arNodes[i - 1] = n;
         }
 

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Model;
-import io.mga.engine.sim.PlainHost;
+import io.mga.sim.PlainHost;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

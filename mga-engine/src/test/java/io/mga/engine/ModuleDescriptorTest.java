@@ -33,7 +33,7 @@ class ModuleDescriptorTest {
                 "io.mga.engine.mobility", Set.of("io.mga.bench"), "io.mga.engine.crypto", Set.of("io.mga.bench")));
         assertThat(HomeAnycastAgent.class.getModule().getPackages()).as("every package, exported or not").isEqualTo(Set.of("io.mga.engine",
                 "io.mga.engine.agent", "io.mga.engine.time", "io.mga.engine.mobility", "io.mga.engine.crypto",
-                "io.mga.engine.responder", "io.mga.engine.initiator", "io.mga.engine.hash", "io.mga.engine.sim"));
+                "io.mga.engine.responder", "io.mga.engine.initiator", "io.mga.engine.hash"));
         assertThat(d.opens()).isEmpty();
     }
 

@@ -13,7 +13,7 @@ import io.mga.api.Ipv6Prefix;
 import io.mga.api.Model;
 import io.mga.engine.crypto.MnHaAuth;
 import io.mga.engine.mobility.Ntp;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.SimNode;
 import io.mga.wire.BaStatus;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
@@ -44,7 +44,7 @@ class OracleAttackTest {
         World w = new World(3);
         w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
         AnycastResponder ar1 = w.responder(1, 1, 60);
-        SimNode evil = w.site("evil", new Ipv6Prefix(EVIL, 48));
+        SimNode evil = w.topology.site("evil", new Ipv6Prefix(EVIL, 48));
         evil.own(EVIL);
         List<byte[]> got = new ArrayList<>();
         evil.attach((b, o, l, now) -> got.add(java.util.Arrays.copyOfRange(b, o, o + l)));
@@ -95,7 +95,7 @@ class OracleAttackTest {
     void aResponderWithAWrongKeyKeepsTryingWithBackoffAndTheAgentsAnswersAreBounded() {
         World w = new World(4);
         w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
-        SimNode n = w.site("ar1", new Ipv6Prefix(PUA1, 48));
+        SimNode n = w.topology.site("ar1", new Ipv6Prefix(PUA1, 48));
         n.own(PUA1);
         List<ResponderEvent> events = new ArrayList<>();
         AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(PUA1).agent(HAA)

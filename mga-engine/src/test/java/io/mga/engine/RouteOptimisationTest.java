@@ -11,8 +11,8 @@ import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.Model;
 import io.mga.api.ResponderCredentials;
-import io.mga.engine.sim.PlainHost;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.PlainHost;
+import io.mga.sim.SimNode;
 import io.mga.wire.ExtensionHeader;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
@@ -130,7 +130,7 @@ class RouteOptimisationTest {
         World w = world(1);
         AnycastResponder ar1 = w.responder(1, 1, 300);
         List<InitiatorEvent> events = new ArrayList<>();
-        SimNode n = w.site("ai", new Ipv6Prefix(AI, 48));
+        SimNode n = w.topology.site("ai", new Ipv6Prefix(AI, 48));
         n.own(AI);
         AnycastInitiator ai = AnycastInitiator.builder().address(AI).io(n.io()).random(new java.util.Random(7))
                 .listener(events::add).build(w.net.now());
@@ -143,7 +143,7 @@ class RouteOptimisationTest {
         InitiatorEvent.Bound bound = (InitiatorEvent.Bound) events.get(0);
         long deliveredBefore = n.delivered();
         // the responder vanishes without a word: nothing more reaches the initiator
-        w.nodes.get("ar1").crash();
+        w.topology.node("ar1").crash();
         w.net.runFor(bound.timeNanos() + 299 * S - w.net.now());
         assertThat(ai.boundTo(AA)).as("still within the 300 s lifetime: %s", events).isEqualTo(World.pua(1));
         w.net.runFor(2 * S);

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mga.api.AnycastBinding;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Model;
-import io.mga.engine.sim.PlainHost;
+import io.mga.sim.PlainHost;
 import io.mga.wire.Ipv6Packet;
 import io.mga.wire.MalformedPacketException;
 import io.mga.wire.PacketDecoder;
@@ -157,7 +157,7 @@ class ScenarioTest {
         w.agent(Model.ADVANCED, Policies.roundRobin(), 1800, World.cred(1), World.cred(2), World.cred(3));
         AnycastResponder[] ars = {w.responder(1, 1, 60), w.responder(2, 2, 60), w.responder(3, 3, 60)};
         // every Binding Update and Acknowledgement crosses the agent's link: 30% of them are lost, each way
-        w.links.get("haa").loss(0.3);
+        w.topology.link("haa").loss(0.3);
         for (AnycastResponder r : ars) {
             w.start(r);
         }
@@ -180,7 +180,7 @@ class ScenarioTest {
             assertThat(present[bid]).as("seconds bid %d was registered, of %d", bid, samples)
                     .isGreaterThanOrEqualTo(samples * 95 / 100);
         }
-        assertThat(w.links.get("haa").dropped()).as("losses happened").isGreaterThan(20);
+        assertThat(w.topology.link("haa").dropped()).as("losses happened").isGreaterThan(20);
     }
 
     static Ipv6Packet decode(byte[] b) {

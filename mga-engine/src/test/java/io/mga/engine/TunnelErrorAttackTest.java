@@ -10,8 +10,8 @@ import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.Model;
-import io.mga.engine.sim.PlainHost;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.PlainHost;
+import io.mga.sim.SimNode;
 import io.mga.wire.Icmpv6;
 import io.mga.wire.Icmpv6Message;
 import io.mga.wire.Ipv6Header;
@@ -54,7 +54,7 @@ class TunnelErrorAttackTest {
         AnycastResponder ar1 = w.responder(1, 1, 60);
         AnycastResponder ar2 = w.responder(2, 2, 60);
         PlainHost client = w.initiator("client", CLIENT);
-        SimNode evil = w.site("evil", new Ipv6Prefix(EVIL, 48));
+        SimNode evil = w.topology.site("evil", new Ipv6Prefix(EVIL, 48));
         evil.own(EVIL);
         w.start(ar1);
         w.start(ar2);
@@ -88,7 +88,7 @@ class TunnelErrorAttackTest {
         World w = world();
         AnycastResponder ar1 = w.responder(1, 1, 60);
         PlainHost client = w.initiator("client", CLIENT);
-        SimNode evil = w.site("evil", new Ipv6Prefix(EVIL, 48));
+        SimNode evil = w.topology.site("evil", new Ipv6Prefix(EVIL, 48));
         evil.own(EVIL);
         w.start(ar1);
         w.net.runFor(S);

@@ -6,31 +6,30 @@ import io.mga.api.Ipv6Prefix;
 import io.mga.api.Model;
 import io.mga.api.ResponderCredentials;
 import io.mga.api.SelectionPolicy;
-import io.mga.engine.sim.PlainHost;
-import io.mga.engine.sim.SimLink;
-import io.mga.engine.sim.SimNetwork;
-import io.mga.engine.sim.SimNode;
+import io.mga.sim.PlainHost;
+import io.mga.sim.SimLink;
+import io.mga.sim.SimNetwork;
+import io.mga.sim.SimNode;
+import io.mga.sim.StandardTopology;
 import io.mga.wire.MobilityMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A test world on the simulated network: a core router, the anycast home link (2001:db8:a::/64, agent at ::1,
- * anycast address ::53), responder sites 2001:db8:N::/48 and initiator sites, every site 10 ms from the core.
+ * The engine's test world: mga-sim's {@link StandardTopology} (a core router, the anycast home link
+ * 2001:db8:a::/64 with the agent at ::1 and the anycast address ::53, responder sites 2001:db8:N::/48 and initiator
+ * sites, every site 10 ms from the core) with the roles of the tests on it, built with test credentials.
  */
 final class World {
     static final long S = SimNetwork.SECOND;
     static final long MS = SimNetwork.MILLISECOND;
-    static final Ipv6Prefix ANYCAST_PREFIX = Ipv6Prefix.parse("2001:db8:a::/64");
-    static final Ipv6Address AA = Ipv6Address.parse("2001:db8:a::53");
-    static final Ipv6Address HAA = Ipv6Address.parse("2001:db8:a::1");
+    static final Ipv6Prefix ANYCAST_PREFIX = StandardTopology.ANYCAST_HOME_LINK;
+    static final Ipv6Address AA = StandardTopology.ANYCAST;
+    static final Ipv6Address HAA = StandardTopology.AGENT;
 
+    final StandardTopology topology;
     final SimNetwork net;
     final SimNode core;
-    final Map<String, SimNode> nodes = new HashMap<>();
-    final Map<String, SimLink> links = new HashMap<>();
     final List<AgentEvent> events = new ArrayList<>();
     final List<byte[]> tapped = new ArrayList<>();
     HomeAnycastAgent haa;
@@ -38,19 +37,10 @@ final class World {
     boolean routeOptimisation;
 
     World(long seed) {
-        net = new SimNetwork(seed);
-        core = net.node("core", true).icmpErrorsFrom(Ipv6Address.parse("2001:db8:ffff::1"));
-        net.tap((t, link, from, packet, dropped) -> tapped.add(packet));
-    }
-
-    SimNode site(String name, Ipv6Prefix prefix) {
-        SimNode n = net.node(name, false);
-        SimLink l = net.link(name + "-core", n, core, 10 * MS);
-        core.route(prefix, l);
-        n.route(Ipv6Prefix.parse("::/0"), l);
-        nodes.put(name, n);
-        links.put(name, l);
-        return n;
+        topology = new StandardTopology(seed);
+        net = topology.network();
+        core = topology.core();
+        topology.tap((t, link, from, packet, dropped) -> tapped.add(packet));
     }
 
     static ResponderCredentials cred(int i) {
@@ -71,8 +61,7 @@ final class World {
     }
 
     HomeAnycastAgent agent(Model model, SelectionPolicy policy, int maxLifetime, ResponderCredentials... creds) {
-        SimNode n = site("haa", Ipv6Prefix.parse("2001:db8:a::/48"));
-        n.own(HAA).own(ANYCAST_PREFIX);
+        SimNode n = topology.homeSite("haa");
         AgentConfig.Builder b = HomeAnycastAgent.builder().address(HAA).serve(ANYCAST_PREFIX).model(model)
                 .maxLifetimeSeconds(maxLifetime).io(n.io()).listener(events::add);
         if (policy != null) {
@@ -87,12 +76,11 @@ final class World {
     }
 
     static Ipv6Address pua(int i) {
-        return Ipv6Address.parse("2001:db8:" + i + "::100");
+        return StandardTopology.responderAddress(i);
     }
 
     AnycastResponder responder(int i, int bid, int lifetime) {
-        SimNode n = site("ar" + i, Ipv6Prefix.parse("2001:db8:" + i + "::/48"));
-        n.own(pua(i));
+        SimNode n = topology.responderSite(i);
         AnycastResponder r = AnycastResponder.builder().anycast(AA).careOf(pua(i)).agent(HAA)
                 .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(bid).lifetimeSeconds(lifetime)
                 .seed(i).io(n.io()).routeOptimisation(routeOptimisation, 1024)
@@ -114,20 +102,18 @@ final class World {
     }
 
     SimNode node(AnycastResponder r) {
-        return nodes.get("ar" + r.careOf().group(2));
+        return topology.node("ar" + r.careOf().group(2));
     }
 
     PlainHost initiator(String name, Ipv6Address address) {
-        SimNode n = site(name, new Ipv6Prefix(address, 48));
-        n.own(address);
+        SimNode n = topology.initiatorSite(name, address);
         PlainHost h = new PlainHost(address, n.io());
         n.attach(h);
         return h;
     }
 
     AnycastInitiator mipInitiator(String name, Ipv6Address address) {
-        SimNode n = site(name, new Ipv6Prefix(address, 48));
-        n.own(address);
+        SimNode n = topology.initiatorSite(name, address);
         AnycastInitiator ai = AnycastInitiator.builder().address(address).io(n.io())
                 .random(new java.util.Random(address.low())).build(net.now());
         n.attach(ai);
@@ -138,7 +124,6 @@ final class World {
     AnycastInitiator.Datagram ask(AnycastInitiator ai, String q) {
         int before = ai.received().size();
         ai.sendUdp(AA, 40000, 53, Bytes.of(q.getBytes(java.nio.charset.StandardCharsets.UTF_8)), net.now());
-        nodes.values().stream().filter(n -> n.name().equals(ai.address().toString())).findFirst();
         net.runFor(S);
         List<AnycastInitiator.Datagram> r = ai.received();
         return r.size() == before ? null : r.get(r.size() - 1);

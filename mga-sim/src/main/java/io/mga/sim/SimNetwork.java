@@ -1,4 +1,4 @@
-package io.mga.engine.sim;
+package io.mga.sim;
 
 import io.mga.api.Clock;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.mga.engine.sim;
+package io.mga.sim;
 
 import io.mga.api.Bytes;
 import io.mga.api.Ipv6Address;

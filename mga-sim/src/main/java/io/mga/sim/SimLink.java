@@ -1,4 +1,4 @@
-package io.mga.engine.sim;
+package io.mga.sim;
 
 /**
  * A point-to-point link between two nodes with a one-way latency, a loss probability and an up/down state
