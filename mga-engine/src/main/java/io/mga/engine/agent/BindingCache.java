@@ -121,7 +121,7 @@ public final class BindingCache {
 
     /**
      * A row's home: the address's halves, each masked with a secret, multiplied into a 128-bit product whose
-     * halves are folded together ({@link Policies#fold}), folded once more with a constant (without it, a factor
+     * halves are folded together ({@link KeyedHash#fold}), folded once more with a constant (without it, a factor
      * near zero would pass the other through unmixed), and the top 32 bits scaled to the table (no power of two
      * needed). Two multiplications deep, where the SplitMix64 finaliser over a folded address is four: the hash is
      * on the data path's critical path, ahead of the row's load.
