@@ -1,0 +1,11 @@
+/**
+ * What users of the engine call: the three roles' façades ({@link io.mga.engine.HomeAnycastAgent},
+ * {@link io.mga.engine.AnycastResponder}, {@link io.mga.engine.AnycastInitiator}), which classify each packet once
+ * and hand it to their rooms; their configuration records and builders ({@link io.mga.engine.AgentConfig},
+ * {@link io.mga.engine.ResponderConfig}); one way of reporting for every role (the sealed
+ * {@link io.mga.engine.RoleEvent} family through an {@link io.mga.engine.EventListener}, counter snapshots as
+ * records); and the selection {@link io.mga.engine.Policies}. The only exported package of the module. Uses the
+ * rooms below it ({@code mobility}, {@code agent}, {@code responder}, {@code initiator}, {@code time},
+ * {@code hash}), {@code io.mga.api} and {@code io.mga.wire}.
+ */
+package io.mga.engine;
