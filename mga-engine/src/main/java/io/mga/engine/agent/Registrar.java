@@ -217,6 +217,11 @@ public final class Registrar {
      */
     public void bindingUpdate(BindingUpdateView v, long now) {
         Ipv6Address src = v.source();
+        // a BU comes from a care-of address: never answer one "from" a multicast, link-local or own address
+        if (!src.isUnicastRoutable() || src.equals(address)) {
+            drop(now, src, "source is not a unicast care-of address");
+            return;
+        }
         // RFC 6275 §10.3.1: a home registration carries a Home Address option; it names the anycast address
         if (v.homeAddress() == null || !v.isHomeRegistration()) {
             drop(now, src, "not a home registration (no Home Address option or H=0)");

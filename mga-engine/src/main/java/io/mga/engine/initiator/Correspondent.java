@@ -170,10 +170,10 @@ public final class Correspondent {
      */
     public void testInit(Ipv6Packet p, MobilityMessage m) {
         // RFC 6275 §9.4.1: a HoTI carrying a Home Address option is silently ignored (§9.4.2 likewise for CoTI)
-        if (p.homeAddressOption().isPresent()) {
-            return;
-        }
         Ipv6Address src = p.header().source();
+        if (p.homeAddressOption().isPresent() || !src.isUnicastRoutable() || src.equals(address)) {
+            return; // and never answer a multicast, link-local or own source
+        }
         byte[] nonce = nonces[nonceIndex % NONCES_KEPT];
         MobilityMessage answer;
         if (m instanceof MobilityMessage.HomeTestInit h) {

@@ -41,6 +41,10 @@ public final class ServiceHost {
      */
     public Ipv6Packet serve(Ipv6Packet request) {
         Ipv6Address initiator = request.header().source();
+        if (!initiator.isUnicastRoutable() || initiator.equals(anycast)) {
+            unserved++; // never answer a multicast, link-local or own source (no reflection to a group)
+            return null;
+        }
         if (request.upper() instanceof Udp u) {
             UdpService s = services.get(u.destinationPort());
             if (s == null || !Checksums.verify(request)) {
