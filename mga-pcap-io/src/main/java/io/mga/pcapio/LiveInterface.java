@@ -456,10 +456,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
                 r.getClass().getSimpleName(), mac, p.snaplen(), captureBuffer >> 20);
     }
 
+    /** The role thread or the capture thread died (each logged it already): stop the other, fail termination. */
     private void fail(Throwable t) {
-        if (!termination.isDone()) {
-            LOG.error("{} stopped: {}", interfaceName, t.toString());
-        }
         stopAll();
         termination.completeExceptionally(t);
     }
@@ -617,6 +615,11 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
                 return b;
             }
             return a;
+        }
+
+        @Override
+        public String toString() {
+            return role.getClass().getName() + " on " + interfaceName;
         }
 
         /** Neighbor Discovery's output: frames and injects (role thread). */

@@ -205,4 +205,19 @@ class LiveCaptureNamespaceTest {
         live.close();
         assertThat(live.termination()).isCompletedExceptionally();
     }
+
+    @Test
+    void anInterfaceThatGoesAwayFailsTheTermination() throws Exception {
+        String gone = "mga-gone-" + TAG;
+        sh("ip", "link", "add", gone, "type", "veth", "peer", "name", "mga-gonp-" + TAG);
+        sh("sysctl", "-qw", "net.ipv6.conf." + gone + ".disable_ipv6=1");
+        sh("ip", "link", "set", gone, "up");
+        LiveInterface live = LiveInterface.builder().interfaceName(gone).own(ME).build();
+        live.start(new Counting(1));
+        sh("ip", "link", "del", gone);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> live.termination().get(30, TimeUnit.SECONDS));
+        assertThat(e.getCause()).isNotNull();
+        live.close();
+    }
 }

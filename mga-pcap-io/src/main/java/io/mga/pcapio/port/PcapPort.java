@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The capture thread reads without blocking while frames are waiting; when none is left (the end of a burst) it
  * reads {@code pcap_stats}, so that the kernel's drops ({@link Stats#kernelDropped}) and the interface's
  * ({@link Stats#interfaceDropped}) show up in the counters, and then blocks in libpcap until the next frame (libpcap
- * polls the socket once per read timeout meanwhile; {@link #close()} wakes it with {@code pcap_breakloop}). An idle
- * link costs no Java thread any wake-up. {@code pcap_stats} is also read every 256 frames of a long burst.
+ * polls the socket once per read timeout meanwhile; {@link #close()} wakes it with {@code pcap_breakloop}): on an
+ * idle link the capture thread does not run at all. {@code pcap_stats} is also read every 256 frames of a long
+ * burst.
  *
  * <p>A second handle, whose filter accepts nothing, injects the frames. {@link #inject} is thread-safe.
  */

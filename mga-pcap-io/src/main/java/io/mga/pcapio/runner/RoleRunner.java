@@ -374,7 +374,7 @@ public final class RoleRunner implements AutoCloseable {
             return;
         }
         running = false;
-        LOG.error("role thread {} (role {}) stopped on an uncaught exception", name, role.getClass().getName(), t);
+        LOG.error("role thread {} ({}) stopped on an uncaught exception", name, role, t);
         try {
             onFailure.accept(t);
         } catch (Throwable x) {
