@@ -466,11 +466,11 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         closed = true;
         RoleRunner r = runner;
         PcapPort p = port;
+        if (p != null) {
+            p.close(); // first: the capture thread stops offering
+        }
         if (r != null) {
             r.close();
-        }
-        if (p != null) {
-            p.close();
         }
     }
 

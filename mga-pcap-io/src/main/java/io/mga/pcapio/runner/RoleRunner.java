@@ -247,10 +247,13 @@ public final class RoleRunner implements AutoCloseable {
      * @param packet the buffer
      * @param offset index of the packet's first octet
      * @param length its octets
-     * @return false when it was dropped (ring full, or the runner stopped); drops are counted
+     * @return false when it was dropped: the ring was full (counted), or the runner has stopped (not counted)
      */
     public boolean offer(byte[] packet, int offset, int length) {
-        if (!running || !ring.offer(packet, offset, length)) {
+        if (!running) {
+            return false;
+        }
+        if (!ring.offer(packet, offset, length)) {
             counters.dropped.incrementAndGet();
             return false;
         }
