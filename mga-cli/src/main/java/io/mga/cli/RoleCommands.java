@@ -18,6 +18,7 @@ import io.mga.engine.Policies;
 import io.mga.engine.ResponderConfig;
 import io.mga.engine.ResponderEvent;
 import io.mga.pcapio.LiveInterface;
+import io.mga.pcapio.link.MacAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
@@ -38,7 +41,18 @@ import picocli.CommandLine;
 
 /** The roles as processes on a live interface: {@code mga haa}, {@code mga responder}, {@code mga initiator}. */
 final class RoleCommands {
+    /** Exit status when the role (or the capture) stopped on an error: EX_SOFTWARE of sysexits.h. */
+    static final int ROLE_FAILED = 70;
+
     private RoleCommands() {
+    }
+
+    /** Parses Ethernet address text for picocli. */
+    static final class MacConverter implements CommandLine.ITypeConverter<MacAddress> {
+        @Override
+        public MacAddress convert(String value) {
+            return MacAddress.parse(value);
+        }
     }
 
     /** Parses IPv6 address text for picocli. */
@@ -70,6 +84,21 @@ final class RoleCommands {
         @Option(names = "--router", required = true, paramLabel = "ADDR", converter = AddressConverter.class,
                 description = "the default router on that link")
         Ipv6Address router;
+
+        @Option(names = "--router-mac", paramLabel = "MAC", converter = MacConverter.class,
+                description = "pins the router's Ethernet address, e.g. aa:bb:cc:dd:ee:ff: a static neighbour entry"
+                        + " that Neighbor Discovery never changes, so forged Solicitations or Advertisements cannot"
+                        + " redirect the role's traffic (default: learnt by Neighbor Discovery)")
+        MacAddress routerMac;
+
+        /** @return a live interface builder for this link: interface, own address, router (pinned if asked) */
+        LiveInterface.Builder live() {
+            LiveInterface.Builder b = LiveInterface.builder().interfaceName(iface).own(address).defaultRouter(router);
+            if (routerMac != null) {
+                b.routerMac(routerMac);
+            }
+            return b;
+        }
     }
 
     /**
@@ -111,7 +140,12 @@ final class RoleCommands {
         return out;
     }
 
-    /** Opens the interface, starts the role, waits for Ctrl-C, stops cleanly. */
+    /**
+     * Opens the interface, starts the role, waits until Ctrl-C or until the role stops on an error, stops cleanly.
+     *
+     * @return 0 after Ctrl-C, 1 if the interface cannot be opened, {@link #ROLE_FAILED} if the role thread or the
+     *     capture died (a supervisor then restarts the process)
+     */
     static int run(CommandSpec spec, String name, LiveInterface live, Role role, List<Ipv6Address> owned, String iface,
             LongConsumer start, LongConsumer stop) {
         PrintWriter err = spec.commandLine().getErr();
@@ -121,22 +155,18 @@ final class RoleCommands {
             err.flush();
             return 1;
         }
-        try {
-            live.start(role);
-        } catch (org.pcap4j.core.PcapNativeException | UnsatisfiedLinkError e) {
-            err.println("mga " + name + ": cannot open " + iface + ": " + oneLine(e.getMessage())
-                    + " (an existing interface, and root or CAP_NET_RAW, are needed)");
-            err.flush();
+        if (!open(err, name, live, role, iface)) {
             return 1;
         }
-        CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            if (stop != null) {
-                live.submit(stop);
+            if (stop != null && live.submit(stop)) {
                 try {
-                    done.await(2, TimeUnit.SECONDS); // time for the deregistration's acknowledgement
+                    // time for the deregistration's acknowledgement, unless the role stops first
+                    live.termination().get(2, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // stopped on an error, or still running after 2 s: close now
                 }
             }
             live.close();
@@ -147,12 +177,47 @@ final class RoleCommands {
         }
         spec.commandLine().getOut().println("mga " + name + ": running on " + iface + "; Ctrl-C stops");
         spec.commandLine().getOut().flush();
+        return await(err, name, live.termination());
+    }
+
+    /** Starts the role on the interface; says why not in one line. */
+    static boolean open(PrintWriter err, String name, LiveInterface live, Role role, String iface) {
         try {
-            new CountDownLatch(1).await();
+            live.start(role);
+            return true;
+        } catch (IOException | UnsatisfiedLinkError e) {
+            err.println("mga " + name + ": cannot open " + iface + ": " + oneLine(e.getMessage())
+                    + " (an existing interface, and root or CAP_NET_RAW, are needed)");
+            err.flush();
+            return false;
+        }
+    }
+
+    /**
+     * Waits until the role stops. The library never exits the JVM: this is where a dead role thread becomes the
+     * process's exit status.
+     *
+     * @param termination the role's termination (a live interface's, or a runner's)
+     * @return 0 when it stopped normally (Ctrl-C), {@link #ROLE_FAILED} with one line on {@code err} when it
+     *     stopped on an error
+     */
+    static int await(PrintWriter err, String name, CompletableFuture<Void> termination) {
+        try {
+            termination.get();
+            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException e) {
+            return failed(err, name, e.getCause());
         }
-        return 0;
+    }
+
+    static int failed(PrintWriter err, String name, Throwable cause) {
+        err.println("mga " + name + ": stopped on an error: " + cause.getClass().getName() + ": "
+                + oneLine(cause.getMessage()));
+        err.flush();
+        return ROLE_FAILED;
     }
 
     static String oneLine(String s) {
@@ -221,8 +286,7 @@ final class RoleCommands {
                 case "advanced" -> Model.ADVANCED;
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), "--model: basic or advanced");
             };
-            LiveInterface.Builder lb = LiveInterface.builder().interfaceName(link.iface).own(link.address)
-                    .defaultRouter(link.router);
+            LiveInterface.Builder lb = link.live();
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
             PrintWriter out = spec.commandLine().getOut();
@@ -302,8 +366,7 @@ final class RoleCommands {
 
         @Override
         public Integer call() {
-            LiveInterface live = LiveInterface.builder().interfaceName(link.iface).own(link.address)
-                    .defaultRouter(link.router).build();
+            LiveInterface live = link.live().build();
             PrintWriter out = spec.commandLine().getOut();
             ResponderConfig.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
                     .credentials(nai, spi, hexKey(spec.commandLine(), key, "--key")).bindingId(bid).lifetimeSeconds(lifetime)
@@ -353,8 +416,7 @@ final class RoleCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            LiveInterface live = LiveInterface.builder().interfaceName(link.iface).own(link.address)
-                    .defaultRouter(link.router).build();
+            LiveInterface live = link.live().build();
             PrintWriter out = spec.commandLine().getOut();
             AnycastInitiator ai = AnycastInitiator.builder().address(link.address).io(live)
                     .listener(e -> {
@@ -371,11 +433,7 @@ final class RoleCommands {
                 problems.forEach(p -> spec.commandLine().getErr().println("mga initiator: " + p));
                 return 1;
             }
-            try {
-                live.start(ai);
-            } catch (org.pcap4j.core.PcapNativeException | UnsatisfiedLinkError e) {
-                spec.commandLine().getErr().println("mga initiator: cannot open " + link.iface + ": "
-                        + oneLine(e.getMessage()) + " (an existing interface, and root or CAP_NET_RAW, are needed)");
+            if (!open(spec.commandLine().getErr(), "initiator", live, ai, link.iface)) {
                 return 1;
             }
             int[] seen = {0};
@@ -389,18 +447,37 @@ final class RoleCommands {
                     out.flush();
                 }
             };
-            for (int i = 0; i < count; i++) {
+            CompletableFuture<Void> stopped = live.termination();
+            for (int i = 0; i < count && !stopped.isDone(); i++) {
                 int n = i;
                 live.submit(now -> {
                     print.accept(now);
                     ai.sendUdp(anycast, 40000 + n % 1000, port, Bytes.of((message + " " + n)
                             .getBytes(StandardCharsets.UTF_8)), now);
                 });
-                Thread.sleep(interval);
+                try {
+                    stopped.get(interval, TimeUnit.MILLISECONDS); // returns early only if the role stopped
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // the interval passed: next datagram
+                } catch (ExecutionException e) {
+                    live.close();
+                    return failed(spec.commandLine().getErr(), "initiator", e.getCause());
+                }
             }
-            live.submit(print);
-            Thread.sleep(200);
+            CountDownLatch printed = new CountDownLatch(1);
+            live.submit(now -> {
+                print.accept(now);
+                printed.countDown();
+            });
+            printed.await(2, TimeUnit.SECONDS);
             live.close();
+            if (stopped.isCompletedExceptionally()) {
+                try {
+                    stopped.get();
+                } catch (ExecutionException e) {
+                    return failed(spec.commandLine().getErr(), "initiator", e.getCause());
+                }
+            }
             return seen[0] > 0 ? 0 : 3;
         }
     }

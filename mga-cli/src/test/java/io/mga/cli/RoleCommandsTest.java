@@ -2,12 +2,16 @@ package io.mga.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mga.api.Role;
+import io.mga.pcapio.runner.RoleRunner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The role commands refuse bad input with one line naming the problem. */
+/**
+ * The role commands refuse bad input with one line naming the problem, and exit non-zero when the role dies.
+ */
 class RoleCommandsTest {
     static final String KEY = "00112233445566778899aabbccddeeff";
 
@@ -66,5 +70,57 @@ class RoleCommandsTest {
         oneLine(run("haa", "--interface", "lo", "--address", "2001:db8:a::1", "--router", "2001:db8:a::fe",
                 "--anycast", "2001:db8:a::53/128", "--responder", "a@b,1000," + KEY, "--policy", "dice"), 2,
                 "--policy");
+    }
+
+    @Test
+    void malformedRouterMac() {
+        oneLine(run("haa", "--interface", "lo", "--address", "2001:db8:a::1", "--router", "2001:db8:a::fe",
+                "--router-mac", "aa:bb:cc:dd:ee", "--anycast", "2001:db8:a::53/128", "--responder",
+                "a@b,1000," + KEY), 2, "--router-mac", "Ethernet address");
+    }
+
+    @Test
+    void helpDocumentsTheRouterPin() {
+        Run r = run("responder", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("--router-mac=MAC").contains("pins the router's Ethernet address");
+    }
+
+    /** A role whose receive throws, as a bug would. */
+    static final class Throwing implements Role {
+        @Override
+        public void receive(byte[] packet, int offset, int length, long now) {
+            throw new IllegalStateException("a bug in the role");
+        }
+
+        @Override
+        public int doWork(long now) {
+            return 0;
+        }
+
+        @Override
+        public long nextDeadline() {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Test
+    void aRoleThreadThatDiesMakesTheCommandExitNonZeroInsteadOfWaitingForever() {
+        RoleRunner runner = RoleRunner.builder(new Throwing()).name("mga-role-cli-test").build().start();
+        runner.offer(new byte[40], 0, 40);
+        StringWriter err = new StringWriter();
+        // what run() returns once the interface's termination fails; the library itself never exits
+        int status = RoleCommands.await(new PrintWriter(err), "haa", runner.termination());
+        assertThat(status).isEqualTo(RoleCommands.ROLE_FAILED).isNotZero();
+        assertThat(err.toString().strip()).doesNotContain("\n").isEqualTo(
+                "mga haa: stopped on an error: java.lang.IllegalStateException: a bug in the role");
+        assertThat(runner.isRunning()).isFalse();
+    }
+
+    @Test
+    void aCleanStopExitsZero() {
+        RoleRunner runner = RoleRunner.builder(new Throwing()).build().start();
+        runner.close();
+        assertThat(RoleCommands.await(new PrintWriter(new StringWriter()), "haa", runner.termination())).isZero();
     }
 }

@@ -1,73 +1,64 @@
 package io.mga.pcapio;
 
-import io.mga.api.Bytes;
 import io.mga.api.Clock;
+import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.PacketIo;
 import io.mga.api.Role;
-import io.mga.wire.Icmpv6;
-import io.mga.wire.Icmpv6Message;
-import io.mga.wire.Ipv6Header;
-import io.mga.wire.Ipv6Packet;
+import io.mga.pcapio.link.EthernetFraming;
+import io.mga.pcapio.link.MacAddress;
+import io.mga.pcapio.nd.NeighborDiscovery;
+import io.mga.pcapio.port.PcapPort;
+import io.mga.pcapio.runner.RoleRunner;
 import io.mga.wire.MalformedPacketException;
-import io.mga.wire.NdOption;
-import io.mga.wire.PacketDecoder;
-import io.mga.wire.PacketEncoder;
 import io.mga.wire.fast.Ipv6View;
-import java.util.ArrayDeque;
+import io.mga.wire.link.LinkFrames;
+import io.mga.wire.link.LinkType;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.pcap4j.core.BpfProgram;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.Pcaps;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link Role} on a live Ethernet interface through pcap4j. It owns the role's addresses on the link: it
- * answers Neighbor Solicitations for them (RFC 4861 §7.2.4; Override cleared for anycast addresses, §7.2.7),
- * resolves next hops with its own solicitations (a cache, 3 solicitations one second apart, a bounded queue of
- * packets per unresolved neighbour), sends off-link packets to a configured default router, and frames and
- * unframes Ethernet.
+ * Runs a {@link Role} on a live Ethernet interface: the façade that composes the pieces, each in its own package.
+ * {@link PcapPort} opens the interface through pcap4j, captures (its thread only unframes and queues) and
+ * injects; {@link RoleRunner} owns the role's thread, its duty cycle and its command queue;
+ * {@link NeighborDiscovery} answers for the role's addresses and resolves its next hops, as pure logic;
+ * {@link EthernetFraming} and mga-wire's {@link LinkFrames} frame and unframe.
  *
- * <p>Threads: a capture thread only copies frames into a bounded queue (full: dropped and counted); one role
- * thread takes them, handles Neighbor Discovery, and calls the role's {@code receive} and {@code doWork} with the
- * injected clock. The role and the ND state are touched by the role thread only; {@link #send} must be called
- * from it (the role does). {@link #close()} stops both threads and closes the handles.
+ * <p>On the role thread, each packet from the capture goes to Neighbor Discovery if it is a Solicitation or an
+ * Advertisement, else to the role if its destination is one of the role's addresses (a run of them as one
+ * {@code receiveBurst}); what the role sends goes through Neighbor Discovery (next hop, link-layer address) and is
+ * framed and injected. {@link #send} is for the role, on the role thread.
  *
- * <p>The host's own kernel must stay out of the way: it must not hold the role's addresses (it would answer
- * for them) nor forward the role's traffic. Either leave the interface without those addresses, or disable IPv6
- * on it for the kernel ({@code sysctl net.ipv6.conf.IFACE.disable_ipv6=1}); capture works either way.
+ * <p>Failure: if the role thread or the capture thread dies of an exception, both are stopped, the handles are
+ * closed and {@link #termination()} completes exceptionally with the cause; the embedder decides what then (the
+ * CLI exits with a non-zero status). {@link #close()} stops everything; {@code termination()} then completes
+ * normally.
+ *
+ * <p>The host's own kernel must stay out of the way: it must not hold the role's addresses (it would answer for
+ * them) nor forward the role's traffic. Either leave the interface without those addresses, or disable IPv6 on it
+ * for the kernel ({@code sysctl net.ipv6.conf.IFACE.disable_ipv6=1}); capture works either way.
  */
 public final class LiveInterface implements PacketIo, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveInterface.class);
-    private static final int ETH = 14;
-    private static final long RETRANS = 1_000_000_000L;
-    private static final int MAX_SOLICIT = 3;
-    private static final int MAX_QUEUED_PER_NEIGHBOR = 8;
-    private static final int MAX_NEIGHBORS = 4096;
-    private static final long REACHABLE = 300_000_000_000L;
 
     /** Counters, safe to read from any thread. */
-    public static final class Counters {
-        final AtomicLong received = new AtomicLong();
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong malformed = new AtomicLong();
+    public final class Counters {
+        private Counters() {
+        }
 
-        /** @return IPv6 frames handed to the role (Neighbor Discovery included) */
+        /** @return IPv6 packets the role thread took from the capture (Neighbor Discovery included) */
         public long received() {
-            return received.get();
+            return runner == null ? 0 : runner.counters().received();
         }
 
         /** @return frames injected */
@@ -75,74 +66,124 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             return sent.get();
         }
 
-        /** @return frames or packets dropped: queue full, neighbour unresolved, no route */
-        public long dropped() {
-            return dropped.get();
-        }
-
-        /** @return frames that were not IPv6 or did not parse */
+        /**
+         * @return frames that did not carry IPv6 over Ethernet or whose IPv6 header did not parse, and Neighbor
+         *     Discovery messages that failed RFC 4861 §7.1's checks
+         */
         public long malformed() {
-            return malformed.get();
+            return malformed.get() + (nd == null ? 0 : nd.counters().invalid());
         }
-    }
 
-    private static final class Neighbor {
-        byte[] mac;
-        long expiresAt;
-        int solicits;
-        long nextSolicit;
-        final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+        /** @return frames dropped because the queue from the capture thread to the role thread was full */
+        public long queueDropped() {
+            return runner == null ? 0 : runner.counters().dropped();
+        }
+
+        /** @return packets the kernel dropped because the capture buffer was full ({@code pcap_stats} ps_drop) */
+        public long kernelDropped() {
+            return port == null ? 0 : port.stats().kernelDropped();
+        }
+
+        /**
+         * @return packets the interface itself dropped, all traffic, not only the role's ({@code pcap_stats}
+         *     ps_ifdrop); not part of {@link #dropped()}
+         */
+        public long interfaceDropped() {
+            return port == null ? 0 : port.stats().interfaceDropped();
+        }
+
+        /** @return frames dropped because they were longer than the snapshot length */
+        public long truncated() {
+            return port == null ? 0 : port.stats().truncated();
+        }
+
+        /**
+         * @return packets from the role that Neighbor Discovery dropped: no route, next hop unresolved, too many
+         *     waiting
+         */
+        public long unroutable() {
+            return nd == null ? 0 : nd.counters().dropped();
+        }
+
+        /** @return frames libpcap refused to inject */
+        public long sendFailed() {
+            return sendFailed.get();
+        }
+
+        /** @return frames addressed to another station's Ethernet address (seen in promiscuous mode), ignored */
+        public long foreign() {
+            return foreign.get();
+        }
+
+        /** @return all packets lost on the way: queue, kernel, truncated, unroutable, send failed */
+        public long dropped() {
+            return queueDropped() + kernelDropped() + truncated() + unroutable() + sendFailed();
+        }
+
+        /** @return the Neighbor Discovery counters, or null before {@link LiveInterface#start} */
+        public NeighborDiscovery.Counters neighborDiscovery() {
+            return nd == null ? null : nd.counters();
+        }
+
+        @Override
+        public String toString() {
+            return "received " + received() + " sent " + sent() + " dropped " + dropped() + " (queue "
+                    + queueDropped() + ", kernel " + kernelDropped() + ", truncated " + truncated() + ", unroutable "
+                    + unroutable() + ", send failed " + sendFailed() + ") malformed " + malformed() + " foreign "
+                    + foreign() + " interface dropped " + interfaceDropped();
+        }
     }
 
     private final String interfaceName;
-    /** The Ethernet address given to the builder, or null to use the interface's own. */
-    private final byte[] configuredMac;
-    /** The Ethernet address frames are sent from, fixed by {@link #start}. */
-    private final byte[] frameMac = new byte[6];
-    private final List<Ipv6Prefix> owned;
+    private final MacAddress configuredMac;
+    private final List<Ipv6Address> own;
     private final List<Ipv6Prefix> anycast;
     private final List<Ipv6Prefix> onLink;
     private final Ipv6Address defaultRouter;
-    private final Ipv6Address source;
+    private final Map<Ipv6Address, MacAddress> statics;
     private final Clock clock;
+    private final EpochClock epoch;
     private final String filter;
-    private final BlockingQueue<byte[]> inbound;
+    private final int snaplen;
+    private final int captureBuffer;
+    private final int queueBytes;
     private final PcapRecorder recorder;
-    private final long wallOffsetNanos;
-    private final BlockingQueue<java.util.function.LongConsumer> commands = new ArrayBlockingQueue<>(1024);
-    private final Map<Ipv6Address, Neighbor> neighbors = new HashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong sendFailed = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong foreign = new AtomicLong();
     private final Counters counters = new Counters();
-    private final Ipv6View view = new Ipv6View();
-    private final byte[] frame = new byte[ETH + 65535 + 40];
-    private PcapHandle rx;
-    private PcapHandle tx;
-    private Role role;
-    private Thread captureThread;
-    private Thread roleThread;
-    private volatile boolean running;
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private volatile PcapPort port;
+    private volatile RoleRunner runner;
+    private volatile NeighborDiscovery nd;
+    private volatile boolean closed;
+    private Stack stack;
 
     private LiveInterface(Builder b) {
         this.interfaceName = Objects.requireNonNull(b.interfaceName, "interface");
-        this.owned = List.copyOf(b.owned);
+        if (b.own.isEmpty()) {
+            throw new IllegalArgumentException("the interface must own at least one address for the role");
+        }
+        this.own = List.copyOf(b.own);
         this.anycast = List.copyOf(b.anycast);
         this.onLink = List.copyOf(b.onLink);
         this.defaultRouter = b.defaultRouter;
-        this.clock = b.clock;
-        this.filter = b.filter;
-        this.inbound = new ArrayBlockingQueue<>(b.queue);
-        this.recorder = b.recorder;
-        this.wallOffsetNanos = b.wallOffsetNanos;
-        if (owned.isEmpty()) {
-            throw new IllegalArgumentException("the interface must own at least one address for the role");
+        this.statics = new LinkedHashMap<>(b.statics);
+        if (b.routerMac != null) {
+            if (defaultRouter == null) {
+                throw new IllegalArgumentException("the router's Ethernet address is pinned, but no default router");
+            }
+            statics.put(defaultRouter, b.routerMac);
         }
-        this.source = owned.get(0).address();
         this.configuredMac = b.mac;
-        for (Map.Entry<Ipv6Address, byte[]> e : b.statics.entrySet()) {
-            Neighbor n = new Neighbor();
-            n.mac = e.getValue().clone();
-            n.expiresAt = Long.MAX_VALUE;
-            neighbors.put(e.getKey(), n);
-        }
+        this.clock = b.clock;
+        this.epoch = b.epoch != null ? b.epoch : EpochClock.system();
+        this.filter = b.filter;
+        this.snaplen = b.snaplen;
+        this.captureBuffer = b.captureBuffer;
+        this.queueBytes = b.queueBytes;
+        this.recorder = b.recorder;
     }
 
     /** @return a builder */
@@ -153,24 +194,27 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     /** Configures a {@link LiveInterface}. */
     public static final class Builder {
         private String interfaceName;
-        private byte[] mac;
-        private final List<Ipv6Prefix> owned = new ArrayList<>();
+        private MacAddress mac;
+        private final List<Ipv6Address> own = new ArrayList<>();
         private final List<Ipv6Prefix> anycast = new ArrayList<>();
         private final List<Ipv6Prefix> onLink = new ArrayList<>();
         private Ipv6Address defaultRouter;
-        private final Map<Ipv6Address, byte[]> statics = new HashMap<>();
+        private MacAddress routerMac;
+        private final Map<Ipv6Address, MacAddress> statics = new LinkedHashMap<>();
         private Clock clock = Clock.SYSTEM;
+        private EpochClock epoch;
         private String filter = "ip6";
-        private int queue = 4096;
+        private int snaplen;
+        private int captureBuffer = 32 << 20;
+        private int queueBytes = 4 << 20;
         private PcapRecorder recorder;
-        private long wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
 
         private Builder() {
         }
 
         /**
          * Records every IPv6 packet the role receives and sends (Neighbor Discovery included) to a capture that
-         * Wireshark opens, stamped with wall-clock time.
+         * Wireshark opens, stamped with the wall-clock time of the role thread's duty cycle.
          *
          * @param r the recorder (the caller closes it after {@link LiveInterface#close()})
          * @return this builder
@@ -192,26 +236,23 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         /**
          * The Ethernet address to use (default: the interface's own).
          *
-         * @param address 6 octets
+         * @param address the address
          * @return this builder
          */
-        public Builder mac(byte[] address) {
-            if (address.length != 6) {
-                throw new IllegalArgumentException("an Ethernet address has 6 octets");
-            }
-            this.mac = address.clone();
+        public Builder mac(MacAddress address) {
+            this.mac = Objects.requireNonNull(address, "address");
             return this;
         }
 
         /**
-         * A unicast address the role owns on this link (the first one is the source of solicitations).
+         * A unicast address the role owns on this link (the first one is the source of solicitations); its /64
+         * is on-link.
          *
          * @param a the address
          * @return this builder
          */
         public Builder own(Ipv6Address a) {
-            owned.add(new Ipv6Prefix(a, 128));
-            onLink.add(new Ipv6Prefix(a, 64));
+            own.add(Objects.requireNonNull(a, "address"));
             return this;
         }
 
@@ -222,8 +263,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
          * @return this builder
          */
         public Builder ownAnycast(Ipv6Prefix p) {
-            owned.add(p);
-            anycast.add(p);
+            anycast.add(Objects.requireNonNull(p, "prefix"));
             return this;
         }
 
@@ -234,7 +274,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
          * @return this builder
          */
         public Builder onLink(Ipv6Prefix p) {
-            onLink.add(p);
+            onLink.add(Objects.requireNonNull(p, "prefix"));
             return this;
         }
 
@@ -250,23 +290,47 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
 
         /**
-         * A neighbour whose link-layer address is known in advance (never solicited, never expires).
+         * Pins the default router's Ethernet address: a static entry that Neighbor Discovery never solicits,
+         * changes or expires, so that no forged Solicitation or Advertisement can redirect the role's off-link
+         * traffic.
+         *
+         * @param address the router's Ethernet address
+         * @return this builder
+         */
+        public Builder routerMac(MacAddress address) {
+            this.routerMac = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * A neighbour whose link-layer address is known in advance (never solicited, never changed, never expires).
          *
          * @param a the neighbour's address
          * @param address its Ethernet address
          * @return this builder
          */
-        public Builder staticNeighbor(Ipv6Address a, byte[] address) {
-            statics.put(a, address.clone());
+        public Builder staticNeighbor(Ipv6Address a, MacAddress address) {
+            statics.put(Objects.requireNonNull(a, "neighbour"), Objects.requireNonNull(address, "address"));
             return this;
         }
 
         /**
-         * @param c the clock given to the role (default the system's monotonic clock)
+         * @param c the clock given to the role (default the system's monotonic clock); it must run at the pace of
+         *     real time (the role thread parks for its deadlines)
          * @return this builder
          */
         public Builder clock(Clock c) {
-            this.clock = c;
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * @param e wall-clock time for the recorder's time stamps (default {@link EpochClock#system()}, which goes
+         *     with the default clock)
+         * @return this builder
+         */
+        public Builder epochClock(EpochClock e) {
+            this.epoch = Objects.requireNonNull(e, "epochClock");
             return this;
         }
 
@@ -275,7 +339,34 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
          * @return this builder
          */
         public Builder filter(String bpf) {
-            this.filter = bpf;
+            this.filter = Objects.requireNonNull(bpf, "filter");
+            return this;
+        }
+
+        /**
+         * @param octets the capture's snapshot length (default: the interface's MTU plus 22, see {@link PcapPort})
+         * @return this builder
+         */
+        public Builder snaplen(int octets) {
+            this.snaplen = octets;
+            return this;
+        }
+
+        /**
+         * @param octets the kernel capture buffer (default 32 MiB: bursts of thousands of frames)
+         * @return this builder
+         */
+        public Builder captureBuffer(int octets) {
+            this.captureBuffer = octets;
+            return this;
+        }
+
+        /**
+         * @param octets the queue from the capture thread to the role thread (default 4 MiB)
+         * @return this builder
+         */
+        public Builder queueBytes(int octets) {
+            this.queueBytes = octets;
             return this;
         }
 
@@ -291,338 +382,261 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     }
 
     /**
-     * Runs a task on the role thread with the current time, e.g. {@code live.submit(responder::start)}: the only
-     * way other threads may touch the role.
+     * Runs a task on the role thread with the duty cycle's time, e.g. {@code live.submit(responder::start)}: the
+     * only way other threads may touch the role. Thread-safe.
      *
-     * @param task the task
-     * @throws IllegalStateException if too many tasks are pending
+     * @param task the task; if it throws, the interface stops as if the role had thrown
+     * @return false if it was not queued: not started, stopped, or too many tasks pending
      */
-    public void submit(java.util.function.LongConsumer task) {
-        if (!commands.offer(task)) {
-            throw new IllegalStateException("too many pending tasks for the role thread");
-        }
+    public boolean submit(LongConsumer task) {
+        Objects.requireNonNull(task, "task");
+        RoleRunner r = runner;
+        Stack s = stack;
+        return r != null && r.submit(now -> {
+            s.now = now;
+            task.accept(now);
+        });
+    }
+
+    /**
+     * Completes when the interface has stopped: normally after {@link #close()}, exceptionally with the cause if
+     * the role thread or the capture thread died. A copy: completing it changes nothing here.
+     *
+     * @return the future
+     */
+    public CompletableFuture<Void> termination() {
+        return termination.copy();
     }
 
     /**
      * Opens the interface and starts the capture and role threads.
      *
      * @param r the role; it must send through this object
-     * @throws PcapNativeException if the interface cannot be opened (unknown name, no privileges)
+     * @throws IOException if the interface cannot be opened (unknown name, no privileges, no Ethernet address)
+     * @throws IllegalStateException if started before
      */
-    public void start(Role r) throws PcapNativeException {
-        this.role = r;
-        PcapNetworkInterface nif = Pcaps.getDevByName(interfaceName);
-        if (nif == null) {
-            throw new PcapNativeException("no interface named " + interfaceName);
+    public synchronized void start(Role r) throws IOException {
+        Objects.requireNonNull(r, "role");
+        if (port != null || closed) {
+            throw new IllegalStateException("the interface " + interfaceName + " was started or closed before");
         }
-        // immediate mode: frames are delivered at once, not when a TPACKET_V3 block fills; non-blocking reads:
-        // a blocking pcap_next may wait forever on a silent link (and holds pcap4j's handle lock meanwhile)
-        rx = new PcapHandle.Builder(interfaceName).snaplen(65535)
-                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS).timeoutMillis(1)
-                .immediateMode(true).build();
-        tx = nif.openLive(65535, PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, 10);
+        PcapPort.Builder pb = PcapPort.builder(interfaceName).filter(filter).bufferSize(captureBuffer);
+        if (snaplen > 0) {
+            pb.snaplen(snaplen);
+        }
+        PcapPort p = pb.open();
+        MacAddress mac = configuredMac != null ? configuredMac : p.hardwareAddress().orElse(null);
+        if (mac == null) {
+            p.close();
+            throw new IOException(interfaceName + " has no Ethernet address");
+        }
+        NeighborDiscovery.Builder nb = NeighborDiscovery.builder(mac).defaultRouter(defaultRouter);
+        own.forEach(nb::own);
+        anycast.forEach(nb::ownAnycast);
+        onLink.forEach(nb::onLink);
+        statics.forEach(nb::staticNeighbor);
+        Stack s = new Stack(r, mac, p, p.snaplen());
+        NeighborDiscovery n;
         try {
-            rx.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
-            rx.setDirection(org.pcap4j.core.PcapHandle.PcapDirection.IN);
-            rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
-        } catch (org.pcap4j.core.NotOpenException e) {
-            throw new PcapNativeException("handle closed while configuring: " + e.getMessage());
+            n = nb.build(s::transmit);
+        } catch (IllegalArgumentException e) {
+            p.close();
+            throw e;
         }
-        byte[] own = configuredMac != null ? configuredMac
-                : nif.getLinkLayerAddresses().isEmpty() ? null : nif.getLinkLayerAddresses().get(0).getAddress();
-        if (own == null || own.length != 6) {
-            throw new PcapNativeException(interfaceName + " has no Ethernet address");
-        }
-        System.arraycopy(own, 0, frameMac, 0, 6);
-        running = true;
-        captureThread = new Thread(this::capture, "mga-capture-" + interfaceName);
-        roleThread = new Thread(this::loop, "mga-role-" + interfaceName);
-        captureThread.setDaemon(true);
-        roleThread.setDaemon(true);
-        captureThread.start();
-        roleThread.start();
+        s.nd = n;
+        RoleRunner rr = RoleRunner.builder(s).clock(clock).name("mga-role-" + interfaceName).queueBytes(queueBytes)
+                .onFailure(t -> fail(t)).build();
+        this.nd = n;
+        this.stack = s;
+        this.runner = rr;
+        this.port = p;
+        rr.start();
+        p.start(s::captured, this::fail);
+        LOG.info("{}: role {} running as {} (snaplen {}, capture buffer {} MiB)", interfaceName,
+                r.getClass().getSimpleName(), mac, p.snaplen(), captureBuffer >> 20);
     }
 
-    private void capture() {
-        while (running) {
-            byte[] f;
-            try {
-                f = rx.getNextRawPacket();
-            } catch (org.pcap4j.core.NotOpenException e) {
-                return;
-            }
-            if (f == null) {
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000L); // nothing to read: 0.2 ms
-                continue;
-            }
-            if (f.length < ETH + 40 || (f[12] & 0xff) != 0x86 || (f[13] & 0xff) != 0xdd) {
-                counters.malformed.incrementAndGet();
-                continue;
-            }
-            byte[] p = java.util.Arrays.copyOfRange(f, ETH, f.length);
-            if (!inbound.offer(p)) {
-                counters.dropped.incrementAndGet();
-            }
-        }
+    /** The role thread or the capture thread died (each logged it already): stop the other, fail termination. */
+    private void fail(Throwable t) {
+        stopAll();
+        termination.completeExceptionally(t);
     }
 
-    private void loop() {
-        while (running) {
-            long now = clock.nanos();
-            for (java.util.function.LongConsumer c = commands.poll(); c != null; c = commands.poll()) {
-                c.accept(now);
-            }
-            role.doWork(now);
-            ndWork(now);
-            long deadline = Math.min(role.nextDeadline(), now + 20_000_000L);
-            long wait = Math.max(0, deadline - now);
-            byte[] p;
-            try {
-                p = inbound.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            while (p != null) {
-                counters.received.incrementAndGet();
-                if (recorder != null) {
-                    recorder.record(wallOffsetNanos + System.nanoTime(), p, 0, p.length);
-                }
-                handle(p, clock.nanos());
-                p = inbound.poll();
-            }
+    private void stopAll() {
+        closed = true;
+        RoleRunner r = runner;
+        PcapPort p = port;
+        if (p != null) {
+            p.close(); // first: the capture thread stops offering
         }
-    }
-
-    private boolean owns(Ipv6Address a) {
-        for (Ipv6Prefix p : owned) {
-            if (p.contains(a)) {
-                return true;
-            }
+        if (r != null) {
+            r.close();
         }
-        return false;
-    }
-
-    private boolean isAnycast(Ipv6Address a) {
-        for (Ipv6Prefix p : anycast) {
-            if (p.contains(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void handle(byte[] p, long now) {
-        if (!view.wrap(p, 0, p.length)) {
-            counters.malformed.incrementAndGet();
-            return;
-        }
-        int icmp = view.icmpv6Type();
-        if (icmp == 135 || icmp == 136) {
-            neighborDiscovery(p, now);
-            return;
-        }
-        Ipv6Address dst = new Ipv6Address(view.destinationHigh(), view.destinationLow());
-        if (owns(dst)) {
-            role.receive(p, 0, p.length, now);
-        }
-    }
-
-    private void neighborDiscovery(byte[] p, long now) {
-        Ipv6Packet pkt;
-        try {
-            pkt = PacketDecoder.decode(p);
-        } catch (MalformedPacketException e) {
-            counters.malformed.incrementAndGet();
-            return;
-        }
-        // RFC 4861 §7.1.1/§7.1.2: Hop Limit 255, or the packet came from off-link
-        if (pkt.header().hopLimit() != 255 || !(pkt.upper() instanceof Icmpv6 i)) {
-            return;
-        }
-        if (i.message() instanceof Icmpv6Message.NeighborSolicitation ns && owns(ns.target())) {
-            byte[] theirMac = null;
-            for (NdOption o : ns.options()) {
-                if (o instanceof NdOption.LinkLayerAddress l && l.type() == NdOption.LinkLayerAddress.SOURCE
-                        && l.address().length() >= 6) {
-                    theirMac = java.util.Arrays.copyOf(l.address().toArray(), 6);
-                }
-            }
-            Ipv6Address to = pkt.header().source();
-            long flags = Icmpv6Message.NeighborAdvertisement.FLAG_S
-                    | (isAnycast(ns.target()) ? 0 : Icmpv6Message.NeighborAdvertisement.FLAG_O);
-            if (to.isUnspecified()) {
-                to = Ipv6Address.parse("ff02::1"); // answering DAD: to all nodes, not solicited
-                flags &= ~Icmpv6Message.NeighborAdvertisement.FLAG_S;
-            } else if (theirMac != null) {
-                learn(to, theirMac, now);
-            }
-            Ipv6Packet na = Ipv6Packet.build(Ipv6Header.of(255, ns.target(), to), List.of(), new Icmpv6(
-                    new Icmpv6Message.NeighborAdvertisement(0, flags, ns.target(), List.of(
-                            new NdOption.LinkLayerAddress(NdOption.LinkLayerAddress.TARGET, Bytes.of(frameMac))))));
-            byte[] b = PacketEncoder.encode(na);
-            transmit(b, 0, b.length, macFor(to, theirMac));
-        } else if (i.message() instanceof Icmpv6Message.NeighborAdvertisement na) {
-            for (NdOption o : na.options()) {
-                if (o instanceof NdOption.LinkLayerAddress l && l.type() == NdOption.LinkLayerAddress.TARGET
-                        && l.address().length() >= 6 && neighbors.containsKey(na.target())) {
-                    learn(na.target(), java.util.Arrays.copyOf(l.address().toArray(), 6), now);
-                }
-            }
-        }
-    }
-
-    private byte[] macFor(Ipv6Address to, byte[] known) {
-        if (known != null) {
-            return known;
-        }
-        if (to.isMulticast()) {
-            return multicastMac(to);
-        }
-        Neighbor n = neighbors.get(to);
-        return n != null && n.mac != null ? n.mac : multicastMac(Ipv6Address.parse("ff02::1"));
-    }
-
-    private void learn(Ipv6Address a, byte[] address, long now) {
-        Neighbor n = neighbors.get(a);
-        if (n == null) {
-            if (neighbors.size() >= MAX_NEIGHBORS) {
-                return;
-            }
-            n = new Neighbor();
-            neighbors.put(a, n);
-        }
-        if (n.expiresAt == Long.MAX_VALUE) {
-            return; // static
-        }
-        n.mac = address;
-        n.expiresAt = now + REACHABLE;
-        n.solicits = 0;
-        while (!n.waiting.isEmpty()) {
-            byte[] p = n.waiting.poll();
-            transmit(p, 0, p.length, n.mac);
-        }
-    }
-
-    private void ndWork(long now) {
-        List<Ipv6Address> failed = new ArrayList<>();
-        for (Map.Entry<Ipv6Address, Neighbor> e : neighbors.entrySet()) {
-            Neighbor n = e.getValue();
-            if (n.mac == null && now - n.nextSolicit >= 0) {
-                if (n.solicits >= MAX_SOLICIT) {
-                    counters.dropped.addAndGet(n.waiting.size());
-                    failed.add(e.getKey());
-                } else {
-                    solicit(e.getKey(), n, now);
-                }
-            } else if (n.mac != null && n.expiresAt != Long.MAX_VALUE && now - n.expiresAt >= 0) {
-                failed.add(e.getKey());
-            }
-        }
-        failed.forEach(neighbors::remove);
-    }
-
-    private void solicit(Ipv6Address target, Neighbor n, long now) {
-        n.solicits++;
-        n.nextSolicit = now + RETRANS;
-        Ipv6Address group = new Ipv6Address(0xff02_0000_0000_0000L, 0x0000_0001_ff00_0000L | (target.low() & 0xffffff));
-        Ipv6Packet ns = Ipv6Packet.build(Ipv6Header.of(255, source, group), List.of(), new Icmpv6(
-                new Icmpv6Message.NeighborSolicitation(0, 0, target, List.of(
-                        new NdOption.LinkLayerAddress(NdOption.LinkLayerAddress.SOURCE, Bytes.of(frameMac))))));
-        byte[] b = PacketEncoder.encode(ns);
-        transmit(b, 0, b.length, multicastMac(group));
-    }
-
-    private static byte[] multicastMac(Ipv6Address group) {
-        long lo = group.low();
-        return new byte[] {0x33, 0x33, (byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};
     }
 
     /**
      * Sends an IPv6 packet: to its destination if on-link, else to the default router; resolving the next hop
-     * first if needed. Call from the role thread.
+     * first if needed. Call from the role thread (the role does).
      */
     @Override
     public void send(byte[] packet, int offset, int length) {
-        if (length < 40) {
-            counters.dropped.incrementAndGet();
-            return;
+        Stack s = stack;
+        if (s == null) {
+            throw new IllegalStateException("not started");
         }
-        Ipv6Address dst = Ipv6Address.read(packet, offset + 24);
-        if (dst.isMulticast()) {
-            transmit(packet, offset, length, multicastMac(dst));
-            return;
-        }
-        Ipv6Address hop = dst;
-        boolean local = dst.isLinkLocal();
-        for (Ipv6Prefix p : onLink) {
-            local |= p.contains(dst);
-        }
-        if (!local) {
-            if (defaultRouter == null) {
-                counters.dropped.incrementAndGet();
-                return;
-            }
-            hop = defaultRouter;
-        }
-        Neighbor n = neighbors.get(hop);
-        if (n != null && n.mac != null) {
-            transmit(packet, offset, length, n.mac);
-            return;
-        }
-        if (n == null) {
-            if (neighbors.size() >= MAX_NEIGHBORS) {
-                counters.dropped.incrementAndGet();
-                return;
-            }
-            n = new Neighbor();
-            neighbors.put(hop, n);
-            solicit(hop, n, clock.nanos());
-        }
-        if (n.waiting.size() >= MAX_QUEUED_PER_NEIGHBOR) {
-            counters.dropped.incrementAndGet();
-            return;
-        }
-        n.waiting.add(java.util.Arrays.copyOfRange(packet, offset, offset + length));
+        s.nd.send(packet, offset, length, s.now);
     }
 
-    private void transmit(byte[] packet, int offset, int length, byte[] dstMac) {
-        System.arraycopy(dstMac, 0, frame, 0, 6);
-        System.arraycopy(frameMac, 0, frame, 6, 6);
-        frame[12] = (byte) 0x86;
-        frame[13] = (byte) 0xdd;
-        System.arraycopy(packet, offset, frame, ETH, length);
-        if (recorder != null) {
-            recorder.record(wallOffsetNanos + System.nanoTime(), packet, offset, length);
-        }
-        try {
-            tx.sendPacket(frame, ETH + length);
-            counters.sent.incrementAndGet();
-        } catch (PcapNativeException | org.pcap4j.core.NotOpenException e) {
-            counters.dropped.incrementAndGet();
-            LOG.debug("send failed on {}: {}", interfaceName, e.getMessage());
-        }
-    }
-
-    /** Stops the threads and closes the interface. */
+    /** Stops the threads and closes the interface; idempotent. */
     @Override
     public void close() {
-        running = false;
-        try {
-            if (roleThread != null) {
-                roleThread.join(2000);
-            }
-            if (captureThread != null) {
-                captureThread.join(2000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        stopAll();
+        termination.complete(null);
+    }
+
+    /** What runs on the role thread: unframing filters, Neighbor Discovery, the role, framing on the way out. */
+    private final class Stack implements Role {
+        private static final int IGNORED = 0;
+        private static final int FOR_ROLE = 1;
+        private static final int NEIGHBOR_DISCOVERY = 2;
+        private final Role role;
+        private final MacAddress mac;
+        private final PcapPort out;
+        private final Ipv6View view = new Ipv6View();
+        private final byte[] frame;
+        private int[] offsets = new int[64];
+        private int[] lengths = new int[64];
+        NeighborDiscovery nd;
+        /** The current duty cycle's time (role thread). */
+        long now;
+
+        Stack(Role role, MacAddress mac, PcapPort port, int snaplen) {
+            this.role = role;
+            this.mac = mac;
+            this.out = port;
+            this.frame = new byte[EthernetFraming.HEADER_LENGTH + 65535 + Ipv6View.HEADER_LENGTH];
         }
-        if (rx != null && rx.isOpen()) {
-            rx.close();
+
+        /** On the capture thread: unframes and queues, nothing else. */
+        void captured(byte[] f, int length) {
+            if (!EthernetFraming.isFor(f, length, mac)) {
+                foreign.incrementAndGet();
+                return;
+            }
+            int off;
+            try {
+                off = LinkFrames.ipv6Offset(LinkType.ETHERNET, f, length);
+            } catch (MalformedPacketException e) {
+                malformed.incrementAndGet();
+                return;
+            }
+            if (length - off < Ipv6View.HEADER_LENGTH) {
+                malformed.incrementAndGet();
+                return;
+            }
+            runner.offer(f, off, length - off);
         }
-        if (tx != null && tx.isOpen()) {
-            tx.close();
+
+        @Override
+        public void receive(byte[] packet, int offset, int length, long nowNanos) {
+            now = nowNanos;
+            int c = classify(packet, offset, length, nowNanos);
+            if (c == FOR_ROLE) {
+                role.receive(packet, offset, length, nowNanos);
+            } else if (c == NEIGHBOR_DISCOVERY) {
+                nd.receive(packet, offset, length, nowNanos);
+            }
+        }
+
+        @Override
+        public void receiveBurst(byte[] buffer, int[] offs, int[] lens, int first, int count, long nowNanos) {
+            java.util.Objects.checkFromIndexSize(first, count, Math.min(offs.length, lens.length));
+            now = nowNanos;
+            if (offsets.length < count) {
+                offsets = new int[count];
+                lengths = new int[count];
+            }
+            int m = 0;
+            for (int i = first; i < first + count; i++) {
+                int c = classify(buffer, offs[i], lens[i], nowNanos);
+                if (c == FOR_ROLE) {
+                    offsets[m] = offs[i];
+                    lengths[m] = lens[i];
+                    m++;
+                } else if (c == NEIGHBOR_DISCOVERY) {
+                    // the role's packets before it go first, then Neighbor Discovery: the order is kept
+                    m = flush(buffer, m, nowNanos);
+                    nd.receive(buffer, offs[i], lens[i], nowNanos);
+                }
+            }
+            flush(buffer, m, nowNanos);
+        }
+
+        private int flush(byte[] buffer, int m, long nowNanos) {
+            if (m == 1) {
+                role.receive(buffer, offsets[0], lengths[0], nowNanos);
+            } else if (m > 1) {
+                role.receiveBurst(buffer, offsets, lengths, 0, m, nowNanos);
+            }
+            return 0;
+        }
+
+        /**
+         * Records the packet and sorts it: for the role (its destination is the role's), Neighbor Discovery
+         * (handled at once by {@link #receive}; left to the caller by the burst path), or neither (dropped;
+         * counted when malformed).
+         */
+        private int classify(byte[] packet, int offset, int length, long nowNanos) {
+            if (recorder != null) {
+                recorder.record(epoch.unixNanos(nowNanos), packet, offset, length);
+            }
+            if (!view.wrap(packet, offset, length)) {
+                malformed.incrementAndGet();
+                return IGNORED;
+            }
+            int t = view.icmpv6Type();
+            if (t == 135 || t == 136) {
+                return NEIGHBOR_DISCOVERY;
+            }
+            return nd.owns(view.destinationHigh(), view.destinationLow()) ? FOR_ROLE : IGNORED;
+        }
+
+        @Override
+        public int doWork(long nowNanos) {
+            now = nowNanos;
+            return role.doWork(nowNanos) + nd.doWork(nowNanos);
+        }
+
+        @Override
+        public long nextDeadline() {
+            long a = role.nextDeadline();
+            long b = nd.nextDeadline();
+            if (a == Long.MAX_VALUE || a != Long.MIN_VALUE && b != Long.MAX_VALUE && b - a < 0) {
+                return b;
+            }
+            return a;
+        }
+
+        @Override
+        public String toString() {
+            return role.getClass().getName() + " on " + interfaceName;
+        }
+
+        /** Neighbor Discovery's output: frames and injects (role thread). */
+        void transmit(byte[] packet, int offset, int length, MacAddress to) {
+            if (recorder != null) {
+                recorder.record(epoch.unixNanos(now), packet, offset, length);
+            }
+            if (length > frame.length - EthernetFraming.HEADER_LENGTH) {
+                sendFailed.incrementAndGet();
+                return;
+            }
+            int n = EthernetFraming.frame(frame, to, mac, packet, offset, length);
+            if (out.inject(frame, n)) {
+                sent.incrementAndGet();
+            } else {
+                sendFailed.incrementAndGet();
+            }
         }
     }
 }

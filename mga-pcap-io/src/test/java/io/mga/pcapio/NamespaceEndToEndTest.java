@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end with real parts: Linux network namespaces joined by veth pairs, built by this test (as root). An
- * unmodified client (the kernel's own IPv6 stack, {@code ping} and {@code socat}) in namespace {@code mgacl}, a
- * kernel router in {@code mgart}, and the MGA roles on the other ends of the router's links, each through pcap4j
+ * unmodified client (the kernel's own IPv6 stack, {@code ping} and {@code socat}) in namespace {@code mgacl-TAG},
+ * a kernel router in {@code mgart-TAG}, and the MGA roles on the other ends of the router's links, each through pcap4j
  * on its interface: the HAA on the anycast home link 2001:db8:a::/64 and two responders on 2001:db8:1::/64 and
  * 2001:db8:2::/64. The role interfaces stay in the test's namespace with the kernel's IPv6 disabled on them, so
  * that only mga answers for the role addresses.
@@ -41,6 +41,19 @@ class NamespaceEndToEndTest {
     static final Ipv6Address[] CLIENTS = new Ipv6Address[2];
     static final java.util.Map<String, String> REPORT = new java.util.LinkedHashMap<>();
     static PcapRecorder RECORDER;
+    /**
+     * Names of this run's namespaces and links carry a tag of the test JVM's pid: another checkout running the same
+     * test at the same time (on a shared machine) neither deletes ours nor collides with them. Interface names stay
+     * within Linux's 15 characters.
+     */
+    static final String TAG = String.format("%04x", ProcessHandle.current().pid() & 0xffff);
+    static final String CL_NS = "mgacl-" + TAG;
+    static final String RT_NS = "mgart-" + TAG;
+
+    /** An interface name of this run: {@code base} plus the tag. */
+    static String dev(String base) {
+        return base + "-" + TAG;
+    }
 
     static String sh(boolean check, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -56,24 +69,26 @@ class NamespaceEndToEndTest {
     }
 
     static void cleanup() throws Exception {
-        sh(false, "ip", "netns", "del", "mgacl");
-        sh(false, "ip", "netns", "del", "mgart");
+        sh(false, "ip", "netns", "del", CL_NS);
+        sh(false, "ip", "netns", "del", RT_NS);
         for (String l : new String[] {"mga-haa", "mga-ar1", "mga-ar2", "mga-ai"}) {
-            sh(false, "ip", "link", "del", l);
+            sh(false, "ip", "link", "del", dev(l));
         }
     }
 
     /** A veth pair: {@code role} stays here with IPv6 off for the kernel, {@code rt} goes to the router. */
-    static void roleLink(String role, String rt, String routerAddress) throws Exception {
+    static void roleLink(String roleBase, String rtBase, String routerAddress) throws Exception {
+        String role = dev(roleBase);
+        String rt = dev(rtBase);
         sh(true, "ip", "link", "add", role, "type", "veth", "peer", "name", rt);
         sh(true, "sysctl", "-qw", "net.ipv6.conf." + role + ".disable_ipv6=1");
-        sh(true, "ip", "link", "set", rt, "netns", "mgart");
+        sh(true, "ip", "link", "set", rt, "netns", RT_NS);
         // the router gives up on a silent neighbour in seconds rather than half a minute (kill test)
-        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.neigh." + rt + ".base_reachable_time_ms=2000");
-        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.neigh." + rt + ".delay_first_probe_time=1");
+        sh(true, "ip", "netns", "exec", RT_NS, "sysctl", "-qw", "net.ipv6.neigh." + rt + ".base_reachable_time_ms=2000");
+        sh(true, "ip", "netns", "exec", RT_NS, "sysctl", "-qw", "net.ipv6.neigh." + rt + ".delay_first_probe_time=1");
         sh(true, "ip", "link", "set", role, "up");
-        sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", routerAddress, "dev", rt, "nodad");
-        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", rt, "up");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "addr", "add", routerAddress, "dev", rt, "nodad");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "link", "set", rt, "up");
     }
 
     static ResponderCredentials cred(int i) {
@@ -92,23 +107,25 @@ class NamespaceEndToEndTest {
         assertThat(sh(false, "id", "-u").trim()).as("this test builds network namespaces and must run as root")
                 .isEqualTo("0");
         cleanup();
-        sh(true, "ip", "netns", "add", "mgacl");
-        sh(true, "ip", "netns", "add", "mgart");
-        sh(true, "ip", "netns", "exec", "mgart", "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", "lo", "up");
-        sh(true, "ip", "link", "add", "mga-cl", "type", "veth", "peer", "name", "mga-rtcl");
-        sh(true, "ip", "link", "set", "mga-cl", "netns", "mgacl");
-        sh(true, "ip", "link", "set", "mga-rtcl", "netns", "mgart");
-        sh(true, "ip", "netns", "exec", "mgacl", "ip", "link", "set", "lo", "up");
-        sh(true, "ip", "netns", "exec", "mgacl", "ip", "addr", "add", "2001:db8:c::10/64", "dev", "mga-cl", "nodad");
-        sh(true, "ip", "netns", "exec", "mgacl", "ip", "link", "set", "mga-cl", "up");
+        sh(true, "ip", "netns", "add", CL_NS);
+        sh(true, "ip", "netns", "add", RT_NS);
+        sh(true, "ip", "netns", "exec", RT_NS, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "link", "set", "lo", "up");
+        sh(true, "ip", "link", "add", dev("mga-cl"), "type", "veth", "peer", "name", dev("mga-rtcl"));
+        sh(true, "ip", "link", "set", dev("mga-cl"), "netns", CL_NS);
+        sh(true, "ip", "link", "set", dev("mga-rtcl"), "netns", RT_NS);
+        sh(true, "ip", "netns", "exec", CL_NS, "ip", "link", "set", "lo", "up");
+        sh(true, "ip", "netns", "exec", CL_NS, "ip", "addr", "add", "2001:db8:c::10/64", "dev", dev("mga-cl"),
+                "nodad");
+        sh(true, "ip", "netns", "exec", CL_NS, "ip", "link", "set", dev("mga-cl"), "up");
         // veth leaves transport checksums to a "hardware" that does not exist (CHECKSUM_PARTIAL): what pcap
         // captures would carry unfinished UDP checksums, which the responders rightly reject. A real NIC
         // finishes them; here the kernel must.
-        sh(true, "ip", "netns", "exec", "mgacl", "ethtool", "-K", "mga-cl", "tx", "off");
-        sh(true, "ip", "netns", "exec", "mgart", "ip", "addr", "add", "2001:db8:c::1/64", "dev", "mga-rtcl", "nodad");
-        sh(true, "ip", "netns", "exec", "mgart", "ip", "link", "set", "mga-rtcl", "up");
-        sh(true, "ip", "netns", "exec", "mgacl", "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1");
+        sh(true, "ip", "netns", "exec", CL_NS, "ethtool", "-K", dev("mga-cl"), "tx", "off");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "addr", "add", "2001:db8:c::1/64", "dev", dev("mga-rtcl"),
+                "nodad");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "link", "set", dev("mga-rtcl"), "up");
+        sh(true, "ip", "netns", "exec", CL_NS, "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1");
         // two client addresses that consistent hashing sends to different responders
         List<io.mga.api.AnycastBinding> c = List.of(
                 new io.mga.api.AnycastBinding(AA, 1, Ipv6Address.parse("2001:db8:1::100"), "ar1", 1, 0, 0),
@@ -123,7 +140,7 @@ class NamespaceEndToEndTest {
         }
         for (Ipv6Address a : CLIENTS) {
             if (!a.equals(Ipv6Address.parse("2001:db8:c::10"))) {
-                sh(true, "ip", "netns", "exec", "mgacl", "ip", "addr", "add", a + "/64", "dev", "mga-cl", "nodad");
+                sh(true, "ip", "netns", "exec", CL_NS, "ip", "addr", "add", a + "/64", "dev", dev("mga-cl"), "nodad");
             }
         }
         roleLink("mga-haa", "mga-rthaa", "2001:db8:a::fe/64");
@@ -133,7 +150,7 @@ class NamespaceEndToEndTest {
 
         io.mga.api.EpochClock wall = io.mga.api.EpochClock.system();
         RECORDER = PcapRecorder.create(Path.of("target", "e2e-haa.pcap"));
-        LiveInterface haaIf = LiveInterface.builder().interfaceName("mga-haa").own(HAA).record(RECORDER)
+        LiveInterface haaIf = LiveInterface.builder().interfaceName(dev("mga-haa")).own(HAA).record(RECORDER)
                 .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
         HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).responder(cred(1)).responder(cred(2))
@@ -145,7 +162,7 @@ class NamespaceEndToEndTest {
         for (int i = 1; i <= 2; i++) {
             int id = i;
             Ipv6Address pua = Ipv6Address.parse("2001:db8:" + i + "::100");
-            LiveInterface arIf = LiveInterface.builder().interfaceName("mga-ar" + i).own(pua)
+            LiveInterface arIf = LiveInterface.builder().interfaceName(dev("mga-ar" + i)).own(pua)
                     .defaultRouter(Ipv6Address.parse("2001:db8:" + i + "::1")).build();
             AnycastResponder ar = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA)
                     .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(i).lifetimeSeconds(60)
@@ -169,13 +186,13 @@ class NamespaceEndToEndTest {
             why.append(String.format("%n received %d sent %d dropped %d malformed %d", l.counters().received(),
                     l.counters().sent(), l.counters().dropped(), l.counters().malformed()));
         }
-        why.append(sh(false, "ip", "netns", "exec", "mgart", "ip", "-6", "neigh"));
+        why.append(sh(false, "ip", "netns", "exec", RT_NS, "ip", "-6", "neigh"));
         assertThat(ok).as("both responders registered over the veths; counters:%s", why).isTrue();
     }
 
     /** One UDP query from a client address; returns the answer, or "" after 2 s of silence. */
     static String query(Ipv6Address from, String q) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", "mgacl", "socat", "-T", "2", "-",
+        Process p = new ProcessBuilder("ip", "netns", "exec", CL_NS, "socat", "-T", "2", "-",
                 "UDP6:[" + AA + "]:5353,bind=[" + from + "]").redirectErrorStream(true).start();
         p.getOutputStream().write((q + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
@@ -208,8 +225,8 @@ class NamespaceEndToEndTest {
         Path capture = Path.of("target", "e2e-ro.pcap").toAbsolutePath();
         java.nio.file.Files.deleteIfExists(capture);
         // tshark stops itself after 8 s and closes its file: killing it early can lose what it buffered
-        Process tshark = new ProcessBuilder("ip", "netns", "exec", "mgart", "tshark", "-n", "-i", "mga-rtai", "-w",
-                capture.toString(), "-f", "ip6", "-a", "duration:8").redirectErrorStream(true).start();
+        Process tshark = new ProcessBuilder("ip", "netns", "exec", RT_NS, "tshark", "-n", "-i", dev("mga-rtai"),
+                "-w", capture.toString(), "-f", "ip6", "-a", "duration:8").redirectErrorStream(true).start();
         java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(
                 tshark.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -217,7 +234,7 @@ class NamespaceEndToEndTest {
             // wait until tshark listens
         }
         Ipv6Address me = Ipv6Address.parse("2001:db8:e::10");
-        LiveInterface aiIf = LiveInterface.builder().interfaceName("mga-ai").own(me)
+        LiveInterface aiIf = LiveInterface.builder().interfaceName(dev("mga-ai")).own(me)
                 .defaultRouter(Ipv6Address.parse("2001:db8:e::1")).build();
         io.mga.engine.AnycastInitiator ai = io.mga.engine.AnycastInitiator.builder().address(me).io(aiIf)
                 .build(System.nanoTime());
@@ -342,7 +359,7 @@ class NamespaceEndToEndTest {
     @Test
     @org.junit.jupiter.api.Order(1)
     void anUnmodifiedHostPingsTheAnycastAddressAndTheAnswerComesFromIt() throws Exception {
-        String out = sh(false, "ip", "netns", "exec", "mgacl", "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3",
+        String out = sh(false, "ip", "netns", "exec", CL_NS, "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3",
                 AA.toString());
         assertThat(out).contains("3 received").contains("from " + AA);
     }
@@ -350,7 +367,7 @@ class NamespaceEndToEndTest {
     @Test
     @org.junit.jupiter.api.Order(2)
     void anUnmodifiedHostsUdpQueryIsAnsweredByAResponder() throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", "mgacl", "socat", "-T", "3", "-",
+        Process p = new ProcessBuilder("ip", "netns", "exec", CL_NS, "socat", "-T", "3", "-",
                 "UDP6:[" + AA + "]:5353").redirectErrorStream(true).start();
         p.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().flush();

@@ -1,0 +1,405 @@
+package io.mga.pcapio.port;
+
+import io.mga.pcapio.link.MacAddress;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.Pcaps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live interface through pcap4j (libpcap), and nothing protocol-specific: it opens the interface with a BPF
+ * filter, runs a capture thread that hands each frame to a {@link FrameSink} (which only queues it), injects
+ * frames, and reads the kernel's capture statistics back.
+ *
+ * <p>The capture handle is opened in immediate mode (frames are delivered as they arrive) with a kernel buffer
+ * sized for bursts (default 32 MiB) and a snapshot length that fits the interface's largest frame (its MTU plus
+ * the Ethernet header and two VLAN tags, read from {@code /sys/class/net}; 65535 where that cannot be read): on
+ * Linux, libpcap's ring holds buffer / (snaplen rounded up) frames, so a 64 KiB snaplen leaves about 30 frames
+ * in the default 2 MiB. Frames longer than the snapshot length are dropped and counted ({@link Stats#truncated}).
+ * The capture thread reads without blocking while frames are waiting; when none is left (the end of a burst) it
+ * reads {@code pcap_stats}, so that the kernel's drops ({@link Stats#kernelDropped}) and the interface's
+ * ({@link Stats#interfaceDropped}) show up in the counters, and then blocks in libpcap until the next frame (libpcap
+ * polls the socket once per read timeout meanwhile; {@link #close()} wakes it with {@code pcap_breakloop}): on an
+ * idle link the capture thread does not run at all. {@code pcap_stats} is also read every 256 frames of a long
+ * burst.
+ *
+ * <p>A second handle, whose filter accepts nothing, injects the frames. {@link #inject} is thread-safe.
+ */
+public final class PcapPort implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PcapPort.class);
+    private static final int STATS_EVERY = 256;
+    /** Ethernet header plus two VLAN tags. */
+    private static final int LINK_OVERHEAD = 14 + 8;
+
+    /** Receives the captured frames, on the capture thread; it should only queue them. */
+    @FunctionalInterface
+    public interface FrameSink {
+        /**
+         * One frame, whole (frames cut short by the snapshot length are dropped before).
+         *
+         * @param frame the frame, from index 0 (a fresh array the sink may keep)
+         * @param length its octets
+         */
+        void frame(byte[] frame, int length);
+    }
+
+    /**
+     * The capture's statistics so far.
+     *
+     * @param captured frames read from libpcap
+     * @param truncated frames dropped because they were longer than the snapshot length
+     * @param kernelReceived packets the kernel's capture saw ({@code ps_recv})
+     * @param kernelDropped packets the kernel dropped because its capture buffer was full ({@code ps_drop})
+     * @param interfaceDropped packets the interface itself dropped, all traffic ({@code ps_ifdrop}; on Linux the
+     *     device's missed and FIFO errors)
+     */
+    public record Stats(long captured, long truncated, long kernelReceived, long kernelDropped,
+            long interfaceDropped) {
+    }
+
+    private final String interfaceName;
+    private final int snaplen;
+    private final int bufferBytes;
+    private final int readTimeoutMillis;
+    private final PcapHandle rx;
+    private final PcapHandle tx;
+    private final MacAddress hardwareAddress;
+    private final AtomicLong captured = new AtomicLong();
+    private final AtomicLong truncated = new AtomicLong();
+    private final AtomicLong kernelReceived = new AtomicLong();
+    private final AtomicLong kernelDropped = new AtomicLong();
+    private final AtomicLong interfaceDropped = new AtomicLong();
+    private volatile boolean running;
+    private volatile boolean closed;
+    private Thread captureThread;
+
+    private PcapPort(Builder b) throws IOException {
+        this.interfaceName = b.interfaceName;
+        this.snaplen = b.snaplen > 0 ? b.snaplen : defaultSnaplen(interfaceName);
+        this.bufferBytes = b.bufferBytes;
+        this.readTimeoutMillis = b.readTimeoutMillis;
+        PcapHandle r = null;
+        PcapHandle t = null;
+        try {
+            PcapNetworkInterface nif = Pcaps.getDevByName(interfaceName);
+            if (nif == null) {
+                throw new IOException("no interface named " + interfaceName);
+            }
+            MacAddress hw = null;
+            if (!nif.getLinkLayerAddresses().isEmpty()
+                    && nif.getLinkLayerAddresses().get(0).getAddress().length == MacAddress.BYTES) {
+                hw = MacAddress.of(nif.getLinkLayerAddresses().get(0).getAddress());
+            }
+            this.hardwareAddress = hw;
+            r = new PcapHandle.Builder(interfaceName).snaplen(snaplen).bufferSize(bufferBytes)
+                    .promiscuousMode(b.promiscuous ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                            : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(readTimeoutMillis).immediateMode(true).build();
+            r.setFilter(b.filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+            r.setDirection(PcapHandle.PcapDirection.IN);
+            // the sending handle captures nothing: without a filter the kernel would copy every frame into it too
+            t = new PcapHandle.Builder(interfaceName).snaplen(64).bufferSize(64 * 1024)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS).timeoutMillis(1000).build();
+            t.setFilter("len < 0", BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            closeQuietly(r);
+            closeQuietly(t);
+            throw new IOException("cannot open " + interfaceName + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(r);
+            closeQuietly(t);
+            throw e;
+        }
+        this.rx = r;
+        this.tx = t;
+    }
+
+    /**
+     * @param interfaceName the interface, e.g. {@code eth0}
+     * @return a builder
+     */
+    public static Builder builder(String interfaceName) {
+        return new Builder(interfaceName);
+    }
+
+    /** Configures a {@link PcapPort}. */
+    public static final class Builder {
+        private final String interfaceName;
+        private int snaplen;
+        private int bufferBytes = 32 << 20;
+        private int readTimeoutMillis = 1000;
+        private String filter = "ip6";
+        private boolean promiscuous = true;
+
+        private Builder(String interfaceName) {
+            this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
+        }
+
+        /**
+         * @param octets the snapshot length (default: the interface's MTU plus 22, or 65535 if unknown)
+         * @return this builder
+         */
+        public Builder snaplen(int octets) {
+            if (octets < 64 || octets > 262_144) {
+                throw new IllegalArgumentException("snaplen must be 64 to 262144, got " + octets);
+            }
+            this.snaplen = octets;
+            return this;
+        }
+
+        /**
+         * @param octets the kernel capture buffer (default 32 MiB)
+         * @return this builder
+         */
+        public Builder bufferSize(int octets) {
+            if (octets < 4096) {
+                throw new IllegalArgumentException("bufferSize must be 4096 or more, got " + octets);
+            }
+            this.bufferBytes = octets;
+            return this;
+        }
+
+        /**
+         * @param millis the handle's read timeout (default 1000): on Linux, how often libpcap polls the socket while
+         *     a blocking read waits; {@link #close()} does not wait for it (it breaks the read off)
+         * @return this builder
+         */
+        public Builder readTimeoutMillis(int millis) {
+            if (millis < 1) {
+                throw new IllegalArgumentException("readTimeoutMillis must be positive, got " + millis);
+            }
+            this.readTimeoutMillis = millis;
+            return this;
+        }
+
+        /**
+         * @param bpf the capture filter (default {@code ip6})
+         * @return this builder
+         */
+        public Builder filter(String bpf) {
+            this.filter = Objects.requireNonNull(bpf, "filter");
+            return this;
+        }
+
+        /**
+         * @param on whether to capture in promiscuous mode (default true: the role's solicited-node multicast
+         *     groups and, with an Ethernet address of its own, its unicast frames are not the interface's)
+         * @return this builder
+         */
+        public Builder promiscuous(boolean on) {
+            this.promiscuous = on;
+            return this;
+        }
+
+        /**
+         * Opens the interface (capture and injection handles); the capture thread starts with {@link #start}.
+         *
+         * @return the port
+         * @throws IOException if the interface cannot be opened (unknown name, no privileges, bad filter)
+         */
+        public PcapPort open() throws IOException {
+            return new PcapPort(this);
+        }
+    }
+
+    /** @return the interface's name */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** @return the interface's Ethernet address, if it has one */
+    public Optional<MacAddress> hardwareAddress() {
+        return Optional.ofNullable(hardwareAddress);
+    }
+
+    /** @return the snapshot length in use */
+    public int snaplen() {
+        return snaplen;
+    }
+
+    /** @return the kernel capture buffer asked for, in octets */
+    public int bufferSize() {
+        return bufferBytes;
+    }
+
+    /**
+     * Starts the capture thread (non-daemon; {@link #close()} ends it).
+     *
+     * @param sink where frames go
+     * @param onFailure called once, on the capture thread, if capture fails (libpcap error, the interface
+     *     went away, the sink threw); the thread then ends
+     * @throws IllegalStateException if started before, or closed
+     */
+    public synchronized void start(FrameSink sink, Consumer<Throwable> onFailure) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(onFailure, "onFailure");
+        if (captureThread != null || closed) {
+            throw new IllegalStateException("the port on " + interfaceName + " was started or closed before");
+        }
+        running = true;
+        captureThread = new Thread(() -> capture(sink, onFailure), "mga-capture-" + interfaceName);
+        captureThread.start();
+    }
+
+    private void capture(FrameSink sink, Consumer<Throwable> onFailure) {
+        int sinceStats = 0;
+        boolean blocking = false;
+        try {
+            rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            while (running) {
+                byte[] f;
+                try {
+                    // pcap4j reports "nothing to read" as an exception: once per burst, not per frame
+                    f = rx.getNextRawPacketEx();
+                } catch (TimeoutException e) {
+                    if (!blocking) {
+                        // the burst is over: the kernel's drop counts now, then wait in libpcap for the next frame
+                        // (on Linux a blocking read returns for a frame or pcap_breakloop(), not on the timeout)
+                        readStats();
+                        sinceStats = 0;
+                        rx.setBlockingMode(PcapHandle.BlockingMode.BLOCKING);
+                        blocking = true;
+                    }
+                    continue;
+                } catch (EOFException e) {
+                    continue; // pcap_breakloop(): close() woke us; the loop sees running == false
+                }
+                if (blocking) {
+                    rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+                    blocking = false;
+                }
+                captured.incrementAndGet();
+                Integer original = rx.getOriginalLength();
+                if (original != null && original > f.length) {
+                    truncated.incrementAndGet();
+                } else {
+                    sink.frame(f, f.length);
+                }
+                if (++sinceStats >= STATS_EVERY) {
+                    readStats();
+                    sinceStats = 0;
+                }
+            }
+        } catch (NotOpenException | PcapNativeException | RuntimeException | Error e) {
+            if (running) {
+                fail(onFailure, e);
+            }
+        }
+    }
+
+    private void fail(Consumer<Throwable> onFailure, Throwable t) {
+        running = false;
+        LOG.error("capture on {} failed", interfaceName, t);
+        try {
+            onFailure.accept(t);
+        } catch (RuntimeException x) {
+            LOG.error("onFailure callback for {} threw", interfaceName, x);
+        }
+    }
+
+    /** Reads {@code pcap_stats}; on the capture thread (or after it ended): libpcap handles are not thread-safe. */
+    private void readStats() {
+        try {
+            PcapStat s = rx.getStats();
+            kernelReceived.set(s.getNumPacketsReceived());
+            kernelDropped.set(s.getNumPacketsDropped());
+            interfaceDropped.set(s.getNumPacketsDroppedByIf());
+        } catch (PcapNativeException | NotOpenException e) {
+            LOG.debug("pcap_stats on {}: {}", interfaceName, e.getMessage());
+        }
+    }
+
+    /** @return the statistics so far (the kernel's as of the end of the last burst, or of {@link #close()}) */
+    public Stats stats() {
+        return new Stats(captured.get(), truncated.get(), kernelReceived.get(), kernelDropped.get(),
+                interfaceDropped.get());
+    }
+
+    /**
+     * Injects one frame.
+     *
+     * @param frame the frame, from index 0
+     * @param length its octets
+     * @return false if libpcap refused it (logged at debug level) or the port is closed
+     */
+    public boolean inject(byte[] frame, int length) {
+        if (closed) {
+            return false;
+        }
+        try {
+            tx.sendPacket(frame, length);
+            return true;
+        } catch (PcapNativeException | NotOpenException e) {
+            LOG.debug("send on {} failed: {}", interfaceName, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Stops the capture thread (it ends within a read timeout), reads the statistics a last time and closes both
+     * handles. Idempotent; from the capture thread itself (a sink's failure path) it does not wait for itself.
+     */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = false;
+            t = captureThread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                rx.breakLoop(); // wakes a blocking read
+            } catch (NotOpenException e) {
+                // closed already
+            }
+            try {
+                t.join(readTimeoutMillis + 2000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (t == null || !t.isAlive()) {
+            readStats();
+        }
+        closeQuietly(rx);
+        closeQuietly(tx);
+    }
+
+    private static void closeQuietly(PcapHandle h) {
+        if (h != null && h.isOpen()) {
+            h.close();
+        }
+    }
+
+    /** The interface's MTU plus the Ethernet header and two VLAN tags; 65535 when it cannot be read. */
+    static int defaultSnaplen(String interfaceName) {
+        Path mtu = Path.of("/sys/class/net", interfaceName, "mtu");
+        try {
+            if (interfaceName.indexOf('/') < 0 && Files.isReadable(mtu)) {
+                int m = Integer.parseInt(Files.readString(mtu).trim());
+                return Math.max(1280 + LINK_OVERHEAD, Math.min(65535, m + LINK_OVERHEAD));
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("MTU of {} unreadable: {}", interfaceName, e.getMessage());
+        }
+        return 65535;
+    }
+}
