@@ -292,7 +292,7 @@ final class RoleCommands {
             PrintWriter out = spec.commandLine().getOut();
             AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
                     .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
-                    .listener(e -> event(out, e));
+                    .listener(new AgentEventLog(out)::print);
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
             for (String r : responders) {
@@ -318,9 +318,35 @@ final class RoleCommands {
             anycast.forEach(a -> owned.add(a.address()));
             return run(spec, "haa", live, haa, owned, link.iface, null, null);
         }
+    }
 
-        private static void event(PrintWriter out, AgentEvent e) {
-            out.println("mga haa: " + e);
+    /**
+     * Prints an agent's events with their wall-clock time. Rejections can be provoked by anyone who sends a
+     * packet, so they are printed at most once a second, each line saying how many were not printed since.
+     */
+    static final class AgentEventLog {
+        static final long REJECTION_INTERVAL = 1_000_000_000L;
+        private final PrintWriter out;
+        private long lastRejection = Long.MIN_VALUE;
+        private long suppressed;
+
+        AgentEventLog(PrintWriter out) {
+            this.out = out;
+        }
+
+        void print(AgentEvent e) {
+            if (e instanceof AgentEvent.Rejected r) {
+                if (lastRejection != Long.MIN_VALUE && r.timeNanos() - lastRejection < REJECTION_INTERVAL) {
+                    suppressed++;
+                    return;
+                }
+                lastRejection = r.timeNanos();
+                out.println(e.wallTime() + " mga haa: " + e + (suppressed > 0 ? " (" + suppressed
+                        + " more rejections not printed)" : ""));
+                suppressed = 0;
+            } else {
+                out.println(e.wallTime() + " mga haa: " + e);
+            }
             out.flush();
         }
     }

@@ -123,4 +123,22 @@ class RoleCommandsTest {
         runner.close();
         assertThat(RoleCommands.await(new PrintWriter(new StringWriter()), "haa", runner.termination())).isZero();
     }
+
+    /** A flood of rejected Binding Updates prints a line a second, not a line a packet. */
+    @Test
+    void rejectionsArePrintedAtMostOnceASecond() {
+        StringWriter w = new StringWriter();
+        RoleCommands.AgentEventLog log = new RoleCommands.AgentEventLog(new PrintWriter(w));
+        io.mga.api.Ipv6Address from = io.mga.api.Ipv6Address.parse("2001:db8:666::1");
+        for (int i = 0; i < 20_000; i++) { // 20k BU/s for 2 s of the agent's time
+            long t = i * 100_000L;
+            log.print(new io.mga.engine.AgentEvent.Rejected(t, t, from, -1, "unknown SPI 4242"));
+        }
+        String[] lines = w.toString().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[1]).contains("9999 more rejections not printed").contains("1970-01-01T00:00:01Z");
+        log.print(new io.mga.engine.AgentEvent.Expired(3_000_000_000L, 3_000_000_000L, new io.mga.api.AnycastBinding(
+                from, 1, from, "ar1@example.net", 1, 0, 0)));
+        assertThat(w.toString().split("\n")).as("other events are always printed").hasSize(3);
+    }
 }

@@ -294,12 +294,22 @@ class AgentAttackTest {
 
     @Test
     void aCareOfAddressThatLeadsBackToTheAgentIsRefused() {
-        // the agent's own address, the anycast address itself (not a deregistration: lifetime 75), another one
+        // from the responder's own address, naming as care-of the agent's address, then another anycast address
         for (Ipv6Address loop : List.of(HAA, Ipv6Address.parse("2001:db8:a::54"))) {
-            deliver(bu(loop, AA, 10, 75, 1, 1001, World.key(1), ntp(now), true));
+            MobilityMessage.BindingUpdate m = MobilityMessage.BindingUpdate.of(10, 0xc000, 75,
+                    new MobilityOption.AlternateCareOfAddress(loop), MobilityOption.BindingIdentifier.of(1, 0, loop),
+                    new MobilityOption.ReplayProtection(ntp(now)),
+                    new MobilityOption.Authentication(1, 1001, Bytes.zeros(12)));
+            deliver(PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, PUA1, HAA),
+                    List.of(ExtensionHeader.DestinationOptions.homeAddress(AA)),
+                    new MobilityHeader(World.signed(World.key(1).toArray(), loop, AA, m)))));
             assertThat(lastStatus()).as("care-of %s", loop).isEqualTo(BaStatus.INVALID_CARE_OF_ADDRESS.code());
         }
         assertThat(haa.bindingCount()).isZero();
+        // a BU "from" the agent's own address is not answered at all
+        sent.clear();
+        deliver(bu(HAA, AA, 11, 75, 1, 1001, World.key(1), ntp(now), true));
+        assertThat(sent).isEmpty();
     }
 
     @Test
