@@ -202,6 +202,9 @@ public final class Correspondent {
             return; // not a home agent: home registrations are not for us
         }
         Ipv6Address careOf = v.careOf();
+        if (src.equals(address) || careOf.equals(address) || home.equals(address)) {
+            return; // a binding that points at this node, or a BU "from" it, is forged: never answer ourselves
+        }
         boolean dereg = v.isDeregistration(home);
         MobilityOption.NonceIndices ni = v.nonces();
         if (ni == null) {
@@ -299,7 +302,7 @@ public final class Correspondent {
             return true;
         }
         boolean recent = lastBindingErrorAt != Long.MIN_VALUE && now - lastBindingErrorAt < BINDING_ERROR_INTERVAL;
-        if (careOf.isUnicastRoutable() && !recent) {
+        if (careOf.isUnicastRoutable() && !careOf.equals(address) && !recent) {
             lastBindingErrorAt = now;
             bindingErrorsSent++;
             sender.bindingError(address, careOf, BeStatus.UNKNOWN_BINDING_FOR_HOME_ADDRESS_DESTINATION_OPTION.code(),
