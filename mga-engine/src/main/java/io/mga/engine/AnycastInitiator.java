@@ -23,7 +23,6 @@ import io.mga.wire.Udp;
 import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.fast.Protocols;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -66,7 +65,10 @@ public final class AnycastInitiator implements Role {
     private final Correspondent correspondent;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
-    private final List<Datagram> received = new ArrayList<>();
+    /** The datagrams kept for {@link #received()}: the most recent {@value #KEPT}, so that no flood grows it. */
+    static final int KEPT = 4096;
+    private final java.util.ArrayDeque<Datagram> received = new java.util.ArrayDeque<>();
+    private long datagrams;
     private long packets;
     private long malformed;
 
@@ -199,7 +201,7 @@ public final class AnycastInitiator implements Role {
         return correspondent.boundTo(home);
     }
 
-    /** @return the datagrams received so far */
+    /** @return the datagrams received so far, the most recent 4096 of them */
     public List<Datagram> received() {
         return List.copyOf(received);
     }
@@ -211,7 +213,7 @@ public final class AnycastInitiator implements Role {
 
     /** @return a snapshot of the counters */
     public InitiatorCounters counters() {
-        return new InitiatorCounters(packets, received.size(), malformed, correspondent.bindingErrorsSent());
+        return new InitiatorCounters(packets, datagrams, malformed, correspondent.bindingErrorsSent());
     }
 
     /**
@@ -302,7 +304,11 @@ public final class AnycastInitiator implements Role {
             from = hao.homeAddress();
         }
         if (p.upper() instanceof Udp u && Checksums.verify(p)) {
-            received.add(new Datagram(now, from, careOf, u.sourcePort(), u.destinationPort(), u.payload()));
+            if (received.size() == KEPT) {
+                received.removeFirst();
+            }
+            received.addLast(new Datagram(now, from, careOf, u.sourcePort(), u.destinationPort(), u.payload()));
+            datagrams++;
         } else {
             malformed++;
         }

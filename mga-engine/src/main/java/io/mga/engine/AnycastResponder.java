@@ -4,6 +4,7 @@ import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.PacketIo;
 import io.mga.api.Role;
+import io.mga.engine.hash.KeyedHash;
 import io.mga.engine.mobility.Inbound;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
@@ -77,6 +78,7 @@ public final class AnycastResponder implements Role {
     private long received;
     private long malformed;
     private long unauthenticated;
+    private long unmatched;
 
     AnycastResponder(ResponderConfig c, PacketIo io, EventListener<ResponderEvent> listener, long now) {
         this.anycast = c.anycast();
@@ -111,7 +113,7 @@ public final class AnycastResponder implements Role {
                     public void stopped(Ipv6Address initiator, String reason, long t) {
                         report(new ResponderEvent.RouteOptimisationStopped(t, epoch.unixNanos(t), initiator, reason));
                     }
-                });
+                }, KeyedHash.mix(c.seed() ^ 0x7f4a_7c15_9e37_79b9L));
     }
 
     /** @return a builder */
@@ -137,7 +139,9 @@ public final class AnycastResponder implements Role {
     private void discovered(List<Ipv6Address> agents, long now) {
         report(new ResponderEvent.AgentsDiscovered(now, epoch.unixNanos(now), agents));
         for (Ipv6Address a : agents) {
-            if (registrations.size() >= MAX_AGENTS || registrations.isAgent(a) || !a.isUnicastRoutable()) {
+            // never register with ourselves or the anycast address (a forged reply could name them)
+            if (registrations.size() >= MAX_AGENTS || registrations.isAgent(a) || !a.isUnicastRoutable()
+                    || a.equals(careOf) || a.equals(anycast)) {
                 continue;
             }
             registrations.addAndStart(a, cookies.nextInt(0x10000), now);
@@ -203,7 +207,7 @@ public final class AnycastResponder implements Role {
 
     /** @return a snapshot of the counters */
     public ResponderCounters counters() {
-        return new ResponderCounters(received, services.served(), malformed, unauthenticated);
+        return new ResponderCounters(received, services.served(), malformed, unauthenticated, unmatched);
     }
 
     /**
@@ -257,9 +261,13 @@ public final class AnycastResponder implements Role {
             case Protocols.MOBILITY -> {
                 MobilityMessage m = in.mobility();
                 if (m instanceof MobilityMessage.BindingAcknowledgement ba) {
-                    if (!registrations.acknowledgement(from, ba, sender.mnHa(), now)) {
-                        unauthenticated++;
-                        malformed++;
+                    switch (registrations.acknowledgement(from, ba, sender.mnHa(), now)) {
+                        case UNAUTHENTICATED -> {
+                            unauthenticated++;
+                            malformed++;
+                        }
+                        case UNMATCHED -> unmatched++;
+                        case TAKEN -> { }
                     }
                 } else if (m instanceof MobilityMessage.BindingRefreshRequest) {
                     registrations.refreshRequested(from, now);
@@ -295,9 +303,12 @@ public final class AnycastResponder implements Role {
     }
 
     private void serve(Ipv6Address agent, Ipv6Packet request) {
+        long unserved = services.unserved();
         Ipv6Packet reply = services.serve(request);
-        if (reply == null) {
-            malformed++;
+        if (services.unserved() != unserved) {
+            malformed++; // no service took it (a service that answers nothing has served it)
+        } else if (reply == null) {
+            return;
         } else if (optimiser.isBound(reply.header().destination())) {
             optimiser.sendDirect(reply);
         } else {

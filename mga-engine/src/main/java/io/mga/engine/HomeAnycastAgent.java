@@ -65,7 +65,8 @@ public final class HomeAnycastAgent implements Role {
         MobilitySender sender = new MobilitySender(io, new RrAuthenticator());
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
-                cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(), nowNanos);
+                cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
+                KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
         // the Basic Model has one binding per anycast address: nothing to pin
         // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
         this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
@@ -73,7 +74,8 @@ public final class HomeAnycastAgent implements Role {
         this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
                 c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels, c.served());
-        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels);
+        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels,
+                KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL));
         this.lastNow = nowNanos;
     }
 
@@ -160,6 +162,9 @@ public final class HomeAnycastAgent implements Role {
     public long nextDeadline() {
         long r = labels.nextRotation();
         long d = registrar.nextDeadline();
+        if (d == Long.MIN_VALUE || d == Long.MAX_VALUE) {
+            return d == Long.MIN_VALUE ? d : r; // timers left due by an expiry limit; or none at all
+        }
         return d - r < 0 ? d : r;
     }
 
@@ -191,7 +196,7 @@ public final class HomeAnycastAgent implements Role {
         }
         if (registrar.serves(dh, dl)) {
             if (HomeAgentsAnycast.isInterfaceId(dl) && view.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
-                icmp.dhaad(in);
+                icmp.dhaad(in, now);
                 return;
             }
             forwarder.forward(packet, offset, view, dh, dl, now);

@@ -66,6 +66,10 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         java.util.Objects.requireNonNull(epoch, "epoch");
         agents = List.copyOf(agents);
         services = Map.copyOf(services);
+        if (discovery != null && discovery.length() != 64) {
+            throw new IllegalArgumentException("agent discovery takes the anycast home link's /64 (RFC 2526), got "
+                    + discovery);
+        }
         if (agents.isEmpty() && discovery == null) {
             throw new IllegalArgumentException("a responder registers with at least one agent, or discovers them");
         }

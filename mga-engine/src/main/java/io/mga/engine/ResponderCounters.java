@@ -7,6 +7,8 @@ package io.mga.engine;
  * @param served requests its services answered (UDP datagrams taken by a service, Echo Requests)
  * @param malformed packets that did not parse, were not for this responder, or that no service took
  * @param unauthenticated Binding Acknowledgements that did not authenticate
+ * @param unmatched Binding Acknowledgements that authenticated but answered no outstanding BU (late, duplicated,
+ *     replayed)
  */
-public record ResponderCounters(long received, long served, long malformed, long unauthenticated) {
+public record ResponderCounters(long received, long served, long malformed, long unauthenticated, long unmatched) {
 }

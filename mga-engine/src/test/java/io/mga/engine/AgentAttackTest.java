@@ -337,6 +337,29 @@ class AgentAttackTest {
                 new io.mga.wire.Tunnel(inner)));
     }
 
+    /** A mass expiry runs 4096 timers per doWork, and the agent says the rest is due at once. */
+    @Test
+    void aMassExpiryIsSpreadOverDutyCyclesAndNothingIsLeftBehind() {
+        haa = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).model(Model.ADVANCED)
+                .responder(World.cred(1)).maxBindings(6000).maxBindingsPerAnycast(4096).maxBindingsPerResponder(6000)
+                .bindingRefreshRequests(false)
+                .replayProtection(false, World.S).io((b, o, l) -> { }).build(now);
+        for (Ipv6Address anycast : List.of(AA, Ipv6Address.parse("2001:db8:a::54"))) {
+            for (int bid = 1; bid <= 2500; bid++) {
+                byte[] b = bu(PUA1, anycast, bid, 3, bid, 1001, World.key(1), 0, true); // 12 s, expiring together
+                haa.receive(b, 0, b.length, now);
+            }
+        }
+        assertThat(haa.bindingCount()).isEqualTo(5000);
+        long t = now + 13 * World.S;
+        assertThat(haa.nextDeadline()).isLessThanOrEqualTo(t);
+        assertThat(haa.doWork(t)).isEqualTo(4096);
+        assertThat(haa.nextDeadline()).as("the rest is due now").isLessThanOrEqualTo(t);
+        assertThat(haa.doWork(t)).isEqualTo(904);
+        assertThat(haa.bindingCount()).isZero();
+        assertThat(haa.nextDeadline()).isGreaterThan(t);
+    }
+
     @Test
     void unauthenticatedFloodsLeaveNoState() {
         java.util.Random r = new java.util.Random(7);

@@ -130,4 +130,24 @@ class OracleAttackTest {
     private static byte[] bytes(Ipv6Packet p) {
         return PacketEncoder.encode(p);
     }
+
+    /** A refused responder that is stopped stops retrying (it has no binding to delete). */
+    @Test
+    void stoppingARefusedResponderStopsItsRetries() {
+        World w = new World(6);
+        w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
+        SimNode n = w.topology.site("ar1", new Ipv6Prefix(PUA1, 48));
+        n.own(PUA1);
+        AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(PUA1).agent(HAA)
+                .credentials("ar1@example.net", 1001, World.key(2)).bindingId(1).io(n.io()).build(w.net.now());
+        n.attach(ar1);
+        w.start(ar1);
+        w.net.runFor(10 * S);
+        assertThat(ar1.state(HAA)).isEqualTo(AnycastResponder.State.FAILED);
+        ar1.stop(w.net.now());
+        assertThat(ar1.state(HAA)).isEqualTo(AnycastResponder.State.IDLE);
+        w.tapped.clear();
+        w.net.runFor(300 * S);
+        assertThat(w.tapped.stream().filter(OracleAttackTest::isBindingUpdate).count()).isZero();
+    }
 }

@@ -1,6 +1,7 @@
 package io.mga.engine.agent;
 
 import io.mga.api.Ipv6Address;
+import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.Inbound;
 import io.mga.engine.mobility.MobilitySender;
 import io.mga.wire.Icmpv6;
@@ -25,6 +26,8 @@ public final class AgentIcmp {
     private final MobilitySender sender;
     private final AgentStats stats;
     private final TunnelLabels labels;
+    /** DHAAD replies: 10 a second to one source /64, 200 a second in all. */
+    private final AnswerLimiter replies;
 
     /**
      * @param address the agent's address
@@ -33,15 +36,17 @@ public final class AgentIcmp {
      * @param sender the agent's sender
      * @param stats the agent's counters
      * @param labels the outer Flow Labels the agent writes
+     * @param limiterKey the secret of the reply limiter's table
      */
     public AgentIcmp(Ipv6Address address, List<Ipv6Address> peers, Registrar registrar, MobilitySender sender,
-            AgentStats stats, TunnelLabels labels) {
+            AgentStats stats, TunnelLabels labels, long limiterKey) {
         this.address = address;
         this.peers = List.copyOf(peers);
         this.registrar = registrar;
         this.sender = sender;
         this.stats = stats;
         this.labels = labels;
+        this.replies = new AnswerLimiter(100_000_000L, 5_000_000L, 10, 1024, limiterKey);
     }
 
     /**
@@ -87,18 +92,27 @@ public final class AgentIcmp {
      * trimmed so that the reply fits in 1280 octets.
      *
      * @param in the received request, classified
+     * @param now the current time
      */
-    public void dhaad(Inbound in) {
+    public void dhaad(Inbound in, long now) {
         Ipv6Packet p = in.packet();
-        if (!(in.icmpv6() instanceof Icmpv6Message.HaadRequest req) || !p.header().source().isUnicastRoutable()) {
+        if (!(in.icmpv6() instanceof Icmpv6Message.HaadRequest req)) {
             stats.malformed++;
+            return;
+        }
+        // never to ourselves or an anycast address (the reply would be tunnelled to a responder), and bounded:
+        // the reply is larger than the request
+        Ipv6Address src = p.header().source();
+        if (!src.isUnicastRoutable() || src.equals(address) || registrar.serves(src.high(), src.low())
+                || !replies.allow(src.high(), now)) {
+            stats.dropped++;
             return;
         }
         List<Ipv6Address> list = new ArrayList<>(1 + peers.size());
         list.add(address);
         list.addAll(peers);
         List<Ipv6Address> fit = list.subList(0, Math.min(list.size(), (1280 - 48) / 16));
-        sender.send(Ipv6Packet.build(Ipv6Header.of(MobilitySender.HOP_LIMIT, address, p.header().source()),
+        sender.send(Ipv6Packet.build(Ipv6Header.of(MobilitySender.HOP_LIMIT, address, src),
                 List.of(), new Icmpv6(new Icmpv6Message.HaadReply(0, req.identifier(), 0, fit))));
     }
 }

@@ -138,12 +138,13 @@ public final class Registrar {
      * @param stats the agent's counters
      * @param probeTimeoutNanos how long a probed binding has to answer with a refresh
      * @param maxPerResponder the most bindings one responder identity may hold, all anycast addresses together
+     * @param limiterKey the secret of the answer limiter's table
      * @param now the current time
      */
     public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
             List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
             BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long probeTimeoutNanos,
-            int maxPerResponder, long now) {
+            int maxPerResponder, long limiterKey, long now) {
         this.address = address;
         this.served = new ServedPrefixes(served);
         this.advanced = advanced;
@@ -165,7 +166,7 @@ public final class Registrar {
         this.events = events;
         this.stats = stats;
         this.answers = new AnswerLimiter(1_000_000_000L / ANSWERS_PER_SOURCE, 1_000_000_000L / ANSWERS_TOTAL, 10, 4096,
-                new java.security.SecureRandom().nextLong());
+                limiterKey);
         long probeInterval = 1_000_000_000L / PROBES_PER_SECOND;
         this.probeLimit = new AnswerLimiter(probeInterval, probeInterval, PROBES_PER_SECOND, 1, 0);
         this.probeTimeoutNanos = probeTimeoutNanos;
@@ -293,9 +294,12 @@ public final class Registrar {
             reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address not unicast routable");
             return;
         }
+        // RFC 6275 §9.5.1: lifetime 0, or the care-of address (after the Binding Identifier's, RFC 5648) equal to
+        // the home address, is a deregistration
+        boolean dereg = v.bu().lifetime() == 0 || careOf.equals(anycast);
         // a care-of address that leads back to the agent (its own address, an anycast address it serves) would
         // make the tunnel a loop that re-encapsulates each packet with a fresh hop limit (RFC 2473 §4.1.1)
-        if (!v.isDeregistration(anycast) && (careOf.equals(address) || serves(careOf.high(), careOf.low()))) {
+        if (!dereg && (careOf.equals(address) || serves(careOf.high(), careOf.low()))) {
             loopLog.warn(LOG, now, "refused {}'s care-of address {} for {}: it leads back to this agent", cred.identity(),
                     careOf, anycast);
             reject(reply, now, BaStatus.INVALID_CARE_OF_ADDRESS.code(), "care-of address leads back to the agent");
@@ -321,7 +325,7 @@ public final class Registrar {
             reject(reply, now, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(), "sequence number out of window");
             return;
         }
-        if (v.isDeregistration(anycast)) {
+        if (dereg) {
             // RFC 6275 §10.3.2: no binding for this MN: 133; else BA 0 with lifetime 0
             if (existing == BindingCache.NONE || cache.owner(existing) != ownerId) {
                 reject(reply, now, BaStatus.NOT_HOME_AGENT_FOR_THIS_MN.code(), "no binding to delete");

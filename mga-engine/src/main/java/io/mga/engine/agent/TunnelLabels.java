@@ -83,7 +83,8 @@ public final class TunnelLabels {
     }
 
     private static int label(long k0, long k1, long sh, long sl, long ch, long cl) {
-        long h = KeyedHash.fold(sh ^ sl ^ k0, ch ^ cl ^ k1);
+        // the fold mixes the secret into both words; the finaliser spreads the product over the label's bits
+        long h = KeyedHash.mix(KeyedHash.fold(sh ^ sl ^ k0, ch ^ cl ^ k1));
         return (int) (h >>> 44) & Encapsulation.FLOW_LABEL_MASK;
     }
 }

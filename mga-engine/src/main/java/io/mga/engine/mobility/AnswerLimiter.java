@@ -10,13 +10,15 @@ import io.mga.engine.hash.KeyedHash;
  * cells instead of growing memory, and cannot aim at one. Single-threaded; allocation-free.
  */
 public final class AnswerLimiter {
+    /** A cell never used: the first answer it sees starts it at the time of that answer. */
+    private static final long UNUSED = Long.MIN_VALUE;
     private final long perSourceInterval;
-    private final long perSourceBurst;
+    private final long perSourceTolerance;
     private final long totalInterval;
-    private final long totalBurst;
+    private final long totalTolerance;
     private final long key;
     private final long[] cells;
-    private long total = Long.MIN_VALUE / 2;
+    private long total = UNUSED;
 
     /**
      * @param perSourceIntervalNanos the time between two answers to one source /64, in the long run (positive)
@@ -31,15 +33,17 @@ public final class AnswerLimiter {
         }
         this.perSourceInterval = perSourceIntervalNanos;
         this.totalInterval = totalIntervalNanos;
-        this.perSourceBurst = perSourceInterval * burst;
-        this.totalBurst = totalInterval * burst;
+        this.perSourceTolerance = perSourceIntervalNanos * (burst - 1);
+        this.totalTolerance = totalIntervalNanos * (burst - 1);
         this.key = KeyedHash.mix(key);
         this.cells = new long[slots];
-        java.util.Arrays.fill(cells, Long.MIN_VALUE / 2);
+        java.util.Arrays.fill(cells, UNUSED);
     }
 
     /**
-     * Whether an answer to this source may go now; if so, it is counted.
+     * Whether an answer to this source may go now; if so, it is counted. Each cell is a "theoretical arrival time"
+     * (the generic cell rate algorithm): an answer goes if that time is at most the tolerance ahead of now, and
+     * then moves it one interval on, so that {@code burst} answers can go at once and then one per interval.
      *
      * @param sourceHigh the high half of the source address (its /64)
      * @param now the role's time
@@ -48,11 +52,11 @@ public final class AnswerLimiter {
     public boolean allow(long sourceHigh, long now) {
         int i = (int) Math.floorMod(KeyedHash.mix(sourceHigh ^ key), (long) cells.length);
         long s = cells[i];
-        if (s - now > perSourceBurst || total - now > totalBurst) {
+        if (s != UNUSED && s - now > perSourceTolerance || total != UNUSED && total - now > totalTolerance) {
             return false;
         }
-        cells[i] = Math.max(s, now - perSourceBurst) + perSourceInterval;
-        total = Math.max(total, now - totalBurst) + totalInterval;
+        cells[i] = (s == UNUSED || s - now < 0 ? now : s) + perSourceInterval;
+        total = (total == UNUSED || total - now < 0 ? now : total) + totalInterval;
         return true;
     }
 }

@@ -42,11 +42,15 @@ public final class Inbound {
      * @return false when even the header chain is malformed
      */
     public boolean wrap(byte[] packet, int off, int len) {
-        buffer = packet;
+        if (buffer != packet) {
+            buffer = packet; // a store of a reference costs a GC write barrier: only when the buffer changes
+        }
         offset = off;
         length = len;
-        decoded = null;
-        tried = false;
+        if (tried) {
+            decoded = null;
+            tried = false;
+        }
         return view.wrap(packet, off, len);
     }
 

@@ -2,6 +2,7 @@ package io.mga.engine.responder;
 
 import io.mga.api.Ipv6Address;
 import io.mga.engine.crypto.MnHaAuth;
+import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
 import io.mga.engine.mobility.MobilitySender;
@@ -36,8 +37,10 @@ public final class Registrations {
     public static final long INITIAL_BINDACK_TIMEOUT = 1_000_000_000L;
     /** RFC 6275 §12 MAX_BINDACK_TIMEOUT. */
     public static final long MAX_BINDACK_TIMEOUT = 32_000_000_000L;
-    /** At most one refresh triggered by Binding Refresh Requests per second (a forged BRR can do no more). */
+    /** Refreshes triggered by Binding Refresh Requests: one a second in the long run (a forged BRR can do no more). */
     static final long REFRESH_REQUEST_INTERVAL = 1_000_000_000L;
+    /** BUs sent again at once after a 135 or 144 before the backoff takes over. */
+    static final int MAX_IMMEDIATE_RETRIES = 3;
     /** Deregistration retransmissions before giving up. */
     static final int MAX_DEREGISTRATION_TRIES = 5;
 
@@ -53,6 +56,16 @@ public final class Registrations {
         DEREGISTERING,
         /** The agent refused the last BU; retried with backoff, reported each time. */
         FAILED
+    }
+
+    /** What became of a Binding Acknowledgement. */
+    public enum Verdict {
+        /** It answered the outstanding BU and was acted on. */
+        TAKEN,
+        /** It did not authenticate. */
+        UNAUTHENTICATED,
+        /** It authenticated but answers no outstanding BU (late, duplicated or replayed). */
+        UNMATCHED
     }
 
     /** Receives phase changes, on the responder's thread. */
@@ -77,7 +90,10 @@ public final class Registrations {
         long timeout;
         int retransmissions;
         TimerWheel.Timer timer;
-        long lastRefreshRequest = Long.MIN_VALUE / 2;
+        /** BRR-triggered refreshes: one a second in the long run, two at once (a probe right after a BRR). */
+        final AnswerLimiter refreshRequests = new AnswerLimiter(REFRESH_REQUEST_INTERVAL, REFRESH_REQUEST_INTERVAL,
+                2, 1, 0);
+        int immediate;
 
         Link(Ipv6Address agent, int firstSequence) {
             this.agent = agent;
@@ -214,6 +230,10 @@ public final class Registrations {
                 l.retransmissions = 0;
                 setPhase(l, Phase.DEREGISTERING, -1, now);
                 sendBu(l, 0, now);
+            } else if (l.phase == Phase.FAILED) {
+                wheel.cancel(l.timer); // refused: there is no binding to delete, only the retries to stop
+                l.outstanding = -1;
+                setPhase(l, Phase.IDLE, -1, now);
             }
         }
     }
@@ -280,9 +300,14 @@ public final class Registrations {
      */
     public void refreshRequested(Ipv6Address agent, long now) {
         Link l = links.get(agent);
-        if (l != null && l.phase == Phase.REGISTERED && now - l.lastRefreshRequest > REFRESH_REQUEST_INTERVAL) {
-            l.lastRefreshRequest = now;
+        if (l == null || (l.phase != Phase.REGISTERED && l.phase != Phase.REGISTERING)
+                || !l.refreshRequests.allow(0, now)) {
+            return;
+        }
+        if (l.phase == Phase.REGISTERED) {
             refresh(l, now);
+        } else {
+            sendBu(l, l.lifetime, now); // a BU is outstanding: send the next at once (the agent is probing)
         }
     }
 
@@ -297,43 +322,48 @@ public final class Registrations {
      * @param ba the message
      * @param mnHa the authenticator to verify it with
      * @param now the current time
-     * @return false when it does not authenticate or answers no outstanding BU (the caller counts it)
+     * @return what became of it (the caller counts what was not taken)
      */
-    public boolean acknowledgement(Ipv6Address agent, MobilityMessage.BindingAcknowledgement ba, MnHaAuth mnHa,
+    public Verdict acknowledgement(Ipv6Address agent, MobilityMessage.BindingAcknowledgement ba, MnHaAuth mnHa,
             long now) {
         Link l = links.get(agent);
-        if (l == null || l.outstanding < 0) {
-            return false;
+        if (l == null) {
+            return Verdict.UNMATCHED;
         }
         int status = ba.status();
         boolean echoed = echoes(l, ba, status == BaStatus.MIPV6_ID_MISMATCH.code());
         if (!mnHa.verify(key.key().toArray(), careOf, anycast, ba)) {
-            if (status == BaStatus.MIPV6_AUTH_FAIL.code() && ba.sequence() == l.outstanding && echoed) {
+            if (status == BaStatus.MIPV6_AUTH_FAIL.code() && l.outstanding >= 0 && ba.sequence() == l.outstanding
+                    && echoed && l.phase != Phase.DEREGISTERING) {
                 // the agent could not verify our MAC: its 146 is unsigned (see the agent's README), so it is a
                 // hint, not a verdict; say so loudly and keep retrying with backoff
                 refusalLog.warn(LOG, now, "agent {} could not verify the MN-HA authentication of {} (status 146): is"
                         + " the key for SPI {} the same on both sides?", l.agent, identity, key.spi());
                 setPhase(l, Phase.FAILED, status, now);
             }
-            return false;
+            return Verdict.UNAUTHENTICATED;
         }
-        if (!echoed) {
-            return false;
+        if (!echoed || l.outstanding < 0) {
+            return Verdict.UNMATCHED;
         }
         if (status == BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code()) {
-            // resynchronise on the agent's last accepted number, then try again at once
+            // resynchronise on the agent's last accepted number, then try again at once (a few times in a row at
+            // most; after that the retransmission timer's backoff paces it)
             l.sequence = ba.sequence();
-            sendBu(l, l.lifetime, now);
-            return true;
+            if (l.immediate++ < MAX_IMMEDIATE_RETRIES) {
+                sendBu(l, l.lifetime, now);
+            }
+            return Verdict.TAKEN;
         }
         if (ba.sequence() != l.outstanding) {
-            return false;
+            return Verdict.UNMATCHED;
         }
         l.outstanding = -1;
+        l.immediate = 0;
         if (l.phase == Phase.DEREGISTERING) {
             wheel.cancel(l.timer);
             setPhase(l, Phase.IDLE, status, now);
-            return true;
+            return Verdict.TAKEN;
         }
         if (status < 128) {
             long granted = Lifetimes.toNanos(ba.lifetime());
@@ -343,23 +373,25 @@ public final class Registrations {
             l.retransmissions = 0;
             setPhase(l, Phase.REGISTERED, status, now);
             arm(l, now + Math.max(refresh, 1_000_000_000L), t -> refresh(l, t));
-            return true;
+            return Verdict.TAKEN;
         }
         if (status == BaStatus.MIPV6_ID_MISMATCH.code()) {
             // RFC 4285 §6: resynchronise with the agent's clock (its high 32 bits) and retry
             ba.option(MobilityOption.ReplayProtection.class).ifPresent(rp -> replay.resynchronise(rp.timestamp(), now));
-            sendBu(l, l.lifetime, now);
-            return true;
+            if (l.immediate++ < MAX_IMMEDIATE_RETRIES) {
+                sendBu(l, l.lifetime, now);
+            }
+            return Verdict.TAKEN;
         }
         if (status == BaStatus.INSUFFICIENT_RESOURCES.code()) {
-            return true; // the retransmission timer retries with backoff
+            return Verdict.TAKEN; // the retransmission timer retries with backoff
         }
         // 129, 132, 133, 145, 146 (RFC 4285 §5.3: SHOULD stop sending BUs), 164, 174, ...: the agent's answer to
         // this BU, authenticated; the registration is retried with backoff, so that one BA cannot end it for good
         refusalLog.warn(LOG, now, "registration of {} for {} with {} refused: {} ({}); retrying in {} s", identity,
                 anycast, l.agent, BaStatus.valueOf(status).name(), status, l.timeout / 1_000_000_000L);
         setPhase(l, Phase.FAILED, status, now);
-        return true;
+        return Verdict.TAKEN;
     }
 
     /** Whether a BA echoes the outstanding BU's timestamp (a 144 echoes only its low 32 bits, RFC 4285 §6). */

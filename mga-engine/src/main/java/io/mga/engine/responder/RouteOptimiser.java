@@ -115,10 +115,11 @@ public final class RouteOptimiser {
      * @param wheel its timers
      * @param random the source of cookies and sequence numbers
      * @param events who hears of bindings made and lost
+     * @param limiterKey the secret of the attempt limiter's table
      */
     public RouteOptimiser(Ipv6Address anycast, Ipv6Address careOf, int lifetimeUnits, int maxPeers,
             MobilitySender sender, RrAuthenticator rr, ReverseTunnel tunnel, TimerWheel wheel, Random random,
-            Events events) {
+            Events events, long limiterKey) {
         this.anycast = anycast;
         this.careOf = careOf;
         this.lifetimeUnits = lifetimeUnits;
@@ -130,8 +131,7 @@ public final class RouteOptimiser {
         this.random = random;
         this.events = events;
         // one attempt a minute to a source /64 (bursts of 4), 50 a second in all
-        this.attempts = new AnswerLimiter(ATTEMPT_INTERVAL_PER_PREFIX, ATTEMPT_INTERVAL, 4, 4096,
-                new java.security.SecureRandom().nextLong());
+        this.attempts = new AnswerLimiter(ATTEMPT_INTERVAL_PER_PREFIX, ATTEMPT_INTERVAL, 4, 4096, limiterKey);
     }
 
     /**
@@ -142,13 +142,14 @@ public final class RouteOptimiser {
      * @param now the current time
      */
     public void tunnelled(Ipv6Address initiator, Ipv6Address via, long now) {
-        if (peers.containsKey(initiator) || !initiator.isUnicastRoutable()) {
+        if (peers.containsKey(initiator) || !initiator.isUnicastRoutable() || initiator.equals(careOf)
+                || initiator.equals(anycast)) {
             return;
         }
         // the sources of tunnelled packets can be forged: each attempt sends HoTI and CoTI (and retries) to the
         // source, so attempts are rate-limited per source /64 and in total (no reflection, no amplification), and
         // a full table gives up a failed entry rather than refuse real initiators
-        if (peers.size() >= maxPeers && !evictFailed() || !attempts.allow(initiator.high(), now)) {
+        if (!attempts.allow(initiator.high(), now) || peers.size() >= maxPeers && !evictFailed()) {
             return;
         }
         Peer c = new Peer(initiator, via);
