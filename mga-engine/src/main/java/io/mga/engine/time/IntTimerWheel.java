@@ -316,11 +316,15 @@ public final class IntTimerWheel {
      * @throws IllegalArgumentException if {@code limit} is below 1
      */
     public int poll(long nowNanos, Expiry expiry, int limit) {
+        if (nowNanos < quietUntil && limit > 0) {
+            return 0; // the common case on a data path that polls per packet: nothing can be due yet (small, inlined)
+        }
+        return pollDue(nowNanos, expiry, limit);
+    }
+
+    private int pollDue(long nowNanos, Expiry expiry, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("an expiry limit is at least 1, got " + limit);
-        }
-        if (nowNanos < quietUntil) {
-            return 0; // the common case on a data path that polls per packet: nothing can be due yet
         }
         long target = Math.max(tickOf(nowNanos), currentTick);
         int ran = 0;
