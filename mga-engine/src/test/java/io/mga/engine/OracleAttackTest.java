@@ -94,15 +94,8 @@ class OracleAttackTest {
     @Test
     void aResponderWithAWrongKeyKeepsTryingWithBackoffAndTheAgentsAnswersAreBounded() {
         World w = new World(4);
-        w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
-        SimNode n = w.topology.site("ar1", new Ipv6Prefix(PUA1, 48));
-        n.own(PUA1);
         List<ResponderEvent> events = new ArrayList<>();
-        AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(PUA1).agent(HAA)
-                .credentials("ar1@example.net", 1001, World.key(2)).bindingId(1).io(n.io()).listener(events::add)
-                .build(w.net.now());
-        n.attach(ar1);
-        w.start(ar1);
+        AnycastResponder ar1 = wrongKeyResponder(w, events);
         w.net.runFor(300 * S);
         assertThat(ar1.state(HAA)).as("refused, and says so").isEqualTo(AnycastResponder.State.FAILED);
         long bus = w.tapped.stream().filter(OracleAttackTest::isBindingUpdate).count();
@@ -112,6 +105,19 @@ class OracleAttackTest {
                 && c.state() == AnycastResponder.State.FAILED && c.status() == BaStatus.MIPV6_AUTH_FAIL.code())
                 .isNotEmpty();
         assertThat(w.haa.bindings(AA)).isEmpty();
+    }
+
+    /** An agent that accepts ar1 with key 1, and ar1 started with key 2 (a configuration error). */
+    private static AnycastResponder wrongKeyResponder(World w, List<ResponderEvent> events) {
+        w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
+        SimNode n = w.topology.site("ar1", new Ipv6Prefix(PUA1, 48));
+        n.own(PUA1);
+        AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(PUA1).agent(HAA)
+                .credentials("ar1@example.net", 1001, World.key(2)).bindingId(1).io(n.io()).listener(events::add)
+                .build(w.net.now());
+        n.attach(ar1);
+        w.start(ar1);
+        return ar1;
     }
 
     private static boolean isBindingUpdate(byte[] p) {
@@ -135,13 +141,7 @@ class OracleAttackTest {
     @Test
     void stoppingARefusedResponderStopsItsRetries() {
         World w = new World(6);
-        w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1));
-        SimNode n = w.topology.site("ar1", new Ipv6Prefix(PUA1, 48));
-        n.own(PUA1);
-        AnycastResponder ar1 = AnycastResponder.builder().anycast(AA).careOf(PUA1).agent(HAA)
-                .credentials("ar1@example.net", 1001, World.key(2)).bindingId(1).io(n.io()).build(w.net.now());
-        n.attach(ar1);
-        w.start(ar1);
+        AnycastResponder ar1 = wrongKeyResponder(w, new ArrayList<>());
         w.net.runFor(10 * S);
         assertThat(ar1.state(HAA)).isEqualTo(AnycastResponder.State.FAILED);
         ar1.stop(w.net.now());
