@@ -194,15 +194,23 @@ public final class HomeAnycastAgent implements Role {
             toAgent(packet, now);
             return;
         }
-        if (registrar.serves(dh, dl)) {
-            if (HomeAgentsAnycast.isInterfaceId(dl) && view.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
-                icmp.dhaad(in, now);
-                return;
-            }
-            forwarder.forward(packet, offset, view, dh, dl, now);
+        toAnycast(packet, offset, dh, dl, now);
+    }
+
+    /**
+     * A packet for another address: forwarded if it is for a served anycast address. A method of its own, so that
+     * the data path is compiled from its own profile even when registrations dominated {@link #receive}'s.
+     */
+    private void toAnycast(byte[] packet, int offset, long dh, long dl, long now) {
+        if (!registrar.serves(dh, dl)) {
+            stats.dropped++;
             return;
         }
-        stats.dropped++;
+        if (HomeAgentsAnycast.isInterfaceId(dl) && view.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
+            icmp.dhaad(in, now);
+            return;
+        }
+        forwarder.forward(packet, offset, view, dh, dl, now);
     }
 
     /** A packet for the agent's own address: registration, reverse tunnel or a tunnel error. */

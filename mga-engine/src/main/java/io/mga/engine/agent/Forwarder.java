@@ -185,30 +185,33 @@ public final class Forwarder {
      */
     public void forward(byte[] packet, int offset, Ipv6View view, long dh, long dl, long now) {
         int row = findRow(dh, dl);
+        // the common case (one binding, everything in the row just read) stays short so that it is compiled into
+        // the caller; no binding, several bindings and the rare drops are out of line
+        if (row == BindingCache.NONE || cache.hasMoreAt(row)) {
+            forwardChosen(packet, offset, view, dh, dl, row, now);
+            return;
+        }
+        tunnel(packet, offset, view, cache.careOfHighAt(row), cache.careOfLowAt(row));
+    }
+
+    /** No binding, or the Advanced Model's choice among several. */
+    private void forwardChosen(byte[] packet, int offset, Ipv6View view, long dh, long dl, int row, long now) {
         if (row == BindingCache.NONE) {
             stats.noBinding++;
             return;
         }
-        long ch;
-        long cl;
-        if (!cache.hasMoreAt(row)) { // one binding: everything is in the row just read
-            ch = cache.careOfHighAt(row);
-            cl = cache.careOfLowAt(row);
-        } else {
-            int slot = choose(cache.slotAt(row), view.sourceHigh(), view.sourceLow(), dh, dl, now);
-            ch = cache.careOfHigh(slot);
-            cl = cache.careOfLow(slot);
-        }
+        int slot = choose(cache.slotAt(row), view.sourceHigh(), view.sourceLow(), dh, dl, now);
+        tunnel(packet, offset, view, cache.careOfHigh(slot), cache.careOfLow(slot));
+    }
+
+    /** Encapsulates the packet to a care-of address and sends it (RFC 2473), or counts why not. */
+    private void tunnel(byte[] packet, int offset, Ipv6View view, long ch, long cl) {
         int len = view.packetLength();
-        if (len > 65535) {
-            // the outer Payload Length would not fit in 16 bits (RFC 2473 §7.1 asks for Packet Too Big; mga drops)
-            stats.dropped++;
-            return;
-        }
         // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1); read from the packet, not
         // from the copy, so that the read does not wait on the copy's stores
         int hop = packet[offset + Ipv6View.HOP_LIMIT_OFFSET] & 0xff;
-        if (hop <= 1) {
+        // the outer Payload Length must fit in 16 bits (RFC 2473 §7.1 asks for Packet Too Big; mga drops)
+        if (len > 65535 || hop <= 1) {
             stats.dropped++;
             return;
         }
