@@ -8,13 +8,23 @@ public final class Ntp {
     private Ntp() {
     }
 
+    /**
+     * @param unixNanos nanoseconds since 1970-01-01T00:00Z
+     * @return the same instant as a 64-bit NTP timestamp
+     */
     public static long fromUnixNanos(long unixNanos) {
         long secs = Math.floorDiv(unixNanos, 1_000_000_000L);
         long frac = Math.floorMod(unixNanos, 1_000_000_000L);
         return ((secs + UNIX_TO_NTP) << 32) | ((frac << 32) / 1_000_000_000L);
     }
 
-    /** Signed difference a - b in nanoseconds (for timestamps within 68 years of each other). */
+    /**
+     * Signed difference a - b in nanoseconds (for timestamps within 68 years of each other).
+     *
+     * @param a an NTP timestamp
+     * @param b another
+     * @return a - b in nanoseconds
+     */
     public static long diffNanos(long a, long b) {
         long d = a - b;
         long secs = d >> 32;
