@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The RFC 6275 / RFC 4443 processing rules an IPv6 Ready style conformance run checks, each against every role it
- * applies to. The stimuli are built by Scapy ({@code src/test/resources/conformance/stimuli.py}, Debian's
+ * applies to. The stimuli are built by Scapy ({@code tools/conformance/stimuli.py}, Debian's
  * python3-scapy), not by mga-wire's encoder; the answers the roles send are written to a pcap and dissected by
  * tshark, whose reading is what the assertions check. Neither tool is optional: without them the test fails.
  */
@@ -58,7 +58,7 @@ class ConformanceTest {
     /** Runs the Scapy script once for the three roles' addresses. */
     @BeforeAll
     static void scapy(@TempDir Path tmp) throws Exception {
-        Path script = Path.of("src/test/resources/conformance/stimuli.py").toAbsolutePath();
+        Path script = Path.of("..", "tools", "conformance", "stimuli.py").toAbsolutePath().normalize();
         Path out = tmp.resolve("stimuli.txt");
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), EVIL.toString(), MN_HOME.toString(),
                 HAA.toString(), CN.toString(), PUA.toString()).redirectErrorStream(true).redirectOutput(out.toFile())
