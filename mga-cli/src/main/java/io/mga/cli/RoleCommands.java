@@ -322,13 +322,17 @@ final class RoleCommands {
 
     /**
      * Prints an agent's events with their wall-clock time. Rejections can be provoked by anyone who sends a
-     * packet, so they are printed at most once a second, each line saying how many were not printed since.
+     * packet, so they are printed at most once a second, each line saying how many were not printed since;
+     * refreshes, which the liveness probes draw from every responder with traffic, at most once every 10 s.
      */
     static final class AgentEventLog {
         static final long REJECTION_INTERVAL = 1_000_000_000L;
         private final PrintWriter out;
         private long lastRejection = Long.MIN_VALUE;
         private long suppressed;
+        static final long REFRESH_INTERVAL = 10_000_000_000L;
+        private long lastRefresh = Long.MIN_VALUE;
+        private long refreshesSuppressed;
 
         AgentEventLog(PrintWriter out) {
             this.out = out;
@@ -344,6 +348,16 @@ final class RoleCommands {
                 out.println(e.wallTime() + " mga haa: " + e + (suppressed > 0 ? " (" + suppressed
                         + " more rejections not printed)" : ""));
                 suppressed = 0;
+            } else if (e instanceof AgentEvent.Refreshed f) {
+                // the liveness probes draw a refresh from every responder with traffic twice a second
+                if (lastRefresh != Long.MIN_VALUE && f.timeNanos() - lastRefresh < REFRESH_INTERVAL) {
+                    refreshesSuppressed++;
+                    return;
+                }
+                lastRefresh = f.timeNanos();
+                out.println(e.wallTime() + " mga haa: " + e + (refreshesSuppressed > 0 ? " (" + refreshesSuppressed
+                        + " more refreshes not printed)" : ""));
+                refreshesSuppressed = 0;
             } else {
                 out.println(e.wallTime() + " mga haa: " + e);
             }

@@ -69,6 +69,9 @@ public final class HomeAnycastAgent implements Role {
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
+        if (c.livenessIntervalNanos() > 0) {
+            registrar.liveness(c.livenessIntervalNanos(), c.livenessProbesPerSecond(), nowNanos);
+        }
         // the Basic Model has one binding per anycast address: nothing to pin
         // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
         this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
