@@ -206,7 +206,7 @@ class FailoverMeasurementTest {
     void livenessCostPerBinding() {
         World w = world(false, true);
         two(w, 1800);
-        long[] counts = new long[3]; // BRR from the agent, BU from ar1, BA from the agent to ar1
+        long[] counts = new long[4]; // BRR from the agent, BU from ar1, BA from the agent to ar1; their octets
         w.topology.tap((t, link, from, packet, dropped) -> {
             if (from == null || packet.length < 48 || (packet[6] & 0xff) != 135 && (packet[6] & 0xff) != 43
                     && (packet[6] & 0xff) != 60) {
@@ -219,12 +219,16 @@ class FailoverMeasurementTest {
                 }
                 boolean agent = from.name().equals("haa") && p.header().destination().equals(World.pua(1));
                 boolean ar1 = from.name().equals("ar1");
+                int before = (int) (counts[0] + counts[1] + counts[2]);
                 if (agent && mh.message() instanceof MobilityMessage.BindingRefreshRequest) {
                     counts[0]++;
                 } else if (ar1 && mh.message() instanceof MobilityMessage.BindingUpdate) {
                     counts[1]++;
                 } else if (agent && mh.message() instanceof MobilityMessage.BindingAcknowledgement) {
                     counts[2]++;
+                }
+                if (counts[0] + counts[1] + counts[2] != before) {
+                    counts[3] += packet.length;
                 }
             } catch (io.mga.wire.MalformedPacketException e) {
                 throw new AssertionError(e);
@@ -240,8 +244,9 @@ class FailoverMeasurementTest {
         }
         assertThat(c.lastAnswer()).isEqualTo("ar1");
         LIVENESS.add(String.format("idle binding, 10 s: %d packets (%.1f per second)", idle, idle / 10.0));
-        LIVENESS.add(String.format("binding with a query every 100 ms, 10 s: %d BRR, %d BU, %d BA (%.1f packets per"
-                + " second)", counts[0], counts[1], counts[2], (counts[0] + counts[1] + counts[2]) / 10.0));
+        LIVENESS.add(String.format("binding with a query every 100 ms, 10 s: %d BRR, %d BU, %d BA (%.1f packets, %d"
+                + " IPv6 octets per second)", counts[0], counts[1], counts[2], (counts[0] + counts[1] + counts[2])
+                / 10.0, counts[3] / 10));
         assertThat(idle).as("an idle binding is never probed").isZero();
         assertThat(counts[0]).as("one BRR per 500 ms round").isBetween(18L, 21L);
         assertThat(counts[1]).as("each answered by one BU").isBetween(counts[0] - 1, counts[0] + 1);
