@@ -76,10 +76,10 @@ public final class AnycastResponder implements Role {
     private final MobilitySender sender;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
+    private final NodeAnswers answers;
     private long received;
     private long malformed;
     private long unauthenticated;
-    private final NodeAnswers answers;
     private long unmatched;
 
     AnycastResponder(ResponderConfig c, PacketIo io, EventListener<ResponderEvent> listener, long now) {
