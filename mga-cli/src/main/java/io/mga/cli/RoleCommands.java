@@ -267,6 +267,11 @@ final class RoleCommands {
                 description = "another agent on the anycast home link, listed in DHAAD replies (repeatable)")
         List<Ipv6Address> peers = new ArrayList<>();
 
+        @Option(names = "--liveness-ms", defaultValue = "500", paramLabel = "MS",
+                description = "probe each binding with traffic every MS ms (a Binding Refresh Request, dropped if no "
+                        + "authenticated BU answers in 500 ms); 0 turns the probes off, else at least 500 (default)")
+        long livenessMillis;
+
         @Spec
         CommandSpec spec;
 
@@ -286,12 +291,16 @@ final class RoleCommands {
                 case "advanced" -> Model.ADVANCED;
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), "--model: basic or advanced");
             };
+            if (livenessMillis < 0 || livenessMillis > 0 && livenessMillis < 500) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--liveness-ms: 0, or at least 500");
+            }
             LiveInterface.Builder lb = link.live();
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
             PrintWriter out = spec.commandLine().getOut();
             AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
                     .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
+                    .liveness(livenessMillis * 1_000_000L, 2000)
                     .listener(new AgentEventLog(out)::print);
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
