@@ -24,7 +24,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = {"Decodes a pcap or pcapng capture (link types Ethernet, Linux cooked SLL/SLL2, raw IPv6, "
                 + "null/loopback) and prints one JSON object per packet, one per line.",
-            "Keys: docs/decode-output.md. Exit status 0 when the file could be read (even if packets are malformed), "
+            "Keys: docs/decode-output.md. \"valid\" says whether a packet could be decoded; protocol violations "
+                + "of a decodable packet are listed by stable name in its \"problems\" (mh_payload_proto_not_59, "
+                + "mh_checksum_bad, mh_type_unknown, mh_home_address_option_not_allowed, "
+                + "mh_binding_authorization_data_not_last, rh2_segments_left_not_1, icmpv6_checksum_bad, "
+                + "udp_checksum_bad, udp_checksum_zero).",
+            "Exit status 0 when the file could be read (even if packets are malformed), "
                 + "1 with a one-line message when it could not."},
         footerHeading = "%nError kinds (\"error\".\"kind\" of a malformed packet):%n",
         footer = {

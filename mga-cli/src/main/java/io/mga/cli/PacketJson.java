@@ -26,6 +26,7 @@ import io.mga.wire.NdOption;
 import io.mga.wire.NdOptionType;
 import io.mga.wire.PacketDecoder;
 import io.mga.wire.PartialPacket;
+import io.mga.wire.Problems;
 import io.mga.wire.RawPayload;
 import io.mga.wire.Tunnel;
 import io.mga.wire.Udp;
@@ -103,6 +104,14 @@ final class PacketJson {
                 ext.add(extension(h, b, pos));
                 pos += h.wireLength();
             }
+        }
+        // protocol violations of this packet (not of the packets it carries, which list their own)
+        ArrayNode problems = o.putArray("problems");
+        for (Problems.Problem x : Problems.of(p)) {
+            ObjectNode e = problems.addObject();
+            e.put("name", x.name());
+            e.put("layer", x.layer().id());
+            e.put("message", x.message());
         }
         UpperLayer u = p.upper();
         if (u != null) {
@@ -360,9 +369,12 @@ final class PacketJson {
             x.set("options", ndOptions(n.options()));
         } else if (m instanceof Icmpv6Message.HaadRequest r) {
             x.put("identifier", r.identifier());
+            // RFC 3963 §7.1: the Reserved field's first bit is the Mobile Router Support flag (R)
+            x.set("flags", flags(r.reserved(), 16, "R"));
             x.put("reserved", r.reserved());
         } else if (m instanceof Icmpv6Message.HaadReply r) {
             x.put("identifier", r.identifier());
+            x.set("flags", flags(r.reserved(), 16, "R")); // RFC 3963 §7.2: the Reserved field's first bit
             x.put("reserved", r.reserved());
             ArrayNode has = x.putArray("home_agents");
             for (Ipv6Address a : r.homeAgents()) {

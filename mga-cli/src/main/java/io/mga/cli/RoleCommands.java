@@ -267,6 +267,11 @@ final class RoleCommands {
                 description = "another agent on the anycast home link, listed in DHAAD replies (repeatable)")
         List<Ipv6Address> peers = new ArrayList<>();
 
+        @Option(names = "--liveness-ms", defaultValue = "500", paramLabel = "MS",
+                description = "probe each binding with traffic every MS ms (a Binding Refresh Request, dropped if no "
+                        + "authenticated BU answers in 500 ms); 0 turns the probes off, else at least 500 (default)")
+        long livenessMillis;
+
         @Spec
         CommandSpec spec;
 
@@ -286,12 +291,16 @@ final class RoleCommands {
                 case "advanced" -> Model.ADVANCED;
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), "--model: basic or advanced");
             };
+            if (livenessMillis < 0 || livenessMillis > 0 && livenessMillis < 500) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--liveness-ms: 0, or at least 500");
+            }
             LiveInterface.Builder lb = link.live();
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
             PrintWriter out = spec.commandLine().getOut();
             AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
                     .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
+                    .liveness(livenessMillis * 1_000_000L, 2000)
                     .listener(new AgentEventLog(out)::print);
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
@@ -322,13 +331,17 @@ final class RoleCommands {
 
     /**
      * Prints an agent's events with their wall-clock time. Rejections can be provoked by anyone who sends a
-     * packet, so they are printed at most once a second, each line saying how many were not printed since.
+     * packet, so they are printed at most once a second, each line saying how many were not printed since;
+     * refreshes, which the liveness probes draw from every responder with traffic, at most once every 10 s.
      */
     static final class AgentEventLog {
         static final long REJECTION_INTERVAL = 1_000_000_000L;
         private final PrintWriter out;
         private long lastRejection = Long.MIN_VALUE;
         private long suppressed;
+        static final long REFRESH_INTERVAL = 10_000_000_000L;
+        private long lastRefresh = Long.MIN_VALUE;
+        private long refreshesSuppressed;
 
         AgentEventLog(PrintWriter out) {
             this.out = out;
@@ -344,6 +357,16 @@ final class RoleCommands {
                 out.println(e.wallTime() + " mga haa: " + e + (suppressed > 0 ? " (" + suppressed
                         + " more rejections not printed)" : ""));
                 suppressed = 0;
+            } else if (e instanceof AgentEvent.Refreshed f) {
+                // the liveness probes draw a refresh from every responder with traffic twice a second
+                if (lastRefresh != Long.MIN_VALUE && f.timeNanos() - lastRefresh < REFRESH_INTERVAL) {
+                    refreshesSuppressed++;
+                    return;
+                }
+                lastRefresh = f.timeNanos();
+                out.println(e.wallTime() + " mga haa: " + e + (refreshesSuppressed > 0 ? " (" + refreshesSuppressed
+                        + " more refreshes not printed)" : ""));
+                refreshesSuppressed = 0;
             } else {
                 out.println(e.wallTime() + " mga haa: " + e);
             }

@@ -85,6 +85,23 @@ class ScapyFixturesTest {
         assertThat(manifest.size()).isGreaterThan(80);
     }
 
+    /** Every protocol violation the decoder can name has a Scapy-built fixture that must report it. */
+    @Test
+    void everyProblemNameHasAFixture() throws Exception {
+        JsonNode manifest = MAPPER.readTree(DIR.resolve("manifest.json").toFile());
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (JsonNode e : manifest) {
+            for (JsonNode p : e.path("expect").path("problems")) {
+                named.add(p.get("name").asText());
+            }
+        }
+        assertThat(named).containsExactlyInAnyOrderElementsOf(io.mga.wire.Problems.NAMES);
+        String doc = Files.readString(Path.of("..", "docs", "decode-output.md"));
+        for (String n : io.mga.wire.Problems.NAMES) {
+            assertThat(doc).as("docs/decode-output.md lists %s", n).contains("`" + n + "`");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void decodesAsScapyBuiltIt(String name, JsonNode entry) throws Exception {

@@ -32,12 +32,17 @@ import java.util.List;
  * @param refreshRequests whether Binding Refresh Requests are sent
  * @param probeTimeoutNanos how long a binding probed after a tunnel error has to answer with a refresh
  * @param maxBindingsPerResponder the most bindings one responder identity may hold
+ * @param livenessIntervalNanos how often a binding that carried traffic is probed for liveness (0: never)
+ * @param livenessProbesPerSecond the most liveness probes a second, all bindings together
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
         Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
         EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
-        long probeTimeoutNanos, int maxBindingsPerResponder) {
+        long probeTimeoutNanos, int maxBindingsPerResponder, long livenessIntervalNanos,
+        int livenessProbesPerSecond) {
+    /** The shortest liveness interval: responders answer at most 4 Binding Refresh Requests a second. */
+    public static final long MIN_LIVENESS_INTERVAL_NANOS = 500_000_000L;
 
     /**
      * Checks the configuration.
@@ -61,6 +66,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param refreshRequests either
      * @param probeTimeoutNanos positive
      * @param maxBindingsPerResponder at least 1
+     * @param livenessIntervalNanos 0, or at least {@link #MIN_LIVENESS_INTERVAL_NANOS}
+     * @param livenessProbesPerSecond at least 1
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -91,6 +98,11 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         if (probeTimeoutNanos <= 0) {
             throw new IllegalArgumentException("the probe timeout must be positive");
         }
+        if (livenessIntervalNanos != 0 && livenessIntervalNanos < MIN_LIVENESS_INTERVAL_NANOS
+                || livenessIntervalNanos < 0 || livenessProbesPerSecond < 1) {
+            throw new IllegalArgumentException("the liveness interval must be 0 or at least 500 ms, and the probe"
+                    + " budget positive");
+        }
         if (tunnelHopLimit < 1 || tunnelHopLimit > 255) {
             throw new IllegalArgumentException("tunnel hop limit must be 1..255");
         }
@@ -117,6 +129,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private boolean refreshRequests = true;
         private long probeTimeoutNanos = 500_000_000L;
         private int maxPerResponder = 1024;
+        private long livenessIntervalNanos = 500_000_000L;
+        private int livenessProbesPerSecond = 2000;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -321,6 +335,27 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * Fast failure detection: every {@code intervalNanos} (default 500 ms) each binding that carried traffic
+         * since the last round is probed with a Binding Refresh Request (RFC 6275 §6.1.2), and dropped if no
+         * authenticated Binding Update answers within the {@link #probeTimeout probe timeout}; so a responder that
+         * crashes while serving is out of the choice within interval + timeout (1 s by default), without waiting
+         * for ICMPv6 errors or the lifetime. Idle bindings cost nothing; a binding with traffic costs a BRR, a BU
+         * and a BA per interval. At most {@code probesPerSecond} (default 2000) probes go per second, all bindings
+         * together; the rest wait for the next rounds. A probe is the only thing nobody authenticated can trigger:
+         * what drops a binding is the absence of an authenticated answer.
+         *
+         * @param intervalNanos 0 to turn the probes off, else at least 500 ms (responders answer at most 4 BRRs a
+         *     second)
+         * @param probesPerSecond at least 1
+         * @return this builder
+         */
+        public Builder liveness(long intervalNanos, int probesPerSecond) {
+            this.livenessIntervalNanos = intervalNanos;
+            this.livenessProbesPerSecond = probesPerSecond;
+            return this;
+        }
+
+        /**
          * The outer hop limit of tunnelled packets (default 64).
          *
          * @param h 1 to 255
@@ -360,7 +395,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         public AgentConfig config() {
             return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
-                    tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder);
+                    tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder, livenessIntervalNanos,
+                    livenessProbesPerSecond);
         }
 
         /**

@@ -9,6 +9,7 @@ import io.mga.engine.initiator.Correspondent;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Inbound;
 import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.NodeAnswers;
 import io.mga.engine.mobility.RrAuthenticator;
 import io.mga.engine.time.TimerWheel;
 import io.mga.wire.Checksums;
@@ -63,6 +64,7 @@ public final class AnycastInitiator implements Role {
     private final MobilitySender sender;
     private final TimerWheel wheel;
     private final Correspondent correspondent;
+    private final NodeAnswers answers;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
     /** The datagrams kept for {@link #received()}: the most recent {@value #KEPT}, so that no flood grows it. */
@@ -79,7 +81,8 @@ public final class AnycastInitiator implements Role {
         RrAuthenticator rr = new RrAuthenticator();
         this.sender = new MobilitySender(Objects.requireNonNull(b.io, "io"), rr);
         this.wheel = new TimerWheel(10_000_000L, now);
-        this.correspondent = new Correspondent(address, b.random != null ? b.random : new SecureRandom(),
+        Random random = b.random != null ? b.random : new SecureRandom();
+        this.correspondent = new Correspondent(address, random,
                 b.maxBindings, sender, rr, wheel, new Correspondent.Events() {
                     @Override
                     public void bound(Ipv6Address home, Ipv6Address careOf, long t) {
@@ -96,6 +99,7 @@ public final class AnycastInitiator implements Role {
                         listener.onEvent(new InitiatorEvent.Unbound(t, epoch.unixNanos(t), home, careOf, cause));
                     }
                 }, now);
+        this.answers = new NodeAnswers(address, sender, random.nextLong());
     }
 
     /** @return a builder */
@@ -211,6 +215,11 @@ public final class AnycastInitiator implements Role {
         return correspondent.bindingErrorsSent();
     }
 
+    /** For tests in this package: the answers every node gives (Binding Error 2, Parameter Problem, Echo). */
+    NodeAnswers nodeAnswers() {
+        return answers;
+    }
+
     /** @return a snapshot of the counters */
     public InitiatorCounters counters() {
         return new InitiatorCounters(packets, datagrams, malformed, correspondent.bindingErrorsSent());
@@ -264,6 +273,8 @@ public final class AnycastInitiator implements Role {
             case Protocols.ICMPV6 -> {
                 if (in.icmpv6() instanceof Icmpv6Message.DestinationUnreachable du) {
                     unreachable(du, now);
+                } else if (view.icmpv6Type() == Protocols.ICMPV6_ECHO_REQUEST) {
+                    answers.echo(in, now); // RFC 4443 §4.1, rate-limited
                 } else {
                     malformed++;
                 }
@@ -273,6 +284,11 @@ public final class AnycastInitiator implements Role {
     }
 
     private void mobility(Ipv6Packet p, long now) {
+        // RFC 6275 §9.2: the checks and answers of every node (Binding Error 2, Parameter Problem)
+        if (answers.mobility(in, now) != NodeAnswers.Outcome.PROCESS) {
+            malformed++;
+            return;
+        }
         MobilityMessage m = in.mobility();
         if (m instanceof MobilityMessage.HomeTestInit || m instanceof MobilityMessage.CareOfTestInit) {
             correspondent.testInit(p, m);

@@ -9,6 +9,7 @@ import io.mga.engine.mobility.Inbound;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MnHaKey;
 import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.NodeAnswers;
 import io.mga.engine.mobility.ReplayClock;
 import io.mga.engine.mobility.RrAuthenticator;
 import io.mga.engine.responder.Discovery;
@@ -75,6 +76,7 @@ public final class AnycastResponder implements Role {
     private final MobilitySender sender;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
+    private final NodeAnswers answers;
     private long received;
     private long malformed;
     private long unauthenticated;
@@ -91,6 +93,7 @@ public final class AnycastResponder implements Role {
         RrAuthenticator rr = new RrAuthenticator();
         this.sender = new MobilitySender(io, rr);
         this.tunnel = new ReverseTunnel(careOf, sender);
+        this.answers = new NodeAnswers(careOf, sender, KeyedHash.mix(c.seed() ^ 0x9b05_688c_2b3e_6c1fL));
         this.registrations = new Registrations(anycast, careOf, c.identity(), new MnHaKey(c.spi(), c.key()),
                 c.bindingId(), Lifetimes.unitsOf(c.lifetimeSeconds()), new WeightLoad(c.weight(), c.load()),
                 new ReplayClock(epoch), sender, wheel, this::phase);
@@ -241,6 +244,15 @@ public final class AnycastResponder implements Role {
             if (discovery != null && in.icmpv6() instanceof Icmpv6Message.HaadReply reply) {
                 discovery.reply(reply, now);
             }
+            return;
+        }
+        if (protocol == Protocols.ICMPV6 && view.icmpv6Type() == Protocols.ICMPV6_ECHO_REQUEST) {
+            answers.echo(in, now); // RFC 4443 §4.1 on the peer unicast address, rate-limited
+            return;
+        }
+        // RFC 6275 §9.2: the checks and answers of every node (Binding Error 2, Parameter Problem)
+        if (protocol == Protocols.MOBILITY && answers.mobility(in, now) != NodeAnswers.Outcome.PROCESS) {
+            malformed++;
             return;
         }
         Ipv6Address from = new Ipv6Address(view.sourceHigh(), view.sourceLow());

@@ -16,6 +16,7 @@ import io.mga.engine.hash.KeyedHash;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Inbound;
 import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.NodeAnswers;
 import io.mga.engine.mobility.ReplayGuard;
 import io.mga.engine.mobility.RrAuthenticator;
 import io.mga.wire.MobilityMessage;
@@ -49,6 +50,7 @@ public final class HomeAnycastAgent implements Role {
     private final Forwarder forwarder;
     private final AgentIcmp icmp;
     private final TunnelLabels labels;
+    private final NodeAnswers answers;
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
     private long lastNow;
@@ -67,6 +69,9 @@ public final class HomeAnycastAgent implements Role {
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
+        if (c.livenessIntervalNanos() > 0) {
+            registrar.liveness(c.livenessIntervalNanos(), c.livenessProbesPerSecond(), nowNanos);
+        }
         // the Basic Model has one binding per anycast address: nothing to pin
         // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
         this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
@@ -76,6 +81,7 @@ public final class HomeAnycastAgent implements Role {
                 c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels, c.served());
         this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels,
                 KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL));
+        this.answers = new NodeAnswers(address, sender, KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
         this.lastNow = nowNanos;
     }
 
@@ -144,6 +150,11 @@ public final class HomeAnycastAgent implements Role {
     /** For tests in this package: the binding cache, read only from the agent's thread. */
     BindingCache cache() {
         return cache;
+    }
+
+    /** For tests in this package: the answers every node gives (Binding Error 2, Parameter Problem, Echo). */
+    NodeAnswers nodeAnswers() {
+        return answers;
     }
 
     /** For tests in this package: the data plane. */
@@ -217,7 +228,8 @@ public final class HomeAnycastAgent implements Role {
     private void toAgent(byte[] packet, long now) {
         switch (view.upperLayerProtocol()) {
             case Protocols.MOBILITY -> {
-                MobilityMessage m = in.mobility();
+                // RFC 6275 §9.2: the checks and answers of every node (Binding Error 2, Parameter Problem)
+                MobilityMessage m = answers.mobility(in, now) == NodeAnswers.Outcome.PROCESS ? in.mobility() : null;
                 if (m == null) {
                     stats.malformed++;
                 } else if (m instanceof MobilityMessage.BindingUpdate bu) {
@@ -230,6 +242,10 @@ public final class HomeAnycastAgent implements Role {
             case Protocols.ICMPV6 -> {
                 if (view.icmpv6Type() == Protocols.ICMPV6_DESTINATION_UNREACHABLE) {
                     icmp.tunnelError(in, now);
+                } else if (view.icmpv6Type() == Protocols.ICMPV6_ECHO_REQUEST) {
+                    if (!answers.echo(in, now)) { // RFC 4443 §4.1, rate-limited
+                        stats.dropped++;
+                    }
                 } else {
                     stats.dropped++;
                 }

@@ -31,6 +31,9 @@ class AgentDataPathTest {
     private HomeAnycastAgent agent() {
         HomeAnycastAgent haa = HomeAnycastAgent.builder().address(World.HAA).serve(World.ANYCAST_PREFIX)
                 .model(Model.ADVANCED).policy(Policies.rendezvous()).pinning(1_024, 60 * World.S)
+                // the forwarder marks bindings for the liveness probes, but no round falls in the test's 3 s
+                // (the responders here are not there to answer a probe)
+                .liveness(3_600 * World.S, 2000)
                 .responder(World.cred(1)).responder(World.cred(2)).responder(World.cred(3))
                 .io((b, o, l) -> {
                     sent++;

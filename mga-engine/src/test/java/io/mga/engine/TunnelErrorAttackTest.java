@@ -33,6 +33,7 @@ class TunnelErrorAttackTest {
 
     World world() {
         World w = new World(5);
+        w.livenessInterval = 0L; // the probes counted here are those of tunnel errors alone
         w.agent(Model.ADVANCED, Policies.first(), 1800, World.cred(1), World.cred(2));
         return w;
     }

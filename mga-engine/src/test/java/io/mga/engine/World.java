@@ -35,6 +35,8 @@ final class World {
     HomeAnycastAgent haa;
     /** Whether responders try route optimisation (off for the scenarios that isolate plain relaying). */
     boolean routeOptimisation;
+    /** The agent's liveness interval (0: no liveness probes); null keeps the agent's default. */
+    Long livenessInterval;
 
     World(long seed) {
         topology = new StandardTopology(seed);
@@ -66,6 +68,9 @@ final class World {
                 .maxLifetimeSeconds(maxLifetime).io(n.io()).listener(events::add);
         if (policy != null) {
             b.policy(policy);
+        }
+        if (livenessInterval != null) {
+            b.liveness(livenessInterval, 2000);
         }
         for (ResponderCredentials c : creds) {
             b.responder(c);

@@ -324,8 +324,9 @@ class NamespaceEndToEndTest {
         leavingIf.submit(leavingAr::stop);
         long graceful = failover(CLIENTS[0], first[0], 20_000);
         REPORT.put("graceful stop (deregistration)", graceful + " ms");
-        // back again, then killed without a word: the router's Neighbor Unreachability Detection fails, it
-        // answers the agent's tunnelled packets with Destination Unreachable, the agent drops the binding
+        // back again, then killed without a word: the agent's liveness probe goes unanswered (or, if it comes
+        // first, the router's Neighbor Unreachability Detection fails and its Destination Unreachable reaches the
+        // agent), and the agent drops the binding
         leavingIf.submit(leavingAr::start);
         long t0 = System.nanoTime();
         while (!query(CLIENTS[0], "back").startsWith(first[0]) && System.nanoTime() - t0 < 20_000_000_000L) {
@@ -334,8 +335,8 @@ class NamespaceEndToEndTest {
         assertThat(query(CLIENTS[0], "back")).startsWith(first[0]);
         leavingIf.close();
         long killed = failover(CLIENTS[0], first[0], 70_000);
-        REPORT.put("killed (router NUD fails, Destination Unreachable to the agent; soft state would take 60 s)",
-                killed + " ms");
+        REPORT.put("killed (liveness probe unanswered, or Destination Unreachable after the router's NUD; soft state"
+                + " would take 60 s; the client's socat waits 2 s for a lost answer)", killed + " ms");
         assertThat(query(CLIENTS[1], "still")).as("the other client never noticed").startsWith(first[1]);
         java.nio.file.Files.write(java.nio.file.Path.of("target", "e2e-failover.txt"),
                 REPORT.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());

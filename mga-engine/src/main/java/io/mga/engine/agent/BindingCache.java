@@ -37,6 +37,8 @@ public final class BindingCache {
     private static final int SLOT_MASK = (1 << 29) - 1;
     private static final int HEAD = 1 << 30;
     private static final int MORE = 1 << 29;
+    /** Flag of a row whose binding carried traffic since its slot was last taken by {@link #pollUsed}. */
+    private static final int USED = 1 << 31;
 
     private final int maxBindings;
     private final int maxPerAnycast;
@@ -58,6 +60,11 @@ public final class BindingCache {
     private byte[] flags = new byte[0];
     private int[] free = new int[0];
     private int freeCount;
+    // the slots marked USED, in the order of their first packet: a ring as long as the slot columns
+    private boolean trackUse;
+    private int[] used = new int[0];
+    private int usedHead;
+    private int usedCount;
     private int top;
     private int size;
     private int groups;
@@ -283,6 +290,74 @@ public final class BindingCache {
      */
     public int next(int slot) {
         return next[slot];
+    }
+
+    /**
+     * Turns on the record of which bindings carry traffic ({@link #markUsedAt}, {@link #pollUsed}): the agent's
+     * liveness probes need it; off, marking costs one read and a branch.
+     */
+    public void trackUse() {
+        if (!trackUse) {
+            trackUse = true;
+            used = new int[owner.length];
+        }
+    }
+
+    /**
+     * The forwarding path's mark: the binding in this row carried a packet. Its first mark since the slot was last
+     * polled queues the slot for {@link #pollUsed}; later ones only read the row's flags, which the lookup has
+     * just read. Allocation-free. A mark that finds the queue full is not taken (the next packet tries again).
+     *
+     * @param row a row from {@link #findRow}
+     */
+    public void markUsedAt(int row) {
+        int m = meta[row];
+        if (m >= 0 && trackUse) {
+            queueUsed(row, m);
+        }
+    }
+
+    /**
+     * {@link #markUsedAt} for a binding known by its slot (the Advanced Model's choice among several).
+     *
+     * @param slot a live slot
+     */
+    public void markUsed(int slot) {
+        markUsedAt(position[slot]);
+    }
+
+    private void queueUsed(int row, int m) {
+        int[] q = used;
+        if (usedCount == q.length) {
+            return;
+        }
+        meta[row] = m | USED;
+        int i = usedHead + usedCount++;
+        q[i >= q.length ? i - q.length : i] = m & SLOT_MASK;
+    }
+
+    /** @return how many slots {@link #pollUsed} has queued (a slot freed meanwhile included) */
+    public int usedCount() {
+        return usedCount;
+    }
+
+    /**
+     * Takes the oldest slot marked used and clears its mark, so that its next packet queues it again. The slot may
+     * have been freed, or handed to another binding, since: check {@link #isLive}.
+     *
+     * @return the slot, or {@link #NONE} when none is queued
+     */
+    public int pollUsed() {
+        if (usedCount == 0) {
+            return NONE;
+        }
+        int s = used[usedHead];
+        usedHead = usedHead + 1 == used.length ? 0 : usedHead + 1;
+        usedCount--;
+        if (isLive(s)) {
+            meta[position[s]] &= ~USED;
+        }
+        return s;
     }
 
     /**
@@ -548,6 +623,14 @@ public final class BindingCache {
     /** Per-slot columns grow by half (less slack than doubling), up to the bound. */
     private void grow() {
         int cap = (int) Math.min(maxBindings, Math.max(16L, owner.length * 3L / 2));
+        if (trackUse) {
+            int[] q = new int[cap];
+            for (int k = 0; k < usedCount; k++) {
+                q[k] = used[(usedHead + k) % used.length];
+            }
+            used = q;
+            usedHead = 0;
+        }
         position = Arrays.copyOf(position, cap);
         next = Arrays.copyOf(next, cap);
         generation = Arrays.copyOf(generation, cap);

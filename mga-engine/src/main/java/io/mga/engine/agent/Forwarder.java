@@ -191,6 +191,7 @@ public final class Forwarder {
             forwardChosen(packet, offset, view, dh, dl, row, now);
             return;
         }
+        cache.markUsedAt(row); // for the liveness probes (Registrar): this binding carries traffic
         tunnel(packet, offset, view, cache.careOfHighAt(row), cache.careOfLowAt(row));
     }
 
@@ -201,6 +202,7 @@ public final class Forwarder {
             return;
         }
         int slot = choose(cache.slotAt(row), view.sourceHigh(), view.sourceLow(), dh, dl, now);
+        cache.markUsed(slot);
         tunnel(packet, offset, view, cache.careOfHigh(slot), cache.careOfLow(slot));
     }
 

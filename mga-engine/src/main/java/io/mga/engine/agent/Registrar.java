@@ -123,6 +123,10 @@ public final class Registrar {
     private final int[] owned;
     private final RateLimitedLog loopLog = new RateLimitedLog(10_000_000_000L);
     private final long probeTimeoutNanos;
+    /** Liveness probes: the round's period (0: off), the most probes one round sends, when the next is due. */
+    private long livenessInterval;
+    private int livenessPerRound;
+    private long nextRound;
 
     /**
      * @param address the agent's address
@@ -181,12 +185,52 @@ public final class Registrar {
      * @return timers run
      */
     public int doWork(long now) {
-        return timers.poll(now, onTimer, TIMERS_PER_POLL);
+        int n = timers.poll(now, onTimer, TIMERS_PER_POLL);
+        if (livenessInterval != 0 && now - nextRound >= 0) {
+            n += livenessRound(now);
+        }
+        return n;
     }
 
     /** @return when {@link #doWork} is due next */
     public long nextDeadline() {
-        return timers.nextDeadline();
+        long d = timers.nextDeadline();
+        if (livenessInterval == 0 || cache.usedCount() == 0 || d == Long.MIN_VALUE) {
+            return d;
+        }
+        return d == Long.MAX_VALUE || nextRound - d < 0 ? nextRound : d;
+    }
+
+    /**
+     * Turns on the liveness probes (fast failure detection): every {@code intervalNanos}, each binding that carried
+     * traffic since the last round (the forwarder marks it, {@link BindingCache#markUsedAt}) is probed as after a
+     * tunnel error: a Binding Refresh Request (RFC 6275 §6.1.2: "the mobile node SHOULD respond with a Binding
+     * Update", which an authenticated refresh is), and the binding dropped as unreachable if none authenticates
+     * within the probe timeout. Bounded per binding (one probe a round) and in all ({@code probesPerSecond}; what a
+     * round cannot probe waits, in order, for the next). Idle bindings are never probed.
+     *
+     * @param intervalNanos the round's period, positive
+     * @param probesPerSecond the most probes a second, positive
+     * @param now the current time
+     */
+    public void liveness(long intervalNanos, int probesPerSecond, long now) {
+        livenessInterval = intervalNanos;
+        livenessPerRound = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                (long) probesPerSecond * intervalNanos / 1_000_000_000L));
+        nextRound = now + intervalNanos;
+        cache.trackUse();
+    }
+
+    private int livenessRound(long now) {
+        nextRound = now + livenessInterval;
+        int n = Math.min(cache.usedCount(), livenessPerRound);
+        for (int i = 0; i < n; i++) {
+            int s = cache.pollUsed();
+            if (cache.isLive(s) && (cache.flags(s) & PROBING) == 0) {
+                probe(s, now);
+            }
+        }
+        return n;
     }
 
     /**
@@ -409,11 +453,17 @@ public final class Registrar {
                     || (cache.flags(s) & PROBING) != 0 || !probeLimit.allow(0, now)) {
                 continue;
             }
-            stats.probes++;
-            cache.setFlags(s, PROBING);
-            sender.refreshRequest(address, new Ipv6Address(careOfHigh, careOfLow), anycast);
-            timers.schedule(s, Math.min(cache.expiresAt(s), now + probeTimeoutNanos));
+            probe(s, now);
         }
+    }
+
+    /** A Binding Refresh Request to a binding's care-of address; the timer becomes the deadline of its answer. */
+    private void probe(int s, long now) {
+        stats.probes++;
+        cache.setFlags(s, PROBING);
+        sender.refreshRequest(address, new Ipv6Address(cache.careOfHigh(s), cache.careOfLow(s)),
+                new Ipv6Address(cache.anycastHigh(s), cache.anycastLow(s)));
+        timers.schedule(s, Math.min(cache.expiresAt(s), now + probeTimeoutNanos));
     }
 
     /** A binding's timer: at 90% of its lifetime a Binding Refresh Request (if enabled), at the end expiry. */

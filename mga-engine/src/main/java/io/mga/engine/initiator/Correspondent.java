@@ -2,6 +2,7 @@ package io.mga.engine.initiator;
 
 import io.mga.api.Ipv6Address;
 import io.mga.engine.crypto.ReturnRoutability;
+import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Lifetimes;
 import io.mga.engine.mobility.MobilitySender;
@@ -94,6 +95,8 @@ public final class Correspondent {
     private final Map<Ipv6Address, Binding> bindings = new HashMap<>();
     private long bindingErrorsSent;
     private long lastBindingErrorAt = Long.MIN_VALUE;
+    /** BAs that answer unauthenticated BUs (131, 136-138): 10 a second to one source /64, 100 in all. */
+    private final AnswerLimiter unauthenticatedAnswers;
 
     /**
      * @param address the initiator's address
@@ -118,6 +121,7 @@ public final class Correspondent {
         random.nextBytes(kcn);
         nonceIndex = random.nextInt(0x10000);
         newNonce(now);
+        this.unauthenticatedAnswers = new AnswerLimiter(100_000_000L, 10_000_000L, 10, 1024, random.nextLong());
     }
 
     private void newNonce(long now) {
@@ -198,38 +202,60 @@ public final class Correspondent {
     public void bindingUpdate(BindingUpdateView v, long now) {
         Ipv6Address src = v.source();
         Ipv6Address home = v.homeAddress() != null ? v.homeAddress() : src;
-        if (!home.isUnicastRoutable() || !src.isUnicastRoutable() || v.isHomeRegistration()) {
-            return; // not a home agent: home registrations are not for us
+        if (!home.isUnicastRoutable() || !src.isUnicastRoutable()) {
+            return; // RFC 6275 §9.5.1: a home address that is not unicast routable: silently discarded
         }
         Ipv6Address careOf = v.careOf();
         if (src.equals(address) || careOf.equals(address) || home.equals(address)) {
             return; // a binding that points at this node, or a BU "from" it, is forged: never answer ourselves
+        }
+        // RFC 6275 §9.5.4: the BA carries a type 2 routing header only when the BU's source is not the home
+        // address (a BU sent from the home address, e.g. when returning home, is answered without one)
+        Ipv6Address routed = src.equals(home) ? null : home;
+        int sequence = v.bu().sequence();
+        if (v.isHomeRegistration()) {
+            // RFC 6275 §10.3.1: "If the node implements only correspondent node functionality, or has not been
+            // configured to act as a home agent, then the node MUST reject the Binding Update. The node MUST also
+            // return a Binding Acknowledgement to the mobile node, in which the Status field is set to 131 (home
+            // registration not supported)." Unsigned (no Kbm exists for a home registration) and rate-limited:
+            // it answers input nobody authenticated
+            if (unauthenticatedAnswers.allow(src.high(), now)) {
+                sender.rrBindingAck(address, src, routed, careOf, BaStatus.HOME_REGISTRATION_NOT_SUPPORTED.code(),
+                        sequence, 0, null);
+            }
+            return;
         }
         boolean dereg = v.isDeregistration(home);
         MobilityOption.NonceIndices ni = v.nonces();
         if (ni == null) {
             return;
         }
-        int sequence = v.bu().sequence();
         byte[] hn = nonce(ni.homeNonceIndex(), now);
         byte[] cn = dereg ? null : nonce(ni.careOfNonceIndex(), now);
         if (hn == null || (!dereg && cn == null)) {
-            // RFC 6275 §9.5.1: expired indices get 136/137/138, sent even when A=0, without BAD
+            // RFC 6275 §9.5.1: expired indices get 136/137/138, sent even when A=0, without BAD (rate-limited:
+            // nothing authenticated the BU)
             int status = hn == null && cn == null && !dereg ? BaStatus.EXPIRED_NONCES.code()
                     : hn == null ? BaStatus.EXPIRED_HOME_NONCE_INDEX.code() : BaStatus.EXPIRED_CARE_OF_NONCE_INDEX.code();
-            sender.rrBindingAck(address, src, home, careOf, status, sequence, 0, null);
+            if (unauthenticatedAnswers.allow(src.high(), now)) {
+                sender.rrBindingAck(address, src, routed, careOf, status, sequence, 0, null);
+            }
             return;
         }
         long homeToken = functions.keygenToken(kcn, home, hn, false);
         byte[] kbm = dereg ? functions.kbm(homeToken, null)
                 : functions.kbm(homeToken, functions.keygenToken(kcn, careOf, cn, true));
+        // RFC 6275 §6.2.7: the authenticator's care-of address is "the care-of address that will be registered
+        // for the mobile node if the Binding Update succeeds, or the home address of the mobile node if this
+        // option is used in de-registration"; the BA's authenticator (§6.1.8, computed as in §6.2.7) uses the
+        // same address, so that a mobile node applying the rule to both verifies the BA it gets
         Ipv6Address authCareOf = dereg ? home : careOf;
         if (!rr.verify(kbm, authCareOf, address, v.bu())) {
             return; // RFC 6275 §9.5.1: BAD missing, not last, or wrong: silently discard
         }
         Binding b = bindings.get(home);
         if (b != null && !Sequence.isNewer(sequence, b.sequence)) {
-            sender.rrBindingAck(address, src, home, careOf, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(),
+            sender.rrBindingAck(address, src, routed, authCareOf, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(),
                     b.sequence, 0, kbm);
             return;
         }
@@ -238,12 +264,13 @@ public final class Correspondent {
                 remove(b, Loss.RETURNED_HOME, now);
             }
             if (v.wantsAcknowledgement()) {
-                sender.rrBindingAck(address, src, home, careOf, BaStatus.ACCEPTED.code(), sequence, 0, kbm);
+                sender.rrBindingAck(address, src, routed, authCareOf, BaStatus.ACCEPTED.code(), sequence, 0, kbm);
             }
             return;
         }
         if (b == null && bindings.size() >= maxBindings) {
-            sender.rrBindingAck(address, src, home, careOf, BaStatus.INSUFFICIENT_RESOURCES.code(), sequence, 0, kbm);
+            sender.rrBindingAck(address, src, routed, authCareOf, BaStatus.INSUFFICIENT_RESOURCES.code(), sequence, 0,
+                    kbm);
             return;
         }
         int granted = Math.min(v.bu().lifetime(), Lifetimes.MAX_RR_BINDING_LIFETIME_UNITS);
@@ -261,7 +288,7 @@ public final class Correspondent {
             events.bound(home, careOf, now);
         }
         if (v.wantsAcknowledgement()) {
-            sender.rrBindingAck(address, src, home, careOf, BaStatus.ACCEPTED.code(), sequence, granted, kbm);
+            sender.rrBindingAck(address, src, routed, authCareOf, BaStatus.ACCEPTED.code(), sequence, granted, kbm);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mga.engine.mobility;
 
+import io.mga.api.Bytes;
 import io.mga.wire.Checksums;
 import io.mga.wire.Icmpv6;
 import io.mga.wire.Icmpv6Message;
@@ -62,6 +63,16 @@ public final class Inbound {
     /** @return the upper-layer protocol the view found */
     public int protocol() {
         return view.upperLayerProtocol();
+    }
+
+    /**
+     * A copy of the packet's first octets, as an ICMPv6 error quotes its invoking packet (RFC 4443 §2.4 (c)).
+     *
+     * @param max the most octets to copy
+     * @return the octets
+     */
+    public Bytes quote(int max) {
+        return Bytes.copyOf(buffer, offset, Math.min(length, max));
     }
 
     /** @return the decoded packet, or null when the decoder refuses it */

@@ -150,13 +150,17 @@ public final class MobilitySender {
     }
 
     /**
-     * A correspondent's BA, through a type 2 routing header naming the home address (RFC 6275 §9.5.4), signed with
-     * Binding Authorization Data (every status but 136-138, which carry none: pass a null key).
+     * A correspondent's BA, signed with Binding Authorization Data (every status but 131 and 136-138, which carry
+     * none: pass a null key). RFC 6275 §9.5.4: "If the Source Address field of the IPv6 header that carried the
+     * Binding Update does not contain the mobile node's home address, then the Binding Acknowledgement MUST be
+     * sent with a type 2 routing header" naming the home address; a BU sent from the home address itself (no Home
+     * Address option) is answered without one (§6.4.1: the header is only for a care-of address).
      *
      * @param correspondent the source, the correspondent's address
      * @param to the BU's source
-     * @param home the home address
-     * @param authCareOf the care-of address the authenticator covers (the home address for a deregistration)
+     * @param home the home address for the type 2 routing header, or null when the BU came from it
+     * @param authCareOf the care-of address the authenticator covers (the home address for a deregistration,
+     *     RFC 6275 §6.2.7)
      * @param status the status
      * @param sequence the sequence number
      * @param lifetime the granted lifetime in units
@@ -169,7 +173,7 @@ public final class MobilitySender {
             ba = rr.sign(kbm, authCareOf, correspondent, ba);
         }
         send(Ipv6Packet.build(Ipv6Header.of(HOP_LIMIT, correspondent, to),
-                List.of(ExtensionHeader.Type2Routing.of(home)), new MobilityHeader(ba)));
+                home == null ? List.of() : List.of(ExtensionHeader.Type2Routing.of(home)), new MobilityHeader(ba)));
     }
 
     /**

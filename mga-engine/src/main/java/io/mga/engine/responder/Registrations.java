@@ -37,8 +37,12 @@ public final class Registrations {
     public static final long INITIAL_BINDACK_TIMEOUT = 1_000_000_000L;
     /** RFC 6275 §12 MAX_BINDACK_TIMEOUT. */
     public static final long MAX_BINDACK_TIMEOUT = 32_000_000_000L;
-    /** Refreshes triggered by Binding Refresh Requests: one a second in the long run (a forged BRR can do no more). */
-    static final long REFRESH_REQUEST_INTERVAL = 1_000_000_000L;
+    /**
+     * Refreshes triggered by Binding Refresh Requests: four a second in the long run (a forged BRR can do no more),
+     * enough for an agent's liveness probes every 500 ms and a probe after a tunnel error between them. A flood of
+     * forged BRRs cannot starve the agent's probes: the refreshes it draws go to the agent and answer them.
+     */
+    static final long REFRESH_REQUEST_INTERVAL = 250_000_000L;
     /** BUs sent again at once after a 135 or 144 before the backoff takes over. */
     static final int MAX_IMMEDIATE_RETRIES = 3;
     /** Deregistration retransmissions before giving up. */
@@ -90,9 +94,9 @@ public final class Registrations {
         long timeout;
         int retransmissions;
         TimerWheel.Timer timer;
-        /** BRR-triggered refreshes: one a second in the long run, two at once (a probe right after a BRR). */
+        /** BRR-triggered refreshes: four a second in the long run, four at once (a probe right after a BRR). */
         final AnswerLimiter refreshRequests = new AnswerLimiter(REFRESH_REQUEST_INTERVAL, REFRESH_REQUEST_INTERVAL,
-                2, 1, 0);
+                4, 1, 0);
         int immediate;
 
         Link(Ipv6Address agent, int firstSequence) {
