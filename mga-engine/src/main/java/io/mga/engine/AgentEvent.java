@@ -69,6 +69,17 @@ public sealed interface AgentEvent extends RoleEvent {
     }
 
     /**
+     * A binding was removed because a reload ({@link HomeAnycastAgent#replaceResponders}) withdrew its
+     * responder's credentials or its authorisation for the anycast address.
+     *
+     * @param timeNanos when (monotonic)
+     * @param unixNanos when (wall clock)
+     * @param binding the binding removed
+     */
+    record Revoked(long timeNanos, long unixNanos, AnycastBinding binding) implements AgentEvent {
+    }
+
+    /**
      * A Binding Update was refused with a Binding Acknowledgement status, or dropped without one.
      *
      * @param timeNanos when (monotonic)
