@@ -118,6 +118,13 @@ final class RoleCommands {
                 description = "serve Prometheus metrics on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9353 or"
                         + " [::1]:9353 (default: off)")
         String metrics;
+
+        /** Checks what can be checked before the role is built. */
+        void check(CommandLine cl) {
+            if (metrics != null) {
+                DaemonRun.metricsAddress(cl, metrics);
+            }
+        }
     }
 
     /**
@@ -382,6 +389,7 @@ final class RoleCommands {
             CommandLine cl = spec.commandLine();
             Converters.range(cl, "--max-lifetime", maxLifetime, 4, 262_140);
             List<ResponderCredentials> creds = credentials(cl, responders, anycast);
+            daemon.check(cl);
             ethernet(cl, link.iface);
             daemon.logLevel.applyToLibraryLogs();
             LiveInterface.Builder lb = link.live();
@@ -554,6 +562,7 @@ final class RoleCommands {
                         : "--key and --key-file: give one of them");
             }
             Bytes k = keyFile != null ? key(cl, "@" + keyFile, "--key-file") : key(cl, key, "--key");
+            daemon.check(cl);
             ethernet(cl, link.iface);
             daemon.logLevel.applyToLibraryLogs();
             LiveInterface live = link.live().build();
