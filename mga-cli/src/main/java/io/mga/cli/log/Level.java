@@ -48,6 +48,8 @@ public enum Level {
      */
     public void applyToLibraryLogs() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", text());
+        // pcap4j says at info level what it found (library version, property defaults): debug detail here
+        System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", this == DEBUG ? "debug" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
