@@ -357,20 +357,21 @@ final class RoleCommands {
                         + " (default: all served) (repeatable)")
         List<String> responders;
 
-        @Option(names = "--model", defaultValue = "advanced", converter = Converters.ModelName.class,
+        @Option(names = "--model", defaultValue = "advanced", paramLabel = "MODEL", converter = Converters.ModelName.class,
                 description = "basic or advanced (case-insensitive)")
         Model model;
 
-        @Option(names = "--policy", converter = Converters.Policy.class, completionCandidates = Converters.PolicyNames.class,
+        @Option(names = "--policy", paramLabel = "POLICY", converter = Converters.Policy.class, completionCandidates = Converters.PolicyNames.class,
                 description = "${COMPLETION-CANDIDATES} (case-insensitive; default: first in the Basic Model,"
                         + " round-robin in the Advanced one, as the library)")
         SelectionPolicy policy;
 
-        @Option(names = "--max-lifetime", defaultValue = "1800",
+        @Option(names = "--max-lifetime", defaultValue = "1800", paramLabel = "SECONDS",
                 description = "longest lifetime granted, seconds (4 to 262140)")
         int maxLifetime;
 
         @Option(names = "--peer", converter = Converters.Address.class, paramLabel = "ADDR",
+                showDefaultValue = CommandLine.Help.Visibility.NEVER,
                 description = "another agent on the anycast home link, listed in DHAAD replies (repeatable)")
         List<Ipv6Address> peers = new ArrayList<>();
 
@@ -512,11 +513,11 @@ final class RoleCommands {
                 description = "an agent to register with (repeatable)")
         List<Ipv6Address> agents;
 
-        @Option(names = "--nai", required = true, description = "this responder's identity, e.g. ar1@example.net")
+        @Option(names = "--nai", required = true, paramLabel = "NAI", description = "this responder's identity, e.g. ar1@example.net")
         String nai;
 
-        @Option(names = "--spi", required = true, description = "the RFC 4285 Mobility SPI (256 to 4294967295)")
-        long spi;
+        @Option(names = "--spi", required = true, paramLabel = "SPI", description = "the RFC 4285 Mobility SPI (256 to 4294967295)")
+        Long spi;
 
         @Option(names = "--key-file", paramLabel = "FILE",
                 description = "a file of mode 0600 (or stricter) holding the MN-HA key in hex, 16 octets or more")
@@ -527,15 +528,15 @@ final class RoleCommands {
                         + " prefer --key-file")
         String key;
 
-        @Option(names = "--bid", defaultValue = "1",
+        @Option(names = "--bid", defaultValue = "1", paramLabel = "ID",
                 description = "Binding ID, 1 to 65535, distinct for each responder of the anycast address (0: the"
                         + " Basic Model, no Binding Identifier)")
         int bid;
 
-        @Option(names = "--lifetime", defaultValue = "300", description = "lifetime requested, seconds (4 to 262140)")
+        @Option(names = "--lifetime", defaultValue = "300", paramLabel = "SECONDS", description = "lifetime requested, seconds (4 to 262140)")
         int lifetime;
 
-        @Option(names = "--udp-echo", defaultValue = "5353",
+        @Option(names = "--udp-echo", defaultValue = "5353", paramLabel = "PORT",
                 description = "UDP port (1 to 65535) answered with \"<nai>: <data>\"")
         int port;
 
@@ -637,7 +638,12 @@ final class RoleCommands {
     @Command(name = "initiator", mixinStandardHelpOptions = true, showDefaultValues = true,
             description = "Sends UDP datagrams to an anycast address as a Mobile IPv6 correspondent (it accepts route"
                     + " optimisation) and prints the answers.")
-    static final class Initiator implements Callable<Integer> {
+    static final class Initiator implements Callable<Integer>, Configurable {
+        @Override
+        public void givenOnCommandLine(Set<String> g) {
+            // nothing is reloaded
+        }
+
         @Mixin
         Link link;
 
@@ -650,17 +656,17 @@ final class RoleCommands {
                 description = "the anycast address (global unicast format)")
         Ipv6Address anycast;
 
-        @Option(names = "--port", defaultValue = "5353", description = "destination port, 1 to 65535")
+        @Option(names = "--port", defaultValue = "5353", paramLabel = "PORT", description = "destination port, 1 to 65535")
         int port;
 
-        @Option(names = "--message", defaultValue = "hello", description = "the datagram's text")
+        @Option(names = "--message", defaultValue = "hello", paramLabel = "TEXT", description = "the datagram's text")
         String message;
 
-        @Option(names = "--count", defaultValue = "5", description = "how many datagrams, one per --interval-ms, 1"
+        @Option(names = "--count", defaultValue = "5", paramLabel = "N", description = "how many datagrams, one per --interval-ms, 1"
                 + " or more")
         int count;
 
-        @Option(names = "--interval-ms", defaultValue = "1000",
+        @Option(names = "--interval-ms", defaultValue = "1000", paramLabel = "MS",
                 description = "milliseconds between datagrams, 1 or more; exit status 3 when no answer came")
         long interval;
 

@@ -270,7 +270,7 @@ class DaemonOpsTest {
     @Test
     void helpShowsEveryDefaultAndWarnsThatCommandLineKeysShowInPs() {
         String responder = run("responder", "--help").out().replaceAll("\\s+", " ");
-        assertThat(responder).contains("--bid=<bid>").contains("Default: 1 ").contains("Default: 300")
+        assertThat(responder).contains("--bid=ID").contains("Default: 1 ").contains("Default: 300")
                 .contains("Default: 5353").contains("every user of the host sees it in ps").contains("--key-file=FILE")
                 .contains("--log-level=LEVEL").contains("Default: info").contains("--metrics=ADDR:PORT");
         String haa = run("haa", "--help").out().replaceAll("\\s+", " ");
