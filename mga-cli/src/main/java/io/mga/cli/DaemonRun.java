@@ -45,6 +45,10 @@ final class DaemonRun {
     LongFunction<Snapshot> snapshot;
     /** What SIGHUP does (null: nothing). */
     Runnable onHangUp;
+    /** Run on the role's thread every {@link #PERIOD} (null: nothing). */
+    LongConsumer periodic;
+    /** The period of {@link #periodic}. */
+    static final Duration PERIOD = Duration.ofSeconds(10);
 
     DaemonRun(CommandSpec spec, String name, RoleCommands.Daemon options, RoleCommands.Link link, EventLog log,
             LiveInterface live) {
@@ -198,9 +202,22 @@ final class DaemonRun {
         if (start != null) {
             live.submit(start);
         }
+        java.util.concurrent.ScheduledExecutorService ticks = null;
+        if (periodic != null) {
+            ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mga-periodic");
+                t.setDaemon(true);
+                return t;
+            });
+            ticks.scheduleAtFixedRate(() -> live.submit(periodic), PERIOD.toMillis(), PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         log.line(Level.INFO, "running on " + link.iface + "; SIGTERM or Ctrl-C stops"
                 + (onHangUp != null ? ", SIGHUP reloads the responders" : ""));
         int status = RoleCommands.await(err, name, live.termination());
+        if (ticks != null) {
+            ticks.shutdownNow();
+        }
         if (status == 0 && exit.get() != 0) {
             log.line(Level.ERROR, "stopped: refused by an agent (see above); exit status " + exit.get());
             status = exit.get();

@@ -594,6 +594,7 @@ final class RoleCommands {
             long started = System.nanoTime();
             DaemonRun run = new DaemonRun(spec, "responder", daemon, link, log, live);
             run.snapshot = now -> responderSnapshot(r, agents, live, link, now, started);
+            run.periodic = new Silence(r, agents, log, spi)::check;
             LongConsumer stop = now -> {
                 stopping[0] = true;
                 r.stop(now);
@@ -602,6 +603,42 @@ final class RoleCommands {
                 }
             };
             return run.run(r, List.of(link.address), r::start, stop, deregistered, fatal);
+        }
+    }
+
+    /**
+     * Says once per agent when a registration has had no answer for a while: an agent drops without a word a
+     * Binding Update whose SPI it does not know (RFC 4285 §5), so a responder unknown to the agent, or one whose
+     * agent is down or unreachable, would otherwise print "registering" and nothing more. Runs on the role's thread.
+     */
+    static final class Silence {
+        /** Checks in a row in the registering state before the warning (with the 10 s period: 30 s). */
+        static final int CHECKS = 3;
+        private final AnycastResponder r;
+        private final List<Ipv6Address> agents;
+        private final EventLog log;
+        private final long spi;
+        private final int[] registering;
+
+        Silence(AnycastResponder r, List<Ipv6Address> agents, EventLog log, long spi) {
+            this.r = r;
+            this.agents = List.copyOf(agents);
+            this.log = log;
+            this.spi = spi;
+            this.registering = new int[this.agents.size()];
+        }
+
+        void check(long now) {
+            for (int i = 0; i < agents.size(); i++) {
+                if (r.state(agents.get(i)) != AnycastResponder.State.REGISTERING) {
+                    registering[i] = 0;
+                } else if (++registering[i] == CHECKS) {
+                    log.line(Level.WARN, "no answer from agent " + agents.get(i) + " for " + CHECKS
+                            * DaemonRun.PERIOD.toSeconds() + " s: is it running and reachable, and does it accept"
+                            + " SPI " + spi + "? (an agent drops Binding Updates with an SPI it does not know"
+                            + " without answering)");
+                }
+            }
         }
     }
 

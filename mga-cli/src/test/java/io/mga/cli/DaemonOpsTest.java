@@ -332,6 +332,30 @@ class DaemonOpsTest {
         assertThat(EventLog.permanent(130)).isFalse();
     }
 
+    @Test
+    void aResponderWithNoAnswerFromItsAgentSaysSoOnceAfterThirtySeconds() {
+        io.mga.api.Ipv6Address agent = io.mga.api.Ipv6Address.parse("2001:db8:a::1");
+        long t = 0;
+        io.mga.engine.AnycastResponder r = io.mga.engine.AnycastResponder.builder()
+                .anycast(io.mga.api.Ipv6Address.parse("2001:db8:a::53"))
+                .careOf(io.mga.api.Ipv6Address.parse("2001:db8:1::10")).agent(agent)
+                .credentials("ar1@example.net", 1001, io.mga.api.Bytes.fromHex(KEY)).io((p, o, l) -> { })
+                .build(t);
+        StringWriter w = new StringWriter();
+        RoleCommands.Silence silence = new RoleCommands.Silence(r, List.of(agent),
+                new EventLog(new PrintWriter(w), "responder", Level.INFO, T), 1001);
+        silence.check(t);
+        assertThat(w.toString()).as("idle: nothing to say").isEmpty();
+        r.start(t);
+        for (int i = 0; i < 6; i++) { // a minute of checks, the agent silent (BUs go nowhere)
+            t += DaemonRun.PERIOD.toNanos();
+            r.doWork(t);
+            silence.check(t);
+        }
+        assertThat(w.toString().split("\n")).singleElement().asString().contains("WARN  responder: no answer from"
+                + " agent 2001:db8:a::1 for 30 s").contains("does it accept SPI 1001");
+    }
+
     // ---- the status socket
 
     /** A role that does nothing; its runner's thread is where snapshots must be made. */
