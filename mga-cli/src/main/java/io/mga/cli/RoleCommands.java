@@ -8,14 +8,20 @@ import io.mga.api.Model;
 import io.mga.api.ResponderCredentials;
 import io.mga.api.Role;
 import io.mga.api.SelectionPolicy;
+import io.mga.cli.config.ConfigException;
+import io.mga.cli.config.ConfigFile;
+import io.mga.cli.config.KeyFile;
+import io.mga.cli.control.Snapshot;
+import io.mga.cli.log.EventLog;
+import io.mga.cli.log.Level;
 import io.mga.engine.AgentConfig;
-import io.mga.engine.AgentEvent;
+import io.mga.engine.AgentCounters;
 import io.mga.engine.AnycastInitiator;
 import io.mga.engine.AnycastResponder;
 import io.mga.engine.HomeAnycastAgent;
 import io.mga.engine.InitiatorEvent;
-import io.mga.engine.Policies;
 import io.mga.engine.ResponderConfig;
+import io.mga.engine.ResponderCounters;
 import io.mga.engine.ResponderEvent;
 import io.mga.pcapio.LiveInterface;
 import io.mga.pcapio.link.MacAddress;
@@ -25,7 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -43,32 +53,10 @@ import picocli.CommandLine;
 final class RoleCommands {
     /** Exit status when the role (or the capture) stopped on an error: EX_SOFTWARE of sysexits.h. */
     static final int ROLE_FAILED = 70;
+    /** Exit status when an agent refused the responder for good (a configuration error): EX_CONFIG. */
+    static final int REFUSED = 78;
 
     private RoleCommands() {
-    }
-
-    /** Parses Ethernet address text for picocli. */
-    static final class MacConverter implements CommandLine.ITypeConverter<MacAddress> {
-        @Override
-        public MacAddress convert(String value) {
-            return MacAddress.parse(value);
-        }
-    }
-
-    /** Parses IPv6 address text for picocli. */
-    static final class AddressConverter implements CommandLine.ITypeConverter<Ipv6Address> {
-        @Override
-        public Ipv6Address convert(String value) {
-            return Ipv6Address.parse(value);
-        }
-    }
-
-    /** Parses IPv6 prefix text for picocli. */
-    static final class PrefixConverter implements CommandLine.ITypeConverter<Ipv6Prefix> {
-        @Override
-        public Ipv6Prefix convert(String value) {
-            return Ipv6Prefix.parse(value);
-        }
     }
 
     /** Where a role sits: its interface, its own address there, its router. */
@@ -77,15 +65,15 @@ final class RoleCommands {
                 description = "the Ethernet interface the role runs on (opened with pcap4j; needs root or CAP_NET_RAW)")
         String iface;
 
-        @Option(names = "--address", required = true, paramLabel = "ADDR", converter = AddressConverter.class,
+        @Option(names = "--address", required = true, paramLabel = "ADDR", converter = Converters.Address.class,
                 description = "the role's own unicast address on that link (the kernel must not hold it)")
         Ipv6Address address;
 
-        @Option(names = "--router", required = true, paramLabel = "ADDR", converter = AddressConverter.class,
+        @Option(names = "--router", required = true, paramLabel = "ADDR", converter = Converters.Address.class,
                 description = "the default router on that link")
         Ipv6Address router;
 
-        @Option(names = "--router-mac", paramLabel = "MAC", converter = MacConverter.class,
+        @Option(names = "--router-mac", paramLabel = "MAC", converter = Converters.Mac.class,
                 description = "pins the router's Ethernet address, e.g. aa:bb:cc:dd:ee:ff: a static neighbour entry"
                         + " that Neighbor Discovery never changes, so forged Solicitations or Advertisements cannot"
                         + " redirect the role's traffic (default: learnt by Neighbor Discovery)")
@@ -98,6 +86,67 @@ final class RoleCommands {
                 b.routerMac(routerMac);
             }
             return b;
+        }
+    }
+
+    /** A role command that reads a configuration file: told which options the command line gave itself. */
+    interface Configurable {
+        /**
+         * @param given the long option names given on the command line (they override the file)
+         */
+        void givenOnCommandLine(Set<String> given);
+    }
+
+    /** What a long-running role shares: configuration file, logs, control socket, metrics. */
+    static final class Daemon {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "a TOML file of options, keys named after the long options (see docs/config.md);"
+                        + " options on the command line override it")
+        Path config;
+
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+                converter = Converters.LogLevel.class,
+                description = "error, warn, info or debug (case-insensitive): the least severe line printed")
+        Level logLevel;
+
+        @Option(names = "--control-socket", paramLabel = "PATH", defaultValue = "/run/mga/ROLE-IF.sock",
+                description = "the Unix domain socket mga status reads (mode 0600), or none; ROLE and IF are the"
+                        + " role (haa, responder) and --interface")
+        String controlSocket;
+
+        @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+                description = "serve Prometheus metrics on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9353 or"
+                        + " [::1]:9353 (default: off)")
+        String metrics;
+
+        /** Checks what can be checked before the role is built. */
+        void check(CommandLine cl) {
+            if (metrics != null) {
+                DaemonRun.metricsAddress(cl, metrics);
+            }
+        }
+    }
+
+    /**
+     * The interface must be an Ethernet one (ARPHRD_ETHER in /sys/class/net/IF/type): the roles speak Ethernet
+     * and Neighbor Discovery. An interface that does not exist is left for the opening to report.
+     */
+    static void ethernet(CommandLine cl, String iface) {
+        if (iface.isEmpty() || iface.contains("/") || iface.startsWith(".")) {
+            throw new CommandLine.ParameterException(cl, "--interface: '" + iface + "' is not an interface name");
+        }
+        Path type = Path.of("/sys/class/net", iface, "type");
+        try {
+            if (Files.isReadable(type)) {
+                String t = Files.readString(type).strip();
+                if (!t.equals("1")) {
+                    throw new CommandLine.ParameterException(cl, "--interface: " + iface + " is not an Ethernet"
+                            + " interface (link type " + t + (t.equals("772") ? ", loopback" : "") + "): give the"
+                            + " Ethernet (or veth) interface the role runs on");
+                }
+            }
+        } catch (IOException e) {
+            // unreadable: the opening says what is wrong
         }
     }
 
@@ -140,46 +189,6 @@ final class RoleCommands {
         return out;
     }
 
-    /**
-     * Opens the interface, starts the role, waits until Ctrl-C or until the role stops on an error, stops cleanly.
-     *
-     * @return 0 after Ctrl-C, 1 if the interface cannot be opened, {@link #ROLE_FAILED} if the role thread or the
-     *     capture died (a supervisor then restarts the process)
-     */
-    static int run(CommandSpec spec, String name, LiveInterface live, Role role, List<Ipv6Address> owned, String iface,
-            LongConsumer start, LongConsumer stop) {
-        PrintWriter err = spec.commandLine().getErr();
-        List<String> problems = kernelProblems(iface, owned);
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("mga " + name + ": " + p));
-            err.flush();
-            return 1;
-        }
-        if (!open(err, name, live, role, iface)) {
-            return 1;
-        }
-        Thread hook = new Thread(() -> {
-            if (stop != null && live.submit(stop)) {
-                try {
-                    // time for the deregistration's acknowledgement, unless the role stops first
-                    live.termination().get(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // stopped on an error, or still running after 2 s: close now
-                }
-            }
-            live.close();
-        }, "mga-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (start != null) {
-            live.submit(start);
-        }
-        spec.commandLine().getOut().println("mga " + name + ": running on " + iface + "; Ctrl-C stops");
-        spec.commandLine().getOut().flush();
-        return await(err, name, live.termination());
-    }
-
     /** Starts the role on the interface; says why not in one line. */
     static boolean open(PrintWriter err, String name, LiveInterface live, Role role, String iface) {
         try {
@@ -214,8 +223,9 @@ final class RoleCommands {
     }
 
     static int failed(PrintWriter err, String name, Throwable cause) {
-        err.println("mga " + name + ": stopped on an error: " + cause.getClass().getName() + ": "
-                + oneLine(cause.getMessage()));
+        // the stack trace went to the log (slf4j); the line says what, without Java class names
+        err.println("mga " + name + ": stopped on an error: " + oneLine(cause.getMessage())
+                + " (a bug: please report it with the log)");
         err.flush();
         return ROLE_FAILED;
     }
@@ -224,12 +234,27 @@ final class RoleCommands {
         return s == null ? "unknown error" : s.replaceAll("\\s+", " ").trim();
     }
 
+    /**
+     * Reads a key: {@code @FILE} names a key file (mode 0600 or stricter), anything else is hex on the command
+     * line (visible in {@code ps}).
+     */
+    static Bytes key(CommandLine cl, String value, String option) {
+        if (value.startsWith("@")) {
+            try {
+                return KeyFile.read(Path.of(value.substring(1)));
+            } catch (ConfigException e) {
+                throw new CommandLine.ParameterException(cl, option + ": " + e.getMessage());
+            }
+        }
+        return hexKey(cl, value, option);
+    }
+
     static Bytes hexKey(CommandLine cl, String hex, String option) {
         Bytes k;
         try {
             k = Bytes.fromHex(hex);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, option + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(cl, option + ": the key is not hex digits");
         }
         if (k.length() < 16) {
             throw new CommandLine.ParameterException(cl, option + ": a key has at least 16 octets (32 hex digits)");
@@ -237,33 +262,116 @@ final class RoleCommands {
         return k;
     }
 
+    /** Parses {@code --responder} values: NAI,SPI,KEY[,PREFIX] with KEY in hex or {@code @FILE}. */
+    static List<ResponderCredentials> credentials(CommandLine cl, List<String> values, List<Ipv6Prefix> anycast) {
+        List<ResponderCredentials> out = new ArrayList<>();
+        Set<Long> spis = new HashSet<>();
+        for (String r : values) {
+            String[] f = r.split(",");
+            if (f.length < 3 || f.length > 4) {
+                throw new CommandLine.ParameterException(cl, "--responder: NAI,SPI,KEY[,PREFIX] (KEY in hex or"
+                        + " @KEYFILE), not '" + mask(r) + "'");
+            }
+            long spi;
+            try {
+                spi = Long.parseLong(f[1].strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--responder: SPI '" + f[1] + "' is not a number (256"
+                        + " to 4294967295)");
+            }
+            Converters.range(cl, "--responder: SPI", spi, 256, 0xffff_ffffL);
+            if (!spis.add(spi)) {
+                throw new CommandLine.ParameterException(cl, "--responder: two responders share SPI " + spi);
+            }
+            List<Ipv6Prefix> may;
+            try {
+                may = f.length > 3 ? List.of(new Converters.AnycastPrefix().convert(f[3])) : anycast;
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.ParameterException(cl, "--responder: " + e.getMessage());
+            }
+            try {
+                out.add(new ResponderCredentials(f[0], spi, key(cl, f[2], "--responder"), may));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--responder: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** A {@code --responder} value with its key hidden (a key file's name is shown). */
+    static String mask(String responder) {
+        String[] f = responder.split(",", -1);
+        if (f.length >= 3 && !f[2].startsWith("@")) {
+            f[2] = "(key hidden)";
+        }
+        return String.join(",", f);
+    }
+
+    /** The effective configuration, one line, without keys. */
+    static String effective(CommandSpec spec) {
+        StringBuilder b = new StringBuilder();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            String n = o.longestName();
+            if (n.equals("--help") || n.equals("--version") || !n.startsWith("--")) {
+                continue;
+            }
+            Object v = o.getValue();
+            if (v == null || Boolean.FALSE.equals(v) || v instanceof List<?> l && l.isEmpty()) {
+                continue;
+            }
+            List<?> vs = v instanceof List<?> l ? l : List.of(v);
+            for (Object x : vs) {
+                String t = n.equals("--key") && !String.valueOf(x).startsWith("@") ? "(hidden)"
+                        : n.equals("--responder") ? mask(String.valueOf(x)) : String.valueOf(x);
+                b.append(b.length() == 0 ? "" : " ").append(n);
+                if (!Boolean.TRUE.equals(x)) {
+                    b.append('=').append(t);
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** {@code mga haa}. */
-    @Command(name = "haa", mixinStandardHelpOptions = true,
-            description = "Runs a Home (or Midway) Anycast Agent on an interface.")
-    static final class Haa implements Callable<Integer> {
+    @Command(name = "haa", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = {"Runs a Home (or Midway) Anycast Agent on an interface.",
+                "SIGHUP reloads the accepted responders (from --config's responder entries, or the --responder"
+                    + " key files again) without dropping a binding of a responder still accepted; the bindings of"
+                    + " a responder no longer accepted are revoked at once. SIGTERM or Ctrl-C stops it."})
+    static final class Haa implements Callable<Integer>, Configurable {
         @Mixin
         Link link;
 
-        @Option(names = "--anycast", required = true, paramLabel = "PREFIX", converter = PrefixConverter.class,
-                description = "the anycast address(es) served, e.g. 2001:db8:a::53/128 (repeatable)")
+        @Mixin
+        Daemon daemon;
+
+        @Option(names = "--anycast", required = true, paramLabel = "PREFIX", converter = Converters.AnycastPrefix.class,
+                description = "the anycast address(es) served, e.g. 2001:db8:a::53/128 (global unicast format;"
+                        + " repeatable)")
         List<Ipv6Prefix> anycast;
 
-        @Option(names = "--responder", required = true, paramLabel = "NAI,SPI,KEYHEX[,PREFIX]",
-                description = "a responder allowed to register: identity, RFC 4285 SPI (256 or more), key (hex, 16"
-                        + " octets or more), and the anycast prefix it may serve (default: all served) (repeatable)")
+        @Option(names = "--responder", required = true, paramLabel = "NAI,SPI,KEY[,PREFIX]",
+                description = "a responder allowed to register: identity, RFC 4285 SPI (256 to 4294967295), key"
+                        + " (@FILE: a key file of mode 0600 holding the key in hex; or the hex itself, 16 octets"
+                        + " or more, which every user of the host sees in ps), and the anycast prefix it may serve"
+                        + " (default: all served) (repeatable)")
         List<String> responders;
 
-        @Option(names = "--model", defaultValue = "advanced", description = "basic or advanced (default)")
-        String model;
+        @Option(names = "--model", defaultValue = "advanced", paramLabel = "MODEL", converter = Converters.ModelName.class,
+                description = "basic or advanced (case-insensitive)")
+        Model model;
 
-        @Option(names = "--policy", defaultValue = "rendezvous",
-                description = "first, round-robin, weighted, least-loaded, nearest, rendezvous (default)")
-        String policy;
+        @Option(names = "--policy", paramLabel = "POLICY", converter = Converters.Policy.class, completionCandidates = Converters.PolicyNames.class,
+                description = "${COMPLETION-CANDIDATES} (case-insensitive; default: first in the Basic Model,"
+                        + " round-robin in the Advanced one, as the library)")
+        SelectionPolicy policy;
 
-        @Option(names = "--max-lifetime", defaultValue = "1800", description = "longest lifetime granted, seconds")
+        @Option(names = "--max-lifetime", defaultValue = "1800", paramLabel = "SECONDS",
+                description = "longest lifetime granted, seconds (4 to 262140)")
         int maxLifetime;
 
-        @Option(names = "--peer", converter = AddressConverter.class, paramLabel = "ADDR",
+        @Option(names = "--peer", converter = Converters.Address.class, paramLabel = "ADDR",
+                showDefaultValue = CommandLine.Help.Visibility.NEVER,
                 description = "another agent on the anycast home link, listed in DHAAD replies (repeatable)")
         List<Ipv6Address> peers = new ArrayList<>();
 
@@ -275,136 +383,170 @@ final class RoleCommands {
         @Spec
         CommandSpec spec;
 
+        Set<String> given = Set.of();
+
+        @Override
+        public void givenOnCommandLine(Set<String> g) {
+            this.given = Set.copyOf(g);
+        }
+
         @Override
         public Integer call() {
-            SelectionPolicy p = switch (policy) {
-                case "first" -> Policies.first();
-                case "round-robin" -> Policies.roundRobin();
-                case "weighted" -> Policies.weighted();
-                case "least-loaded" -> Policies.leastLoaded();
-                case "nearest" -> Policies.nearest();
-                case "rendezvous" -> Policies.rendezvous();
-                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--policy: unknown " + policy);
-            };
-            Model m = switch (model) {
-                case "basic" -> Model.BASIC;
-                case "advanced" -> Model.ADVANCED;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--model: basic or advanced");
-            };
+            CommandLine cl = spec.commandLine();
+            Converters.range(cl, "--max-lifetime", maxLifetime, 4, 262_140);
             if (livenessMillis < 0 || livenessMillis > 0 && livenessMillis < 500) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--liveness-ms: 0, or at least 500");
+                throw new CommandLine.ParameterException(cl, "--liveness-ms: 0, or at least 500, got " + livenessMillis);
             }
+            List<ResponderCredentials> creds = credentials(cl, responders, anycast);
+            daemon.check(cl);
+            ethernet(cl, link.iface);
+            daemon.logLevel.applyToLibraryLogs();
             LiveInterface.Builder lb = link.live();
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
-            PrintWriter out = spec.commandLine().getOut();
-            AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(m).policy(p)
+            EventLog log = new EventLog(cl.getOut(), "haa", daemon.logLevel, java.time.Clock.systemUTC());
+            AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(model).policy(policy)
                     .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
-                    .liveness(livenessMillis * 1_000_000L, 2000)
-                    .listener(new AgentEventLog(out)::print);
+                    .liveness(livenessMillis * 1_000_000L, 2000).listener(log::agent);
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
-            for (String r : responders) {
-                String[] f = r.split(",");
-                if (f.length < 3) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--responder: NAI,SPI,KEYHEX[,PREFIX]");
-                }
-                long spi;
-                try {
-                    spi = Long.parseLong(f[1]);
-                } catch (NumberFormatException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--responder: SPI is a number");
-                }
-                List<Ipv6Prefix> may = f.length > 3 ? List.of(Ipv6Prefix.parse(f[3])) : anycast;
-                try {
-                    b.responder(new ResponderCredentials(f[0], spi, hexKey(spec.commandLine(), f[2], "--responder"), may));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--responder: " + e.getMessage());
-                }
+            creds.forEach(b::responder);
+            HomeAnycastAgent haa;
+            try {
+                haa = b.build(System.nanoTime());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
             }
-            HomeAnycastAgent haa = b.build(System.nanoTime());
             List<Ipv6Address> owned = new ArrayList<>(List.of(link.address));
             anycast.forEach(a -> owned.add(a.address()));
-            return run(spec, "haa", live, haa, owned, link.iface, null, null);
+            long started = System.nanoTime();
+            DaemonRun run = new DaemonRun(spec, "haa", daemon, link, log, live);
+            run.snapshot = now -> agentSnapshot(haa, live, link, now, started);
+            run.onHangUp = () -> reload(cl, log, live, haa);
+            return run.run(haa, owned, null, null, null, null);
+        }
+
+        /** SIGHUP: the responders read again, then replaced on the agent's thread. */
+        void reload(CommandLine cl, EventLog log, LiveInterface live, HomeAnycastAgent haa) {
+            List<ResponderCredentials> next;
+            try {
+                List<String> values = responders;
+                if (daemon.config != null && !given.contains("--responder")) {
+                    values = new ArrayList<>();
+                    for (String a : ConfigFile.arguments(daemon.config, spec, given)) {
+                        if (a.startsWith("--responder=")) {
+                            values.add(a.substring("--responder=".length()));
+                        }
+                    }
+                }
+                next = credentials(cl, values, anycast);
+            } catch (ConfigException | CommandLine.ParameterException e) {
+                log.line(Level.ERROR, "reload refused, the responders in force stay: " + e.getMessage());
+                return;
+            }
+            boolean queued = live.submit(now -> {
+                int before = haa.bindingCount();
+                try {
+                    int revoked = haa.replaceResponders(next, now);
+                    log.line(Level.INFO, "reloaded: " + next.size() + " responders accepted, " + revoked
+                            + " bindings revoked, " + (before - revoked) + " kept");
+                } catch (IllegalArgumentException e) {
+                    log.line(Level.ERROR, "reload refused, the responders in force stay: " + e.getMessage());
+                }
+            });
+            if (!queued) {
+                log.line(Level.ERROR, "reload not queued: the agent is stopping or busy");
+            }
         }
     }
 
-    /**
-     * Prints an agent's events with their wall-clock time. Rejections can be provoked by anyone who sends a
-     * packet, so they are printed at most once a second, each line saying how many were not printed since;
-     * refreshes, which the liveness probes draw from every responder with traffic, at most once every 10 s.
-     */
-    static final class AgentEventLog {
-        static final long REJECTION_INTERVAL = 1_000_000_000L;
-        private final PrintWriter out;
-        private long lastRejection = Long.MIN_VALUE;
-        private long suppressed;
-        static final long REFRESH_INTERVAL = 10_000_000_000L;
-        private long lastRefresh = Long.MIN_VALUE;
-        private long refreshesSuppressed;
-
-        AgentEventLog(PrintWriter out) {
-            this.out = out;
+    static Snapshot agentSnapshot(HomeAnycastAgent haa, LiveInterface live, Link link, long now, long started) {
+        List<Snapshot.Binding> bs = new ArrayList<>();
+        int pins = 0;
+        for (HomeAnycastAgent.PinnedBinding p : haa.allBindings()) {
+            var b = p.binding();
+            pins += p.pins();
+            bs.add(new Snapshot.Binding(b.anycast().toString(), b.responder(), b.bindingId(), b.careOf().toString(),
+                    Math.max(0, (b.expiresAtNanos() - now) / 1_000_000_000L), b.weight(), b.load(), p.pins()));
         }
-
-        void print(AgentEvent e) {
-            if (e instanceof AgentEvent.Rejected r) {
-                if (lastRejection != Long.MIN_VALUE && r.timeNanos() - lastRejection < REJECTION_INTERVAL) {
-                    suppressed++;
-                    return;
-                }
-                lastRejection = r.timeNanos();
-                out.println(e.wallTime() + " mga haa: " + e + (suppressed > 0 ? " (" + suppressed
-                        + " more rejections not printed)" : ""));
-                suppressed = 0;
-            } else if (e instanceof AgentEvent.Refreshed f) {
-                // the liveness probes draw a refresh from every responder with traffic twice a second
-                if (lastRefresh != Long.MIN_VALUE && f.timeNanos() - lastRefresh < REFRESH_INTERVAL) {
-                    refreshesSuppressed++;
-                    return;
-                }
-                lastRefresh = f.timeNanos();
-                out.println(e.wallTime() + " mga haa: " + e + (refreshesSuppressed > 0 ? " (" + refreshesSuppressed
-                        + " more refreshes not printed)" : ""));
-                refreshesSuppressed = 0;
-            } else {
-                out.println(e.wallTime() + " mga haa: " + e);
-            }
-            out.flush();
+        List<Snapshot.Credential> cs = new ArrayList<>();
+        for (ResponderCredentials c : haa.responders()) {
+            cs.add(new Snapshot.Credential(c.identity(), c.spi(), c.mayServe().stream().map(Object::toString).toList()));
         }
+        cs.sort(java.util.Comparator.comparingLong(Snapshot.Credential::spi));
+        AgentCounters c = haa.counters();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("packets_received", c.received());
+        m.put("packets_forwarded", c.forwarded());
+        m.put("packets_reverse_forwarded", c.reverseForwarded());
+        m.put("packets_malformed", c.malformed());
+        m.put("packets_no_binding", c.noBinding());
+        m.put("packets_dropped", c.dropped());
+        m.put("binding_updates_rejected", c.rejected());
+        m.put("forged_tunnel_errors", c.forgedErrors());
+        m.put("binding_probes", c.probes());
+        interfaceCounters(live, m);
+        return new Snapshot("haa", link.iface, link.address.toString(), java.time.Instant.now().toString(),
+                (now - started) / 1_000_000_000L, bs, pins, cs, null, m);
+    }
+
+    static void interfaceCounters(LiveInterface live, Map<String, Long> m) {
+        LiveInterface.Counters c = live.counters();
+        m.put("interface_packets_received", c.received());
+        m.put("interface_packets_sent", c.sent());
+        m.put("interface_packets_malformed", c.malformed());
+        m.put("interface_packets_dropped", c.dropped());
+        m.put("interface_packets_foreign", c.foreign());
     }
 
     /** {@code mga responder}. */
-    @Command(name = "responder", mixinStandardHelpOptions = true,
-            description = "Runs an Anycast Responder on an interface, serving a UDP echo service on the anycast address.")
-    static final class Responder implements Callable<Integer> {
+    @Command(name = "responder", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = {"Runs an Anycast Responder on an interface, serving a UDP echo service on the anycast"
+                    + " address.",
+                "SIGTERM or Ctrl-C deregisters, and the command returns as soon as every agent acknowledged (or the"
+                    + " retries, 5 with a doubling timeout, are spent). An agent's refusal that no retry can mend (a"
+                    + " configuration error: 129, 131, 132, 164, 166, 174) is printed with what to change, and the"
+                    + " command exits with status 78."})
+    static final class Responder implements Callable<Integer>, Configurable {
         @Mixin
         Link link;
 
-        @Option(names = "--anycast", required = true, converter = AddressConverter.class, paramLabel = "ADDR",
-                description = "the anycast address served")
+        @Mixin
+        Daemon daemon;
+
+        @Option(names = "--anycast", required = true, converter = Converters.Anycast.class, paramLabel = "ADDR",
+                description = "the anycast address served (global unicast format)")
         Ipv6Address anycast;
 
-        @Option(names = "--agent", required = true, converter = AddressConverter.class, paramLabel = "ADDR",
+        @Option(names = "--agent", required = true, converter = Converters.Address.class, paramLabel = "ADDR",
                 description = "an agent to register with (repeatable)")
         List<Ipv6Address> agents;
 
-        @Option(names = "--nai", required = true, description = "this responder's identity, e.g. ar1@example.net")
+        @Option(names = "--nai", required = true, paramLabel = "NAI", description = "this responder's identity, e.g. ar1@example.net")
         String nai;
 
-        @Option(names = "--spi", required = true, description = "the RFC 4285 Mobility SPI (256 or more)")
-        long spi;
+        @Option(names = "--spi", required = true, paramLabel = "SPI", description = "the RFC 4285 Mobility SPI (256 to 4294967295)")
+        Long spi;
 
-        @Option(names = "--key", required = true, paramLabel = "HEX", description = "the MN-HA key, 16 octets or more")
+        @Option(names = "--key-file", paramLabel = "FILE",
+                description = "a file of mode 0600 (or stricter) holding the MN-HA key in hex, 16 octets or more")
+        Path keyFile;
+
+        @Option(names = "--key", paramLabel = "HEX",
+                description = "the MN-HA key in hex, 16 octets or more; every user of the host sees it in ps:"
+                        + " prefer --key-file")
         String key;
 
-        @Option(names = "--bid", defaultValue = "1", description = "Binding ID (0 for the Basic Model)")
+        @Option(names = "--bid", defaultValue = "1", paramLabel = "ID",
+                description = "Binding ID, 1 to 65535, distinct for each responder of the anycast address (0: the"
+                        + " Basic Model, no Binding Identifier)")
         int bid;
 
-        @Option(names = "--lifetime", defaultValue = "300", description = "lifetime requested, seconds")
+        @Option(names = "--lifetime", defaultValue = "300", paramLabel = "SECONDS", description = "lifetime requested, seconds (4 to 262140)")
         int lifetime;
 
-        @Option(names = "--udp-echo", defaultValue = "5353", description = "UDP port answered with \"<nai>: <data>\"")
+        @Option(names = "--udp-echo", defaultValue = "5353", paramLabel = "PORT",
+                description = "UDP port (1 to 65535) answered with \"<nai>: <data>\"")
         int port;
 
         @Option(names = "--no-route-optimisation", description = "always answer through the agent's tunnel")
@@ -414,50 +556,164 @@ final class RoleCommands {
         CommandSpec spec;
 
         @Override
+        public void givenOnCommandLine(Set<String> g) {
+            // nothing is reloaded
+        }
+
+        @Override
         public Integer call() {
+            CommandLine cl = spec.commandLine();
+            Converters.range(cl, "--spi", spi, 256, 0xffff_ffffL);
+            Converters.range(cl, "--bid", bid, 0, 65535);
+            Converters.range(cl, "--lifetime", lifetime, 4, 262_140);
+            Converters.range(cl, "--udp-echo", port, 1, 65535);
+            if ((key == null) == (keyFile == null)) {
+                throw new CommandLine.ParameterException(cl, key == null ? "--key-file (or --key) is required"
+                        : "--key and --key-file: give one of them");
+            }
+            Bytes k = keyFile != null ? key(cl, "@" + keyFile, "--key-file") : key(cl, key, "--key");
+            daemon.check(cl);
+            ethernet(cl, link.iface);
+            daemon.logLevel.applyToLibraryLogs();
             LiveInterface live = link.live().build();
-            PrintWriter out = spec.commandLine().getOut();
+            EventLog log = new EventLog(cl.getOut(), "responder", daemon.logLevel, java.time.Clock.systemUTC());
+            CompletableFuture<Void> deregistered = new CompletableFuture<>();
+            CompletableFuture<Integer> fatal = new CompletableFuture<>();
+            boolean[] stopping = {false};
+            AnycastResponder[] self = {null};
             ResponderConfig.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
-                    .credentials(nai, spi, hexKey(spec.commandLine(), key, "--key")).bindingId(bid).lifetimeSeconds(lifetime)
+                    .credentials(nai, spi, k).bindingId(bid).lifetimeSeconds(lifetime)
                     .epochClock(EpochClock.system()).routeOptimisation(!noRo, 1024).io(live)
                     .udpService(port, (from, p, data) -> Bytes.of((nai + ": " + new String(data.toArray(),
                             StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener(e -> {
+                        log.responder(e, bid, spi);
                         if (e instanceof ResponderEvent.StateChanged c) {
-                            out.println("mga responder: " + c.agent() + " " + c.state().name().toLowerCase()
-                                    + (c.status() >= 0 ? " (status " + c.status() + ")" : ""));
-                            out.flush();
+                            if (c.state() == AnycastResponder.State.FAILED && EventLog.permanent(c.status())) {
+                                fatal.complete(REFUSED);
+                            }
+                            if (stopping[0] && self[0] != null && settled(self[0], agents)) {
+                                deregistered.complete(null);
+                            }
                         }
                     });
             agents.forEach(b::agent);
             AnycastResponder r = b.build(System.nanoTime());
-            return run(spec, "responder", live, r, List.of(link.address), link.iface, r::start, r::stop);
+            self[0] = r;
+            long started = System.nanoTime();
+            DaemonRun run = new DaemonRun(spec, "responder", daemon, link, log, live);
+            run.snapshot = now -> responderSnapshot(r, agents, live, link, now, started);
+            run.periodic = new Silence(r, agents, log, spi)::check;
+            LongConsumer stop = now -> {
+                stopping[0] = true;
+                r.stop(now);
+                if (settled(r, agents)) {
+                    deregistered.complete(null);
+                }
+            };
+            return run.run(r, List.of(link.address), r::start, stop, deregistered, fatal);
         }
     }
 
+    /**
+     * Says once per agent when a registration has had no answer for a while: an agent drops without a word a
+     * Binding Update whose SPI it does not know (RFC 4285 §5), so a responder unknown to the agent, or one whose
+     * agent is down or unreachable, would otherwise print "registering" and nothing more. Runs on the role's thread.
+     */
+    static final class Silence {
+        /** Checks in a row in the registering state before the warning (with the 10 s period: 30 s). */
+        static final int CHECKS = 3;
+        private final AnycastResponder r;
+        private final List<Ipv6Address> agents;
+        private final EventLog log;
+        private final long spi;
+        private final int[] registering;
+
+        Silence(AnycastResponder r, List<Ipv6Address> agents, EventLog log, long spi) {
+            this.r = r;
+            this.agents = List.copyOf(agents);
+            this.log = log;
+            this.spi = spi;
+            this.registering = new int[this.agents.size()];
+        }
+
+        void check(long now) {
+            for (int i = 0; i < agents.size(); i++) {
+                if (r.state(agents.get(i)) != AnycastResponder.State.REGISTERING) {
+                    registering[i] = 0;
+                } else if (++registering[i] == CHECKS) {
+                    log.line(Level.WARN, "no answer from agent " + agents.get(i) + " for " + CHECKS
+                            * DaemonRun.PERIOD.toSeconds() + " s: is it running and reachable, and does it accept"
+                            + " SPI " + spi + "? (an agent drops Binding Updates with an SPI it does not know"
+                            + " without answering)");
+                }
+            }
+        }
+    }
+
+    /** Whether no registration is outstanding any more: each agent idle (acknowledged, or retries spent) or failed. */
+    static boolean settled(AnycastResponder r, List<Ipv6Address> agents) {
+        for (Ipv6Address a : agents) {
+            AnycastResponder.State s = r.state(a);
+            if (s != AnycastResponder.State.IDLE && s != AnycastResponder.State.FAILED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Snapshot responderSnapshot(AnycastResponder r, List<Ipv6Address> agents, LiveInterface live, Link link,
+            long now, long started) {
+        List<Snapshot.Registration> regs = new ArrayList<>();
+        for (Ipv6Address a : agents) {
+            regs.add(new Snapshot.Registration(a.toString(), r.state(a).name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        ResponderCounters c = r.counters();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("packets_received", c.received());
+        m.put("requests_served", c.served());
+        m.put("packets_malformed", c.malformed());
+        m.put("acknowledgements_unauthenticated", c.unauthenticated());
+        m.put("acknowledgements_unmatched", c.unmatched());
+        interfaceCounters(live, m);
+        return new Snapshot("responder", link.iface, link.address.toString(), java.time.Instant.now().toString(),
+                (now - started) / 1_000_000_000L, null, null, null, regs, m);
+    }
+
     /** {@code mga initiator}. */
-    @Command(name = "initiator", mixinStandardHelpOptions = true,
+    @Command(name = "initiator", mixinStandardHelpOptions = true, showDefaultValues = true,
             description = "Sends UDP datagrams to an anycast address as a Mobile IPv6 correspondent (it accepts route"
                     + " optimisation) and prints the answers.")
-    static final class Initiator implements Callable<Integer> {
+    static final class Initiator implements Callable<Integer>, Configurable {
+        @Override
+        public void givenOnCommandLine(Set<String> g) {
+            // nothing is reloaded
+        }
+
         @Mixin
         Link link;
 
-        @Option(names = "--anycast", required = true, converter = AddressConverter.class, paramLabel = "ADDR",
-                description = "the anycast address")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "a TOML file of options, keys named after the long options (see docs/config.md);"
+                        + " options on the command line override it")
+        Path config;
+
+        @Option(names = "--anycast", required = true, converter = Converters.Anycast.class, paramLabel = "ADDR",
+                description = "the anycast address (global unicast format)")
         Ipv6Address anycast;
 
-        @Option(names = "--port", defaultValue = "5353", description = "destination port")
+        @Option(names = "--port", defaultValue = "5353", paramLabel = "PORT", description = "destination port, 1 to 65535")
         int port;
 
-        @Option(names = "--message", defaultValue = "hello", description = "the datagram's text")
+        @Option(names = "--message", defaultValue = "hello", paramLabel = "TEXT", description = "the datagram's text")
         String message;
 
-        @Option(names = "--count", defaultValue = "5", description = "how many datagrams, one per --interval")
+        @Option(names = "--count", defaultValue = "5", paramLabel = "N", description = "how many datagrams, one per --interval-ms, 1"
+                + " or more")
         int count;
 
-        @Option(names = "--interval-ms", defaultValue = "1000",
-                description = "milliseconds between datagrams; exit status 3 when no answer came")
+        @Option(names = "--interval-ms", defaultValue = "1000", paramLabel = "MS",
+                description = "milliseconds between datagrams, 1 or more; exit status 3 when no answer came")
         long interval;
 
         @Spec
@@ -465,6 +721,11 @@ final class RoleCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            CommandLine cl = spec.commandLine();
+            Converters.range(cl, "--port", port, 1, 65535);
+            Converters.range(cl, "--count", count, 1, Integer.MAX_VALUE);
+            Converters.range(cl, "--interval-ms", interval, 1, 3_600_000);
+            ethernet(cl, link.iface);
             LiveInterface live = link.live().build();
             PrintWriter out = spec.commandLine().getOut();
             AnycastInitiator ai = AnycastInitiator.builder().address(link.address).io(live)

@@ -58,14 +58,26 @@ public sealed interface AgentEvent extends RoleEvent {
     }
 
     /**
-     * A binding was dropped because its tunnel endpoint was reported unreachable (an ICMPv6 Destination
-     * Unreachable for a tunnelled packet, RFC 2473 §8): the responder crashed or lost its address.
+     * A binding was dropped because a probe (a Binding Refresh Request) got no authenticated Binding Update in
+     * time: a liveness probe of a binding with traffic, or the probe after an ICMPv6 Destination Unreachable for a
+     * tunnelled packet (RFC 2473 §8). The responder crashed or lost its address.
      *
      * @param timeNanos when (monotonic)
      * @param unixNanos when (wall clock)
      * @param binding the binding removed
      */
     record Unreachable(long timeNanos, long unixNanos, AnycastBinding binding) implements AgentEvent {
+    }
+
+    /**
+     * A binding was removed because a reload ({@link HomeAnycastAgent#replaceResponders}) withdrew its
+     * responder's credentials or its authorisation for the anycast address.
+     *
+     * @param timeNanos when (monotonic)
+     * @param unixNanos when (wall clock)
+     * @param binding the binding removed
+     */
+    record Revoked(long timeNanos, long unixNanos, AnycastBinding binding) implements AgentEvent {
     }
 
     /**

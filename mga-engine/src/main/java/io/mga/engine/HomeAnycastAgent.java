@@ -5,6 +5,7 @@ import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Model;
 import io.mga.api.PacketIo;
+import io.mga.api.ResponderCredentials;
 import io.mga.api.Role;
 import io.mga.engine.agent.AgentIcmp;
 import io.mga.engine.agent.AgentStats;
@@ -102,6 +103,7 @@ public final class HomeAnycastAgent implements Role {
                 case DEREGISTERED -> new AgentEvent.Deregistered(now, wall, before);
                 case EXPIRED -> new AgentEvent.Expired(now, wall, before);
                 case UNREACHABLE -> new AgentEvent.Unreachable(now, wall, before);
+                case REVOKED -> new AgentEvent.Revoked(now, wall, before);
             });
         }
 
@@ -135,6 +137,53 @@ public final class HomeAnycastAgent implements Role {
             l.add(registrar.binding(s));
         }
         return List.copyOf(l);
+    }
+
+    /**
+     * Every live binding with the pins that lead to it: a scan of the binding cache and the pinning table, for
+     * inspection (a status request), not for the data path. Call it from the agent's thread.
+     *
+     * @return the bindings, in slot order, at most the cache's bound
+     */
+    public List<PinnedBinding> allBindings() {
+        int[] pins = forwarder.pinsPerSlot(lastNow);
+        List<PinnedBinding> l = new ArrayList<>(cache.size());
+        for (int s = 0; s < cache.slotLimit(); s++) {
+            if (cache.isLive(s)) {
+                l.add(new PinnedBinding(registrar.binding(s), s < pins.length ? pins[s] : 0));
+            }
+        }
+        return List.copyOf(l);
+    }
+
+    /**
+     * A binding and the pins in force that lead to it.
+     *
+     * @param binding the binding
+     * @param pins the (initiator, anycast address) pairs pinned to it
+     */
+    public record PinnedBinding(AnycastBinding binding, int pins) {
+    }
+
+    /**
+     * Replaces the responders accepted (an operator's reload) without dropping a binding of a responder that stays
+     * accepted: those keep their care-of address, lifetime, sequence number and replay-protection state. A binding
+     * whose responder identity is no longer listed, or may no longer serve its anycast address, is removed at once
+     * and reported as {@link AgentEvent.Revoked} (see the module README). Call it from the agent's thread (a
+     * task submitted to its runner).
+     *
+     * @param responders the new credentials (SPIs distinct)
+     * @param nowNanos the current time of the agent's clock
+     * @return how many bindings were revoked
+     * @throws IllegalArgumentException if two credentials share an SPI; nothing changed then
+     */
+    public int replaceResponders(List<ResponderCredentials> responders, long nowNanos) {
+        return registrar.replaceResponders(List.copyOf(responders), nowNanos);
+    }
+
+    /** @return the responders accepted now, in no particular order */
+    public List<ResponderCredentials> responders() {
+        return registrar.responders();
     }
 
     /** @return the number of live bindings, all anycast addresses together */

@@ -93,7 +93,7 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         private String identity;
         private long spi;
         private Bytes key;
-        private int bindingId;
+        private int bindingId = 1;
         private int lifetimeSeconds = 300;
         private int weight = 1;
         private int load;
@@ -183,7 +183,8 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
 
         /**
          * The Binding ID (Advanced Model, RFC 5648), 1 to 65535, unique among the responders of the anycast
-         * address; 0 (the default) sends no Binding Identifier option (Basic Model).
+         * address (default 1, as the agent's default is the Advanced Model, and as {@code mga responder --bid});
+         * 0 sends no Binding Identifier option (Basic Model).
          *
          * @param bid the Binding ID
          * @return this builder

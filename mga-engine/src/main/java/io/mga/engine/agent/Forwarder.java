@@ -90,6 +90,20 @@ public final class Forwarder {
         return pins == null ? 0 : pins.count(cache, now);
     }
 
+    /**
+     * The pins in force per binding slot (a scan of the pinning table, for inspection: not the data path).
+     *
+     * @param now the current time
+     * @return an array indexed by binding slot, {@link BindingCache#slotLimit()} long
+     */
+    public int[] pinsPerSlot(long now) {
+        int[] per = new int[cache.slotLimit()];
+        if (pins != null) {
+            pins.count(cache, now, per);
+        }
+        return per;
+    }
+
     /** @return lookups that started from a row the burst look-ahead computed (for tests and benchmarks) */
     public long lookAheadHits() {
         return lookAheadHits;

@@ -151,10 +151,26 @@ final class PinTable {
      * @return the number of pins whose binding lives and whose idle time has not run out
      */
     int count(BindingCache cache, long now) {
+        return count(cache, now, null);
+    }
+
+    /**
+     * Counts the pins in force, and each binding slot's share of them (a scan, for inspection).
+     *
+     * @param cache the binding cache the pins point into
+     * @param now the current time
+     * @param perSlot if not null, {@code perSlot[slot]} is incremented for each pin in force (room for
+     *     {@link BindingCache#slotLimit()} slots)
+     * @return the number of pins in force
+     */
+    int count(BindingCache cache, long now, int[] perSlot) {
         int n = 0;
         for (int e = 0; e < slot.length; e++) {
             if (validForAny(e, cache, now)) {
                 n++;
+                if (perSlot != null && slot[e] < perSlot.length) {
+                    perSlot[slot[e]]++;
+                }
             }
         }
         return n;

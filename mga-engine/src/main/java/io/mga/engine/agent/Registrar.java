@@ -67,8 +67,10 @@ public final class Registrar {
         DEREGISTERED,
         /** Lapsed (soft state). */
         EXPIRED,
-        /** Dropped after an error about its tunnel. */
-        UNREACHABLE
+        /** Dropped when a probe (liveness, or after an error about its tunnel) got no answer. */
+        UNREACHABLE,
+        /** Dropped because the operator withdrew its responder's authorisation (a reload). */
+        REVOKED
     }
 
     /** Receives what the pipeline decided, on the agent's thread. */
@@ -104,7 +106,10 @@ public final class Registrar {
     private final Ipv6Address address;
     private final ServedPrefixes served;
     private final boolean advanced;
-    private final Map<Long, ResponderCredentials> bySpi = new HashMap<>();
+    /** The most identities ever known (reloads add to them); a reload that would pass it is refused. */
+    public static final int MAX_IDENTITIES = 65_536;
+
+    private Map<Long, ResponderCredentials> bySpi = new HashMap<>();
     private final List<String> owners = new ArrayList<>();
     private final Map<String, Integer> ownerIds = new HashMap<>();
     private final int maxLifetimeUnits;
@@ -120,7 +125,7 @@ public final class Registrar {
     private final AnswerLimiter answers;
     private final AnswerLimiter probeLimit;
     private final int maxPerResponder;
-    private final int[] owned;
+    private int[] owned;
     private final RateLimitedLog loopLog = new RateLimitedLog(10_000_000_000L);
     private final long probeTimeoutNanos;
     /** Liveness probes: the round's period (0: off), the most probes one round sends, when the next is due. */
@@ -152,10 +157,8 @@ public final class Registrar {
         this.address = address;
         this.served = new ServedPrefixes(served);
         this.advanced = advanced;
+        this.bySpi = index(responders);
         for (ResponderCredentials c : responders) {
-            if (bySpi.put(c.spi(), c) != null) {
-                throw new IllegalArgumentException("two responders share SPI " + c.spi());
-            }
             if (!ownerIds.containsKey(c.identity())) {
                 ownerIds.put(c.identity(), owners.size());
                 owners.add(c.identity());
@@ -176,6 +179,85 @@ public final class Registrar {
         this.probeTimeoutNanos = probeTimeoutNanos;
         this.maxPerResponder = maxPerResponder;
         this.owned = new int[owners.size()];
+    }
+
+    private static Map<Long, ResponderCredentials> index(List<ResponderCredentials> responders) {
+        Map<Long, ResponderCredentials> m = new HashMap<>();
+        for (ResponderCredentials c : responders) {
+            if (m.put(c.spi(), c) != null) {
+                throw new IllegalArgumentException("two responders share SPI " + c.spi());
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Replaces the accepted responders (an operator's reload), keeping every binding whose responder identity is
+     * still accepted for its anycast address: such a binding, its sequence number and its replay-protection state
+     * (kept per SPI) stay as they were, also when the identity's key or SPI changed; its next refresh is checked
+     * against the new credentials.
+     *
+     * <p>A binding whose identity is no longer listed, or may no longer serve its anycast address, is removed at
+     * once and reported as {@link Change#REVOKED}. RFC 6275 leaves revocation to the operator; the agent keeps a
+     * binding only for a responder it authorises (RFC 4285 §5 has it accept only Binding Updates that a security
+     * association of its own verifies), and keeping a withdrawn responder in the cache until its lifetime ran out (up to the
+     * maximum lifetime) would keep tunnelling traffic to a host the operator has just taken out.
+     *
+     * @param responders the new list (at least none; SPIs distinct)
+     * @param now the current time
+     * @return the number of bindings revoked
+     * @throws IllegalArgumentException if two credentials share an SPI, or the identities ever known would pass
+     *     {@link #MAX_IDENTITIES}; nothing changed then
+     */
+    public int replaceResponders(List<ResponderCredentials> responders, long now) {
+        Map<Long, ResponderCredentials> next = index(responders);
+        int fresh = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ResponderCredentials c : responders) {
+            if (!ownerIds.containsKey(c.identity()) && seen.add(c.identity())) {
+                fresh++;
+            }
+        }
+        if (owners.size() + fresh > MAX_IDENTITIES) {
+            throw new IllegalArgumentException("more than " + MAX_IDENTITIES + " responder identities since start");
+        }
+        for (ResponderCredentials c : responders) {
+            if (!ownerIds.containsKey(c.identity())) {
+                ownerIds.put(c.identity(), owners.size());
+                owners.add(c.identity());
+            }
+        }
+        if (owned.length < owners.size()) {
+            owned = java.util.Arrays.copyOf(owned, owners.size());
+        }
+        this.bySpi = next;
+        int revoked = 0;
+        for (int s = 0; s < cache.slotLimit(); s++) {
+            if (!cache.isLive(s)) {
+                continue;
+            }
+            String identity = owners.get(cache.owner(s));
+            Ipv6Address anycast = new Ipv6Address(cache.anycastHigh(s), cache.anycastLow(s));
+            boolean allowed = false;
+            for (ResponderCredentials c : responders) {
+                if (c.identity().equals(identity) && c.mayServe(anycast)) {
+                    allowed = true;
+                    break;
+                }
+            }
+            if (!allowed) {
+                AnycastBinding gone = binding(s);
+                remove(s, cache.sequence(s), now);
+                events.changed(Change.REVOKED, gone, null, now);
+                revoked++;
+            }
+        }
+        return revoked;
+    }
+
+    /** @return the accepted responders, in no particular order */
+    public List<ResponderCredentials> responders() {
+        return List.copyOf(bySpi.values());
     }
 
     /**
@@ -472,7 +554,7 @@ public final class Registrar {
             return;
         }
         if ((cache.flags(slot) & PROBING) != 0) {
-            // probed after a tunnel error, and no authenticated refresh came: the responder is gone
+            // probed (liveness, or after a tunnel error), and no authenticated refresh came: the responder is gone
             AnycastBinding gone = binding(slot);
             remove(slot, cache.sequence(slot), now);
             events.changed(Change.UNREACHABLE, gone, null, now);

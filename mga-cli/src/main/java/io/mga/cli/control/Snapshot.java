@@ -1,0 +1,92 @@
+package io.mga.cli.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a running role holds, as {@code mga status --json} prints it (every field is listed in
+ * {@code docs/config.md}). Immutable; made on the role's thread.
+ *
+ * @param role haa or responder
+ * @param interfaceName the interface it runs on
+ * @param address its own unicast address
+ * @param time the wall-clock time of the snapshot (ISO 8601)
+ * @param uptimeSeconds seconds since the role started
+ * @param bindings the agent's bindings (null for a responder)
+ * @param pins the agent's pins in force (null for a responder)
+ * @param responders the agent's accepted responders, without keys (null for a responder)
+ * @param registrations the responder's registration with each agent (null for an agent)
+ * @param counters the role's and its interface's counters, by name
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
+        List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
+        Map<String, Long> counters) {
+
+    /**
+     * Copies the lists.
+     *
+     * @param role the role
+     * @param interfaceName the interface
+     * @param address the address
+     * @param time the time
+     * @param uptimeSeconds the uptime
+     * @param bindings the bindings or null
+     * @param pins the pins or null
+     * @param responders the responders or null
+     * @param registrations the registrations or null
+     * @param counters the counters
+     */
+    public Snapshot {
+        bindings = bindings == null ? null : List.copyOf(bindings);
+        responders = responders == null ? null : List.copyOf(responders);
+        registrations = registrations == null ? null : List.copyOf(registrations);
+        counters = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(counters));
+    }
+
+    /**
+     * One binding of the agent.
+     *
+     * @param anycast the anycast address
+     * @param responder the responder's identity (NAI)
+     * @param bindingId its Binding ID (0 in the Basic Model)
+     * @param careOf the care-of (peer unicast) address packets are tunnelled to
+     * @param remainingSeconds seconds until it lapses unless refreshed
+     * @param weight the advertised weight
+     * @param load the advertised load
+     * @param pins the initiators pinned to it
+     */
+    public record Binding(String anycast, String responder, int bindingId, String careOf, long remainingSeconds,
+            int weight, int load, int pins) {
+    }
+
+    /**
+     * One responder the agent accepts (never its key).
+     *
+     * @param identity its NAI
+     * @param spi its SPI
+     * @param mayServe the anycast prefixes it may register for
+     */
+    public record Credential(String identity, long spi, List<String> mayServe) {
+        /**
+         * Copies the list.
+         *
+         * @param identity the NAI
+         * @param spi the SPI
+         * @param mayServe the prefixes
+         */
+        public Credential {
+            mayServe = List.copyOf(mayServe);
+        }
+    }
+
+    /**
+     * The responder's registration with one agent.
+     *
+     * @param agent the agent's address
+     * @param state idle, registering, registered, deregistering or failed
+     */
+    public record Registration(String agent, String state) {
+    }
+}
