@@ -10,6 +10,7 @@ module io.mga.engine {
     requires org.slf4j;
 
     exports io.mga.engine;
+    exports io.mga.engine.persist;
     exports io.mga.engine.agent to io.mga.bench;
     exports io.mga.engine.time to io.mga.bench;
     exports io.mga.engine.mobility to io.mga.bench;

@@ -124,6 +124,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private long replayWindowNanos = 7_000_000_000L;
         private boolean requireReplayProtection = true;
         private EpochClock epoch = EpochClock.simulated();
+        private AgentState restore;
         private int tunnelHopLimit = 64;
         private final List<Ipv6Address> peers = new ArrayList<>();
         private boolean refreshRequests = true;
@@ -407,7 +408,26 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
          * @throws IllegalArgumentException if the configuration is incomplete or inconsistent
          */
         public HomeAnycastAgent build(long nowNanos) {
-            return new HomeAnycastAgent(config(), java.util.Objects.requireNonNull(io, "io"), listener, nowNanos);
+            HomeAnycastAgent a = new HomeAnycastAgent(config(), java.util.Objects.requireNonNull(io, "io"), listener,
+                    nowNanos);
+            if (restore != null) {
+                a.restore(restore, nowNanos);
+            }
+            return a;
+        }
+
+        /**
+         * Starts the agent from a saved state (see {@link HomeAnycastAgent#snapshot}): its bindings that still fit
+         * this configuration come back with the time they had left (converted through the {@link #epochClock
+         * epoch clock}), with their sequence numbers, and replay protection holds across the restart: no Binding
+         * Update with a timestamp from before it is accepted (RFC 4285 §6). Default: none, an empty cache.
+         *
+         * @param state the saved state, or null for none
+         * @return this builder
+         */
+        public Builder restore(AgentState state) {
+            this.restore = state;
+            return this;
         }
     }
 }

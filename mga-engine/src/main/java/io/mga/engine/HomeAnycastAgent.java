@@ -26,6 +26,9 @@ import io.mga.wire.fast.Protocols;
 import io.mga.wire.mga.HomeAgentsAnycast;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Home Anycast Agent of MGA (paper §4.2), usable as a Midway Anycast Agent (§4.6): it accepts authenticated
@@ -40,6 +43,7 @@ import java.util.List;
  * <p>Threading: single-threaded; call {@link #receive} and {@link #doWork} from one thread.
  */
 public final class HomeAnycastAgent implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(HomeAnycastAgent.class);
     private final Ipv6Address address;
     private final long addressHigh;
     private final long addressLow;
@@ -48,6 +52,7 @@ public final class HomeAnycastAgent implements Role {
     private final AgentStats stats = new AgentStats();
     private final BindingCache cache;
     private final Registrar registrar;
+    private final ReplayGuard replay;
     private final Forwarder forwarder;
     private final AgentIcmp icmp;
     private final TunnelLabels labels;
@@ -66,8 +71,9 @@ public final class HomeAnycastAgent implements Role {
         boolean basic = c.model() == Model.BASIC;
         this.cache = new BindingCache(c.maxBindings(), basic ? 1 : c.maxBindingsPerAnycast(), key);
         MobilitySender sender = new MobilitySender(io, new RrAuthenticator());
+        this.replay = new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired());
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
-                c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
+                c.refreshRequests(), replay,
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
         if (c.livenessIntervalNanos() > 0) {
@@ -194,6 +200,72 @@ public final class HomeAnycastAgent implements Role {
     /** @return the number of pins in force (a scan of the pinning table) */
     public int pinCount() {
         return forwarder.pinCount(lastNow);
+    }
+
+    /**
+     * What the agent must remember across a restart (see {@link AgentState}), in wall-clock time through the
+     * configured {@link EpochClock}. Call it on the agent's thread; the result is immutable and may be handed to
+     * another thread (to be written). It costs one pass over the binding cache: take it when bindings changed,
+     * coalesced, not per packet.
+     *
+     * @param nowNanos the current time of the injected clock
+     * @return the state
+     */
+    public AgentState snapshot(long nowNanos) {
+        List<AgentState.Binding> bs = new ArrayList<>(cache.size());
+        for (int s = 0, top = cache.slotLimit(); s < top; s++) {
+            if (cache.isLive(s)) {
+                AnycastBinding b = registrar.binding(s);
+                bs.add(new AgentState.Binding(b.anycast(), b.bindingId(), b.careOf(), b.responder(), b.weight(),
+                        b.load(), cache.sequence(s), epoch.unixNanos(b.expiresAtNanos())));
+            }
+        }
+        List<AgentState.ReplayMark> marks = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : replay.marks().entrySet()) {
+            marks.add(new AgentState.ReplayMark(e.getKey(), e.getValue()));
+        }
+        marks.sort(java.util.Comparator.comparingLong(AgentState.ReplayMark::spi));
+        List<AgentState.Retired> retired = new ArrayList<>();
+        registrar.retiredSequences((who, anycast, bid, seq, forgetAt) -> retired.add(
+                new AgentState.Retired(who, anycast, bid, seq, epoch.unixNanos(forgetAt))), nowNanos);
+        return new AgentState(epoch.unixNanos(nowNanos), bs, marks, retired);
+    }
+
+    /**
+     * Puts a saved state back (at build time, before the first packet). Each binding is checked against today's
+     * configuration ({@link Registrar#restore}); what no longer fits is left out and logged. Replay protection
+     * after a restart (RFC 4285 §6: the timestamp MUST be greater than in any earlier accepted BU): the saved
+     * timestamps come back, and no timestamp at or before this restart is accepted, so that a BU captured before
+     * it cannot be replayed even if it was accepted after the state was last written.
+     *
+     * @return the number of bindings restored
+     */
+    int restore(AgentState state, long nowNanos) {
+        long offset = epoch.unixNanos(nowNanos) - nowNanos; // Unix nanoseconds minus the injected clock's
+        int restored = 0;
+        Map<String, Integer> skipped = new java.util.TreeMap<>();
+        for (AgentState.Binding b : state.bindings()) {
+            String why = registrar.restore(b.anycast(), b.bindingId(), b.careOf(), b.responder(), b.weight(), b.load(),
+                    b.sequence(), b.expiresAtUnixNanos() - offset, nowNanos);
+            if (why == null) {
+                restored++;
+            } else {
+                skipped.merge(why, 1, Integer::sum);
+            }
+        }
+        for (AgentState.ReplayMark m : state.replayMarks()) {
+            if (registrar.knowsSpi(m.spi())) {
+                replay.restore(m.spi(), m.timestamp());
+            }
+        }
+        replay.raiseFloor(nowNanos);
+        for (AgentState.Retired r : state.retired()) {
+            registrar.restoreRetired(r.responder(), r.anycast(), r.bindingId(), r.sequence(),
+                    r.forgetAtUnixNanos() - offset, nowNanos);
+        }
+        LOG.info("restored {} of {} saved bindings{}", restored, state.bindings().size(),
+                skipped.isEmpty() ? "" : "; left out: " + skipped);
+        return restored;
     }
 
     /** For tests in this package: the binding cache, read only from the agent's thread. */

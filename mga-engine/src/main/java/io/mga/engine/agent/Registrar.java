@@ -518,6 +518,133 @@ public final class Registrar {
         acknowledge(reply, BaStatus.ACCEPTED.code(), granted);
     }
 
+    /** Receives a deleted binding's remembered sequence number (for saving the agent's state). */
+    @FunctionalInterface
+    public interface RetiredSequences {
+        /**
+         * @param responder the identity that held the binding
+         * @param anycast its anycast address
+         * @param bindingId its Binding ID
+         * @param sequence its last sequence number
+         * @param forgetAt when it is forgotten, in the agent's clock
+         */
+        void retired(String responder, Ipv6Address anycast, int bindingId, int sequence, long forgetAt);
+    }
+
+    /**
+     * @param spi a Mobility SPI
+     * @return true if a configured responder uses it
+     */
+    public boolean knowsSpi(long spi) {
+        return bySpi.containsKey(spi);
+    }
+
+    /** @return the replay-protection guard (its timestamps are saved with the agent's state) */
+    public ReplayGuard replayGuard() {
+        return replay;
+    }
+
+    /**
+     * Hands over the sequence numbers of deleted bindings still remembered (RFC 6275 §9.5.1).
+     *
+     * @param to the receiver
+     * @param now the current time: lapsed entries are left out
+     */
+    public void retiredSequences(RetiredSequences to, long now) {
+        for (Map.Entry<SeqKey, DeletedSeq> e : deletedSequences.entrySet()) {
+            if (e.getValue().forgetAt() - now > 0) {
+                SeqKey k = e.getKey();
+                to.retired(owners.get(k.owner()), k.anycast(), k.bid(), e.getValue().sequence(), e.getValue().forgetAt());
+            }
+        }
+    }
+
+    /**
+     * Puts back a deleted binding's sequence number from saved state, if its responder is still configured.
+     *
+     * @param responder the identity
+     * @param anycast the anycast address
+     * @param bindingId the Binding ID
+     * @param sequence the last sequence number
+     * @param forgetAt when to forget it, in the agent's clock
+     * @param now the current time
+     * @return true if restored
+     */
+    public boolean restoreRetired(String responder, Ipv6Address anycast, int bindingId, int sequence, long forgetAt,
+            long now) {
+        Integer owner = ownerIds.get(responder);
+        if (owner == null || forgetAt - now <= 0 || deletedSequences.size() >= 2 * cache.maxBindings() + 1024) {
+            return false;
+        }
+        deletedSequences.put(new SeqKey(owner, anycast, bindingId), new DeletedSeq(sequence & 0xffff, forgetAt));
+        return true;
+    }
+
+    /**
+     * Puts back a binding from saved state, after the checks a Binding Update for it would pass today (the
+     * configuration may have changed since it was saved): its responder is still configured and may serve the
+     * anycast address, the address is served, the Binding ID fits the model, the care-of address is unicast and
+     * does not lead back to the agent, the binding has not lapsed, and the responder's quota and the cache have
+     * room. Its timer is set as for a fresh registration, from the time left: a Binding Refresh Request at 90% of
+     * it (if enabled), expiry at its end. No event is reported.
+     *
+     * @param anycast the anycast address
+     * @param bindingId the Binding ID (0 in the Basic Model)
+     * @param careOf the care-of address
+     * @param responder the responder's identity
+     * @param weight its weight
+     * @param load its load
+     * @param sequence the last sequence number accepted
+     * @param expiresAt when it lapses, in the agent's clock
+     * @param now the current time
+     * @return null if restored, else why not (a few words)
+     */
+    public String restore(Ipv6Address anycast, int bindingId, Ipv6Address careOf, String responder, int weight,
+            int load, int sequence, long expiresAt, long now) {
+        Integer ownerId = ownerIds.get(responder);
+        if (ownerId == null) {
+            return "responder no longer configured";
+        }
+        boolean may = false;
+        for (ResponderCredentials c : bySpi.values()) {
+            may |= c.identity().equals(responder) && c.mayServe(anycast);
+        }
+        if (!may || !serves(anycast.high(), anycast.low()) || anycast.isUnspecified()) {
+            return "anycast address no longer served by this responder";
+        }
+        if (advanced ? bindingId < 1 || bindingId > 0xffff : bindingId != 0) {
+            return "Binding ID does not fit the model";
+        }
+        if (!careOf.isUnicastRoutable() || careOf.equals(address) || careOf.equals(anycast)
+                || serves(careOf.high(), careOf.low())) {
+            return "care-of address not acceptable";
+        }
+        if (expiresAt - now <= 0) {
+            return "lapsed";
+        }
+        if (owned[ownerId] >= maxPerResponder) {
+            return "responder's quota full";
+        }
+        if (cache.find(anycast.high(), anycast.low(), bindingId) != BindingCache.NONE) {
+            return "duplicate";
+        }
+        int slot = cache.insert(anycast.high(), anycast.low(), bindingId, ownerId);
+        if (slot == BindingCache.NONE) {
+            return "binding cache full";
+        }
+        owned[ownerId]++;
+        cache.setOwner(slot, ownerId);
+        cache.update(slot, careOf.high(), careOf.low(), sequence & 0xffff, weight, load, expiresAt);
+        if (refreshRequests) {
+            cache.setFlags(slot, REFRESH_DUE);
+            timers.schedule(slot, now + (expiresAt - now) / 10 * 9);
+        } else {
+            cache.setFlags(slot, 0);
+            timers.schedule(slot, expiresAt);
+        }
+        return null;
+    }
+
     /**
      * A tunnel error named these bindings (an anycast address's bindings to one care-of address): each is probed
      * with a Binding Refresh Request (RFC 6275 §6.1.2) and dropped only if no authenticated refresh answers within

@@ -27,6 +27,7 @@ public final class ReplayGuard {
     private final long windowNanos;
     private final boolean required;
     private final Map<Long, Long> last = new HashMap<>();
+    private long floor;
 
     /**
      * @param epoch the wall clock the timestamps are compared with
@@ -53,8 +54,10 @@ public final class ReplayGuard {
         }
         long ts = timestamp;
         Long before = last.get(spi);
+        // RFC 4285 §6: the timestamp must be greater than in any earlier accepted BU; after a restart from saved
+        // state the floor stands for the accepted BUs the saved state may have missed (see #raiseFloor)
         if (Math.abs(Ntp.diffNanos(ts, ours(now))) > windowNanos
-                || (before != null && Long.compareUnsigned(ts, before) <= 0)) {
+                || (before != null && Long.compareUnsigned(ts, before) <= 0) || Long.compareUnsigned(ts, floor) <= 0) {
             return Verdict.STALE;
         }
         last.put(spi, ts);
@@ -71,6 +74,43 @@ public final class ReplayGuard {
      */
     public long resynchronisation(long timestamp, long now) {
         return (ours(now) & 0xffff_ffff_0000_0000L) | (timestamp & 0xffff_ffffL);
+    }
+
+    /**
+     * The last timestamp accepted under each SPI, for saving the agent's state.
+     *
+     * @return a copy: SPI to 64-bit NTP timestamp
+     */
+    public Map<Long, Long> marks() {
+        return Map.copyOf(last);
+    }
+
+    /**
+     * Restores a saved last timestamp (the later of it and the one held wins).
+     *
+     * @param spi the SPI
+     * @param timestamp the last timestamp accepted under it, NTP format
+     */
+    public void restore(long spi, long timestamp) {
+        Long before = last.get(spi);
+        if (before == null || Long.compareUnsigned(timestamp, before) > 0) {
+            last.put(spi, timestamp);
+        }
+    }
+
+    /**
+     * From now on no timestamp at or below {@code now}'s wall-clock time is accepted, whatever its SPI. Called when
+     * the agent restarts from a saved state: the state is written a little after the changes it records, so a BU
+     * accepted just before a crash may be missing from it; every BU sent before the restart carries a timestamp
+     * from before it, so none of them (replayed by someone who captured it) can be accepted again.
+     *
+     * @param now the agent's monotonic time
+     */
+    public void raiseFloor(long now) {
+        long f = ours(now);
+        if (Long.compareUnsigned(f, floor) > 0) {
+            floor = f;
+        }
     }
 
     private long ours(long now) {
