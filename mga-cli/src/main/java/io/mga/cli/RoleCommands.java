@@ -380,6 +380,12 @@ final class RoleCommands {
                         + "authenticated BU answers in 500 ms); 0 turns the probes off, else at least 500 (default)")
         long livenessMillis;
 
+        @Option(names = "--state", paramLabel = "FILE", description = "keep the bindings, sequence numbers and"
+                + " replay-protection timestamps in FILE (written within 100 ms of each change, crash-safe) and start"
+                + " from it, so that a restart keeps serving; a corrupt FILE stops the start (default: none, a"
+                + " restart starts empty)")
+        Path state;
+
         @Spec
         CommandSpec spec;
 
@@ -411,11 +417,22 @@ final class RoleCommands {
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
             creds.forEach(b::responder);
+            AgentStateOption saved;
+            try {
+                saved = AgentStateOption.load(state, b, log::agent);
+            } catch (IOException e) {
+                cl.getErr().println("mga haa: " + e.getMessage());
+                cl.getErr().flush();
+                return 1;
+            }
             HomeAnycastAgent haa;
             try {
                 haa = b.build(System.nanoTime());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            if (saved != null) {
+                saved.follow(haa, live, m -> log.line(Level.INFO, m));
             }
             List<Ipv6Address> owned = new ArrayList<>(List.of(link.address));
             anycast.forEach(a -> owned.add(a.address()));
