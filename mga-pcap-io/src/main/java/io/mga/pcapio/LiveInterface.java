@@ -16,6 +16,8 @@ import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.link.LinkFrames;
 import io.mga.wire.link.LinkType;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * closed and {@link #termination()} completes exceptionally with the cause; the embedder decides what then (the
  * CLI exits with a non-zero status). {@link #close()} stops everything; {@code termination()} then completes
  * normally.
+ *
+ * <p>The capture is not promiscuous (unless the role has an Ethernet address of its own, {@link Builder#mac}) and its
+ * BPF filter takes only frames for the role's Ethernet address, multicast and broadcast: the kernel copies nothing
+ * else. A card that filters multicast must accept the role's solicited-node groups; a line at start says which
+ * are not joined.
  *
  * <p>The host's own kernel must stay out of the way: it must not hold the role's addresses (it would answer for
  * them) nor forward the role's traffic. Either leave the interface without those addresses, or disable IPv6 on it
@@ -234,7 +241,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
 
         /**
-         * The Ethernet address to use (default: the interface's own).
+         * The Ethernet address to use (default: the interface's own). One of the role's own opens the capture in
+         * promiscuous mode (the interface would not accept frames for it otherwise).
          *
          * @param address the address
          * @return this builder
@@ -335,7 +343,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
 
         /**
-         * @param bpf the capture filter (default {@code ip6})
+         * @param bpf the capture filter (default {@code ip6}); the interface adds {@code and (ether dst MAC or ether
+         *     multicast)}, so that only frames for the role's Ethernet address, multicast and broadcast reach it
          * @return this builder
          */
         public Builder filter(String bpf) {
@@ -420,7 +429,9 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         if (port != null || closed) {
             throw new IllegalStateException("the interface " + interfaceName + " was started or closed before");
         }
-        PcapPort.Builder pb = PcapPort.builder(interfaceName).filter(filter).bufferSize(captureBuffer);
+        // promiscuous only for an Ethernet address of the role's own, which the interface would not accept
+        PcapPort.Builder pb = PcapPort.builder(interfaceName).filter(filter).bufferSize(captureBuffer)
+                .promiscuous(configuredMac != null);
         if (snaplen > 0) {
             pb.snaplen(snaplen);
         }
@@ -430,6 +441,14 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             p.close();
             throw new IOException(interfaceName + " has no Ethernet address");
         }
+        try {
+            // the kernel copies to the capture only frames for the role: its Ethernet address, multicast, broadcast
+            p.filter("(" + filter + ") and (ether dst " + mac + " or ether multicast)");
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        warnMissingGroups(mac);
         NeighborDiscovery.Builder nb = NeighborDiscovery.builder(mac).defaultRouter(defaultRouter);
         own.forEach(nb::own);
         anycast.forEach(nb::ownAnycast);
@@ -454,6 +473,45 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         p.start(s::captured, this::fail);
         LOG.info("{}: role {} running as {} (snaplen {}, capture buffer {} MiB)", interfaceName,
                 r.getClass().getSimpleName(), mac, p.snaplen(), captureBuffer >> 20);
+    }
+
+    /**
+     * Without promiscuous mode a network card takes only the multicast groups joined on it. The role's
+     * solicited-node groups (RFC 4291 §2.7.1: Neighbor Solicitations for its addresses are sent there) are joined
+     * by nobody when the kernel's IPv6 is off on the interface; veth and most virtual links deliver them anyway,
+     * a physical card may not. Linux lists the joined groups in /proc/net/dev_mcast: what is missing is logged
+     * with the command that adds it.
+     */
+    private void warnMissingGroups(MacAddress mac) {
+        Path mcast = Path.of("/proc/net/dev_mcast");
+        if (configuredMac != null || !Files.isReadable(mcast)) {
+            return;
+        }
+        java.util.Set<String> joined = new java.util.HashSet<>();
+        try {
+            for (String line : Files.readAllLines(mcast)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 5 && f[1].equals(interfaceName)) {
+                    joined.add(f[4].toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        List<Ipv6Address> all = new ArrayList<>(own);
+        anycast.forEach(a -> all.add(a.address()));
+        for (Ipv6Address a : all) {
+            String group = String.format(java.util.Locale.ROOT, "3333ff%06x", a.low() & 0xff_ffffL);
+            if (!joined.contains(group)) {
+                missing.add(group.replaceAll("(..)(?!$)", "$1:"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.info("{}: solicited-node groups not joined on the interface: {}; a card that filters multicast needs"
+                    + " them (ip maddr add 33:33:ff:xx:xx:xx dev {}), a veth does not", interfaceName, missing,
+                    interfaceName);
+        }
     }
 
     /** The role thread or the capture thread died (each logged it already): stop the other, fail termination. */

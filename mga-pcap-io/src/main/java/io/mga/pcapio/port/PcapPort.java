@@ -237,6 +237,25 @@ public final class PcapPort implements AutoCloseable {
     }
 
     /**
+     * Replaces the capture filter, before {@link #start} (libpcap handles are not thread-safe, so not after).
+     *
+     * @param bpf the new filter
+     * @throws IOException if libpcap refuses it
+     * @throws IllegalStateException if started, or closed
+     */
+    public synchronized void filter(String bpf) throws IOException {
+        Objects.requireNonNull(bpf, "filter");
+        if (captureThread != null || closed) {
+            throw new IllegalStateException("the filter of " + interfaceName + " is set before the capture starts");
+        }
+        try {
+            rx.setFilter(bpf, BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("filter \"" + bpf + "\" on " + interfaceName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Starts the capture thread (non-daemon; {@link #close()} ends it).
      *
      * @param sink where frames go
