@@ -20,7 +20,6 @@ import io.mga.sim.SimNetwork;
 import io.mga.sim.SimNode;
 import io.mga.sim.StandardTopology;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mga demo}: the whole MGA story on the simulated network, in virtual time, in a few seconds of real
  * time. Two initiators (a plain IPv6 host, and a Mobile IPv6 correspondent that accepts route optimisation), a
- * Home Anycast Agent, a Midway Anycast Agent on one initiator's path, three responders of a DNS-like service on
+ * Home Anycast Agent, a Midway Anycast Agent on one initiator's path, three responders of a DNS service (TXT answers) on
  * one anycast address: registration, selection, pinning, route optimisation, a crash and a graceful leave with
  * the hot swap, then a summary. The network is mga-sim's {@link StandardTopology}, with network C (a router, the
  * MAA and the Mobile IPv6 initiator behind it) added for the story and the sites at latencies of their own.
@@ -146,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             });
         }
-        out.println("MGA demo: one anycast address, " + AA + " (a DNS-like service on UDP port 53), three responders,");
+        out.println("MGA demo: one anycast address, " + AA + " (a DNS service on UDP port 53), three responders,");
         out.println("a Home Anycast Agent on the anycast home link, a Midway Anycast Agent in network C, two initiators.");
         out.println("Everything runs on mga's simulated network in virtual time (links of 5-20 ms).");
         out.println();
@@ -178,8 +177,11 @@ final class DemoCommand implements Callable<Integer> {
             ars[i - 1] = AnycastResponder.builder().anycast(AA).careOf(pua).agent(HAA).agent(MAA)
                     .credentials("ar" + i + "@example.net", 1000 + i, key(i)).bindingId(i).lifetimeSeconds(60)
                     .seed(seed + i).io(n.io())
-                    .udpService(53, (from, port, q) -> Bytes.of(("answer from ar" + id + " to "
-                            + new String(q.toArray(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
+                    .udpService(53, (from, port, q) -> {
+                        byte[] query = q.toArray();
+                        String asked = DemoDns.question(query).map(x -> x.name().split("\\.")[0]).orElse("?");
+                        return DemoDns.answer(query, "answer from ar" + id + " to " + asked, AA);
+                    })
                     .listener(e -> {
                         if (e instanceof ResponderEvent.StateChanged c && c.state() == AnycastResponder.State.FAILED) {
                             say(label, "registration with " + c.agent() + " refused, status " + c.status());
@@ -199,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
         net.runFor(S);
         out.println();
         out.println("2. Selection and pinning: the plain host (no Mobile IPv6 at all) asks three times. Its packets reach");
-        out.println("   the HAA, which picks a responder by rendezvous hashing and pins the session (paper section 4.5).");
+        out.println("   the HAA, which picks a responder by rendezvous hashing and pins the session (MGA paper, section 4.5).");
         String plainAr = null;
         for (int q = 1; q <= 3; q++) {
             plainAr = askPlain(plain, "plain-q" + q);
@@ -282,33 +284,92 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  virtual time simulated: %.1f s%n", net.now() / 1e9);
     }
 
-    /** One query from the plain host; returns the name of the responder that answered, or null. */
-    private String askPlain(PlainHost h, String q) {
-        int before = h.udp().size();
-        h.sendUdp(AA, 40000, 53, Bytes.of(q.getBytes(StandardCharsets.UTF_8)));
-        net.runFor(S);
-        if (h.udp().size() == before) {
-            say("[AI-plain]", q + " -> no answer");
-            return null;
-        }
-        PlainHost.Received r = h.udp().get(h.udp().size() - 1);
-        String a = new String(((io.mga.wire.Udp) r.packet().upper()).payload().toArray(), StandardCharsets.UTF_8);
-        say("[AI-plain]", q + " -> \"" + a + "\" (source " + r.source() + ")");
-        return a.substring(12, 15);
+    /** A query waiting for its answer. */
+    private record Pending(String query, long sentAt, String who) {
     }
 
+    private final java.util.Map<Integer, Pending> pending = new java.util.HashMap<>();
+    private final java.util.Map<Integer, String> answeredBy = new java.util.HashMap<>();
+    private int nextId = 0x4d47;
+    private int plainSeen;
+    private int mipSeen;
+    private PlainHost plainHost;
+    private AnycastInitiator mipHost;
+
+    /** One DNS query (TXT) from the plain host; returns the name of the responder that answered it, or null. */
+    private String askPlain(PlainHost h, String q) {
+        plainHost = h;
+        int id = nextId++;
+        pending.put(id, new Pending(q, net.now(), "[AI-plain]"));
+        h.sendUdp(AA, 40000, 53, DemoDns.query(id, q + ".demo.example", DemoDns.TYPE_TXT));
+        return await(id);
+    }
+
+    /** The same from the Mobile IPv6 initiator. */
     private String askMip(AnycastInitiator ai, String q) {
-        int before = ai.received().size();
-        ai.sendUdp(AA, 40000, 53, Bytes.of(q.getBytes(StandardCharsets.UTF_8)), net.now());
-        net.runFor(S);
-        if (ai.received().size() == before) {
-            say("[AI-mip]", q + " -> no answer");
-            return null;
+        mipHost = ai;
+        int id = nextId++;
+        pending.put(id, new Pending(q, net.now(), "[AI-mip]"));
+        ai.sendUdp(AA, 40000, 53, DemoDns.query(id, q + ".demo.example", DemoDns.TYPE_TXT), net.now());
+        return await(id);
+    }
+
+    /**
+     * Runs the network for one second in 1 ms steps, printing each answer at the moment it arrived (this query's,
+     * or a late one to an earlier query, matched by the DNS ID), then "no answer" if this query has none yet.
+     */
+    private String await(int id) {
+        long asked = net.now();
+        for (int step = 0; step < 1000; step++) {
+            net.runFor(MS);
+            collect();
         }
-        AnycastInitiator.Datagram d = ai.received().get(ai.received().size() - 1);
-        String a = new String(d.payload().toArray(), StandardCharsets.UTF_8);
-        say("[AI-mip]", q + " -> \"" + a + "\" (source " + d.from() + (d.careOf().equals(d.from()) ? ", via the agent)"
-                : ", directly from " + d.careOf() + ")"));
-        return a.substring(12, 15);
+        if (!answeredBy.containsKey(id)) {
+            sayAt(asked + S, pending.get(id).who(), pending.get(id).query() + " -> no answer within 1 s");
+        }
+        return answeredBy.get(id);
+    }
+
+    /** Prints what arrived at the initiators since the last look. */
+    private void collect() {
+        if (plainHost != null) {
+            List<PlainHost.Received> got = plainHost.udp();
+            for (; plainSeen < got.size(); plainSeen++) {
+                PlainHost.Received r = got.get(plainSeen);
+                byte[] payload = ((io.mga.wire.Udp) r.packet().upper()).payload().toArray();
+                answered(payload, r.timeNanos(), "(source " + r.source() + ")");
+            }
+        }
+        if (mipHost != null) {
+            List<AnycastInitiator.Datagram> got = mipHost.received();
+            for (; mipSeen < got.size(); mipSeen++) {
+                AnycastInitiator.Datagram d = got.get(mipSeen);
+                answered(d.payload().toArray(), d.timeNanos(), "(source " + d.from()
+                        + (d.careOf().equals(d.from()) ? ", via the agent)" : ", directly from " + d.careOf() + ")"));
+            }
+        }
+    }
+
+    private void answered(byte[] payload, long at, String how) {
+        java.util.Optional<DemoDns.Answer> a = DemoDns.read(payload);
+        Pending p = a.map(x -> pending.get(x.id())).orElse(null);
+        if (p == null) {
+            sayAt(at, "", "an answer that matches no query");
+            return;
+        }
+        int id = a.get().id();
+        if (answeredBy.containsKey(id)) {
+            sayAt(at, p.who(), p.query() + " answered again");
+            return;
+        }
+        String text = a.get().text();
+        answeredBy.put(id, text.length() >= 15 ? text.substring(12, 15) : text);
+        long latency = at - p.sentAt();
+        sayAt(at, p.who(), p.query() + " -> \"" + text + "\" " + how + String.format(" %.0f ms after it was asked%s",
+                latency / 1e6, latency > S ? " (late)" : ""));
+    }
+
+    private void sayAt(long t, String who, String what) {
+        out.printf("  %8.3f s  %-9s %s%n", t / 1e9, who, what);
     }
 }

@@ -59,4 +59,37 @@ class DemoCommandTest {
         assertThat(decoded.lines().count()).isGreaterThan(100);
         assertThat(decoded).doesNotContain("\"valid\":false");
     }
+
+    /** The service on port 53 speaks DNS: tshark dissects every query and answer, and flags nothing as malformed. */
+    @Test
+    void itsDnsIsDissectedWithoutMalformedPackets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("demo.pcap");
+        run("demo", "--pcap", file.toString());
+        assertThat(tshark(file, "_ws.malformed")).as("malformed packets").isEmpty();
+        assertThat(tshark(file, "dns.flags.response == 0 && dns.qry.type == 16")).as("TXT queries").isNotEmpty();
+        assertThat(tshark(file, "dns.flags.response == 1 && dns.txt")).as("TXT answers").isNotEmpty();
+    }
+
+    /** The timeline says when each answer arrived: the first one well within a second of its query at 1 s. */
+    @Test
+    void theTimelineStampsAnswersWhenTheyArrive() {
+        String out = run("demo", "--no-pcap");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\d+\\.\\d{3}) s  \\[AI-plain\\] plain-q1 -> .* (\\d+) ms after it was asked").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        double at = Double.parseDouble(m.group(1));
+        long latency = Long.parseLong(m.group(2));
+        assertThat(at).isBetween(1.0, 1.5);
+        assertThat(Math.round((at - 1.0) * 1000)).isEqualTo(latency);
+    }
+
+    static java.util.List<String> tshark(java.nio.file.Path file, String filter) throws Exception {
+        Process t = new ProcessBuilder("tshark", "-n", "-r", file.toString(), "-Y", filter)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(t.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(t.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(t.exitValue()).as(out).isZero();
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
 }
