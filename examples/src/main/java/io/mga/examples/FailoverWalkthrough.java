@@ -6,7 +6,8 @@ import io.mga.sim.SimNode;
 /**
  * Failover, step by step: two responders serve the anycast address; the client asks; the responder serving it
  * crashes without a word; the client's next direct packet draws an ICMPv6 Destination Unreachable from the
- * router, its binding is dropped (seed 001's hot swap), the agent learns the same way when it next tunnels, and
+ * router, its binding is dropped (the Pseudo MIPv6 paper's hot swap), the agent learns the same way when it next
+  * tunnels, and
  * the other responder answers.
  *
  * <p>On real interfaces this program is the client side: run an agent and two responders ({@code mga haa},

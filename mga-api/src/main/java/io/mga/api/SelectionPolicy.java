@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Chooses which registered responder receives a packet an initiator sent to an anycast address (MGA Advanced
- * Model, paper §4.4). Called on the agent's thread for every packet of an anycast address with more than one
+ * Model, MGA paper §4.4). Called on the agent's thread for every packet of an anycast address with more than one
  * binding that is not pinned to a responder, so it must be fast and should not allocate; it may keep state (a
  * round-robin cursor) because it is never called concurrently.
  *

@@ -139,7 +139,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
-         * Another agent serving the same anycast home link (paper Fig. 10). DHAAD replies list this agent first,
+         * Another agent serving the same anycast home link (MGA paper Fig. 10). DHAAD replies list this agent first,
          * then its peers (RFC 6275 §10.5.1), so that responders can register with all of them.
          *
          * @param a the peer agent's address
@@ -268,7 +268,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
-         * Session pinning (Advanced Model, paper §4.5): how many (initiator, anycast address) pairs are remembered
+         * Session pinning (Advanced Model, MGA paper §4.5): how many (initiator, anycast address) pairs are remembered
          * (default 100,000, rounded up to a multiple of 8; a new pin replaces a stale one or the least recently used
          * of the eight its key hashes to) and after how long without a packet a pin is forgotten (default 60 s).
          * {@code maxPins} 0 turns pinning off.

@@ -27,7 +27,7 @@ public sealed interface AgentEvent extends RoleEvent {
     }
 
     /**
-     * A binding was overwritten by another responder's registration (Basic Model, paper Fig. 7a).
+     * A binding was overwritten by another responder's registration (Basic Model, MGA paper Fig. 7a).
      *
      * @param timeNanos when (monotonic)
      * @param unixNanos when (wall clock)

@@ -31,14 +31,14 @@ import java.util.Random;
 /**
  * An Anycast Initiator that speaks Mobile IPv6 as a correspondent node (RFC 6275 §9): a client that sends
  * datagrams to an anycast address and receives the answers, and that lets a responder route-optimise toward it
- * (paper §4.5, Fig. 8). A plain IPv6 host needs none of this: the agent serves it through the tunnel.
+ * (MGA paper §4.5, Fig. 8). A plain IPv6 host needs none of this: the agent serves it through the tunnel.
  *
  * <p>This class is the client and the receive front-end; the correspondent node (return routability, Binding
  * Update verification, the bounded binding cache whose entries expire on a timer at their lifetime) is its room.
  * Once bound it sends with a type 2 routing header, and accepts Home Address option packets only with a binding
  * (else Binding Error status 1, §9.3.1/§9.3.3). A "returned home" BU (lifetime 0) or an ICMPv6 Destination
  * Unreachable for the bound care-of address drops the binding, and packets go back through the agent, which picks
- * another responder (seed 001's hot swap).
+ * another responder (the Pseudo MIPv6 paper's hot swap).
  *
  * <p>Threading: single-threaded.
  */
@@ -299,7 +299,10 @@ public final class AnycastInitiator implements Role {
         }
     }
 
-    /** Hot swap (seed 001): a Destination Unreachable quoting a packet of ours drops bindings to its destination. */
+    /**
+     * Hot swap (Pseudo MIPv6 paper): a Destination Unreachable quoting a packet of ours drops bindings to its
+     * destination.
+     */
     private void unreachable(Icmpv6Message.DestinationUnreachable du, long now) {
         PartialPacket inv = du.invokingPacket(1);
         if (inv.header() == null || !inv.header().source().equals(address)) {

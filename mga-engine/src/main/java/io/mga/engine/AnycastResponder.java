@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * An Anycast Responder (the mobile node of MGA, paper §4.2): it registers its peer unicast address for an anycast
+ * An Anycast Responder (the mobile node of MGA, MGA paper §4.2): it registers its peer unicast address for an anycast
  * address with one or more agents, keeps the registrations alive, receives what the agents tunnel to it, hands
  * UDP datagrams to the service and answers ICMPv6 Echo, and replies through the reverse tunnel with the anycast
  * address as source, or directly once route-optimised with a Mobile IPv6 initiator.
@@ -165,7 +165,7 @@ public final class AnycastResponder implements Role {
 
     /**
      * Deregisters from every agent (a BU with lifetime 0, retransmitted until acknowledged); call before leaving.
-     * Route-optimised initiators are told first that the responder "returned home" (seed 001's hot swap).
+     * Route-optimised initiators are told first that the responder "returned home" (the Pseudo MIPv6 paper's hot swap).
      *
      * @param now the current time
      */

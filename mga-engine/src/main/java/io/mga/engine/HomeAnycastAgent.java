@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Home Anycast Agent of MGA (paper §4.2), usable as a Midway Anycast Agent (§4.6): it accepts authenticated
+ * The Home Anycast Agent of MGA (MGA paper §4.2), usable as a Midway Anycast Agent (§4.6): it accepts authenticated
  * Binding Updates from Anycast Responders for the anycast addresses it serves, keeps the anycast binding cache as
  * soft state, tunnels packets sent to an anycast address to a responder's peer unicast address (IPv6-in-IPv6,
  * RFC 2473), and forwards what responders reverse-tunnel to it with the anycast address as source.

@@ -8,7 +8,7 @@ public sealed interface InitiatorEvent extends RoleEvent {
     enum Cause {
         /** Its lifetime ended without a new Binding Update. */
         LIFETIME_ENDED("binding lifetime ended"),
-        /** The responder deregistered ("returned home", seed 001's hot swap). */
+        /** The responder deregistered ("returned home", the Pseudo MIPv6 paper's hot swap). */
         RETURNED_HOME("returned home"),
         /** An ICMPv6 Destination Unreachable named the responder's care-of address. */
         DESTINATION_UNREACHABLE("destination unreachable");

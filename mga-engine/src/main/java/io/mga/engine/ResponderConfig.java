@@ -123,7 +123,7 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         }
 
         /**
-         * Route optimisation toward MIPv6-capable initiators (paper §4.5, Fig. 8; default on): return routability,
+         * Route optimisation toward MIPv6-capable initiators (MGA paper §4.5, Fig. 8; default on): return routability,
          * then direct packets with the Home Address option. Initiators that do not answer (plain hosts) are served
          * through the agent's tunnel after MAX_RO_FAILURE attempts, or at once on a Parameter Problem.
          *

@@ -4,8 +4,9 @@
  * and hand it to their rooms; their configuration records and builders ({@link io.mga.engine.AgentConfig},
  * {@link io.mga.engine.ResponderConfig}); one way of reporting for every role (the sealed
  * {@link io.mga.engine.RoleEvent} family through an {@link io.mga.engine.EventListener}, counter snapshots as
- * records); and the selection {@link io.mga.engine.Policies}. The only exported package of the module. Uses the
- * rooms below it ({@code mobility}, {@code agent}, {@code responder}, {@code initiator}, {@code time},
+ * records); the selection {@link io.mga.engine.Policies}; and what an agent keeps across a restart
+ * ({@link io.mga.engine.AgentState}, taken by {@code snapshot}, given back to the builder's {@code restore}; its file
+ * is {@code io.mga.engine.persist}'s, the module's other exported package). Uses the rooms below it ({@code mobility}, {@code agent}, {@code responder}, {@code initiator}, {@code time},
  * {@code hash}), {@code io.mga.api} and {@code io.mga.wire}.
  */
 package io.mga.engine;

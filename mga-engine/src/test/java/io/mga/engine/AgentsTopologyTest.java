@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where agents sit: a Midway Anycast Agent on the path of some initiators (paper §4.6, Fig. 9), and two Home
+ * Where agents sit: a Midway Anycast Agent on the path of some initiators (MGA paper §4.6, Fig. 9), and two Home
  * Anycast Agents on the anycast home link, one of which crashes (Fig. 10).
  *
  * <p>How agents learn bindings (the choice documented in the engine README): each responder registers with every
@@ -131,7 +131,7 @@ class AgentsTopologyTest {
         assertThat(haa.counters().reverseForwarded()).isEqualTo(1);
     }
 
-    /** Two agents on one anycast home link behind a home router (paper Fig. 10), and a responder site. */
+    /** Two agents on one anycast home link behind a home router (MGA paper Fig. 10), and a responder site. */
     record HomeLink(SimNetwork net, SimNode core, SimNode h1, SimNode h2, HomeAnycastAgent haa1,
             HomeAnycastAgent haa2, SimNode responderSite) {
     }

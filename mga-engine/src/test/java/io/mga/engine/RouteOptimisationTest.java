@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Route optimisation (paper §4.5, Fig. 8) and the hot swap (seed 001), in virtual time. */
+/** Route optimisation (MGA paper §4.5, Fig. 8) and the hot swap (Pseudo MIPv6 paper), in virtual time. */
 class RouteOptimisationTest {
     static final Ipv6Address AI = Ipv6Address.parse("2001:db8:c::10");
 

@@ -91,7 +91,7 @@ class ScenarioTest {
             PlainHost ai = w.initiator("ai" + i, Ipv6Address.parse("2001:db8:" + (0xc0 + i) + "::10"));
             String first = w.ask(ai, "x");
             servedBy.add(first.substring(0, 3));
-            // session pinning (paper §4.5): the same initiator stays on its responder
+            // session pinning (MGA paper §4.5): the same initiator stays on its responder
             for (int k = 0; k < 3; k++) {
                 assertThat(w.ask(ai, "x")).isEqualTo(first);
             }

@@ -228,7 +228,7 @@ public final class SimNode {
     /**
      * Longest prefix match; among equally long prefixes the first route whose link is up and whose neighbour has
      * not crashed, as Neighbor Unreachability Detection would leave a router (several agents on one home link,
-     * paper Fig. 10).
+     * MGA paper Fig. 10).
      */
     private void forward(byte[] packet, long hi, long lo) {
         Route best = null;

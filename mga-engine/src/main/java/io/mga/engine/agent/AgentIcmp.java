@@ -51,7 +51,8 @@ public final class AgentIcmp {
 
     /**
      * RFC 2473 §8: errors inside a tunnel are reported to its entry point. A Destination Unreachable about a
-     * packet this agent tunnelled to a responder suggests the responder is gone (the hot swap of seed 001, on the
+     * packet this agent tunnelled to a responder suggests the responder is gone (the hot swap of the Pseudo MIPv6
+      * paper, on the
      * agent's side). It is taken only if the quoted outer header carries the Flow Label the agent wrote for that
      * inner source and care-of address ({@link TunnelLabels}), and then only as a hint: the bindings named are
      * probed with a Binding Refresh Request and dropped if no authenticated refresh answers in time (see

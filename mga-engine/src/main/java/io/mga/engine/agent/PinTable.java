@@ -4,7 +4,7 @@ import io.mga.engine.hash.KeyedHash;
 import java.util.Arrays;
 
 /**
- * Session pinning (paper §4.4): which binding an initiator's packets to an anycast address went to, for a while.
+ * Session pinning (MGA paper §4.4): which binding an initiator's packets to an anycast address went to, for a while.
  * A set-associative cache in flat arrays: the key (initiator address, anycast address) hashes to a set of eight
  * entries; a new pin takes a free or stale entry of its set, else the least recently used one. The size is fixed
  * at construction, so a flood of initiator addresses evicts old pins but cannot grow memory; nothing allocates.

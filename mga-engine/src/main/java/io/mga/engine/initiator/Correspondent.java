@@ -300,7 +300,7 @@ public final class Correspondent {
     }
 
     /**
-     * Seed 001's hot swap: a Destination Unreachable for a care-of address drops the bindings to it.
+     * The Pseudo MIPv6 paper's hot swap: a Destination Unreachable for a care-of address drops the bindings to it.
      *
      * @param dead the unreachable address
      * @param now the current time

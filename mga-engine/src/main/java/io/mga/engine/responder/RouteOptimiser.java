@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Route optimisation toward Mobile IPv6 initiators (paper §4.5, Fig. 8; RFC 6275 §5.2, §11.7.2): started by a
+ * Route optimisation toward Mobile IPv6 initiators (MGA paper §4.5, Fig. 8; RFC 6275 §5.2, §11.7.2): started by a
  * tunnelled packet from an initiator; HoTI through the agent that delivered it (reverse tunnel, home address as
  * source), CoTI directly; with both tokens, the RR-authorised BU; once the BA verifies, replies go directly with a
  * Home Address option. It stops for RO_HOLD_DOWN after a Parameter Problem (a legacy host) or MAX_RO_FAILURE
@@ -191,7 +191,8 @@ public final class RouteOptimiser {
     }
 
     /**
-     * Seed 001's hot swap: tells every bound correspondent that the responder "returned home", then forgets all.
+     * The Pseudo MIPv6 paper's hot swap: tells every bound correspondent that the responder "returned home", then
+      * forgets all.
      *
      * @param now the current time
      */
@@ -303,7 +304,8 @@ public final class RouteOptimiser {
 
     /**
      * The RR-authorised BU (RFC 6275 §5.2.6, §6.2.7): Nonce Indices and Binding Authorization Data, lifetime at
-     * most MAX_RR_BINDING_LIFETIME. A deregistration ("returned home", seed 001) has lifetime 0, care-of nonce
+     * most MAX_RR_BINDING_LIFETIME. A deregistration ("returned home", Pseudo MIPv6 paper) has lifetime 0, care-of
+      * nonce
      * index 0, and Kbm from the home token alone, the authenticator computed with the home address.
      */
     private void sendBu(Peer c, boolean returnedHome) {
