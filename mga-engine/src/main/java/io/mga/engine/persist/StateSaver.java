@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * coalescing interval since its last write, asks the role thread for a snapshot (a task submitted to it, so the
  * snapshot is taken between packets, never while the cache changes) and writes that immutable snapshot. A burst
  * of registrations thus costs one snapshot and one write per interval, and the file lags the agent by at most the
- * interval plus one write. Write failures are logged (at most one line per minute) and retried on the next change.
+ * interval plus one write. A failed write is logged (at most one line a minute) and retried a second later.
  */
 public final class StateSaver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateSaver.class);
     private static final long FAILURE_LOG_INTERVAL = 60_000_000_000L;
+    private static final long RETRY_NANOS = 1_000_000_000L;
 
     /** The role thread, as the saver reaches it. */
     @FunctionalInterface
@@ -122,8 +123,12 @@ public final class StateSaver implements AutoCloseable {
                 break;
             }
             dirty.set(false); // what changes from here on is in this snapshot, or marks the state dirty again
-            save(5_000);
+            boolean saved = save(5_000);
             last = System.nanoTime();
+            if (!saved && running) {
+                dirty.set(true); // again, after a second rather than the interval: a full disk is not hammered
+                last += RETRY_NANOS - intervalNanos;
+            }
         }
     }
 
@@ -169,9 +174,8 @@ public final class StateSaver implements AutoCloseable {
             }
             lastFailureLog = now;
         }
-        LOG.warn("cannot save the agent's state to {}: {} ({} failures so far)", file.path(), e.getMessage(),
-                failures.get());
-        dirty.set(true); // try again at the next interval
+        LOG.warn("cannot save the agent's state to {}: {} ({} failures so far; retried every second)", file.path(),
+                e.getMessage(), failures.get());
     }
 
     /** Stops the writer thread (a write under way completes). Idempotent. */
