@@ -69,7 +69,6 @@ final class AgentStateOption {
         say.accept(saved < 0 ? "no saved state in " + file.path() + " yet; starting empty"
                 : "restored " + haa.bindingCount() + " of " + saved + " saved bindings from " + file.path());
         saver = StateSaver.start(file, haa::snapshot, live::submit, INTERVAL_MILLIS * 1_000_000L);
-        saver.changed(); // the restored state as it stands now (lapsed and refused bindings gone)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             saver.flush(500);
             saver.close();
