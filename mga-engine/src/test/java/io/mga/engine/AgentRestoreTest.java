@@ -156,5 +156,12 @@ class AgentRestoreTest {
                 .containsExactly(PUA1);
         // restarted after the bindings lapsed
         assertThat(agent(0, 400 * World.S, saved, 2).bindingCount()).isZero();
+        // a file that promises more time than a Binding Update could get today is held to the longest lifetime
+        AgentState.Binding b = saved.bindings().get(0);
+        AgentState forged = new AgentState(0, List.of(new AgentState.Binding(b.anycast(), b.bindingId(), b.careOf(),
+                b.responder(), b.weight(), b.load(), b.sequence(), Long.MIN_VALUE + 5)), List.of(), List.of());
+        HomeAnycastAgent f = agent(0, World.S, forged, 2);
+        assertThat(f.bindings(AA)).singleElement().satisfies(x -> assertThat(x.expiresAtNanos())
+                .isEqualTo(1800 * World.S));
     }
 }

@@ -576,7 +576,8 @@ public final class Registrar {
         if (owner == null || forgetAt - now <= 0 || deletedSequences.size() >= 2 * cache.maxBindings() + 1024) {
             return false;
         }
-        deletedSequences.put(new SeqKey(owner, anycast, bindingId), new DeletedSeq(sequence & 0xffff, forgetAt));
+        deletedSequences.put(new SeqKey(owner, anycast, bindingId), new DeletedSeq(sequence & 0xffff,
+                now + Math.min(forgetAt - now, MAX_DELETE_BCE_NANOS)));
         return true;
     }
 
@@ -585,7 +586,8 @@ public final class Registrar {
      * configuration may have changed since it was saved): its responder is still configured and may serve the
      * anycast address, the address is served, the Binding ID fits the model, the care-of address is unicast and
      * does not lead back to the agent, the binding has not lapsed, and the responder's quota and the cache have
-     * room. Its timer is set as for a fresh registration, from the time left: a Binding Refresh Request at 90% of
+     * room. The time left is capped at the longest lifetime granted now. Its timer is set as for a fresh
+     * registration, from the time left: a Binding Refresh Request at 90% of
      * it (if enabled), expiry at its end. No event is reported.
      *
      * @param anycast the anycast address
@@ -622,6 +624,8 @@ public final class Registrar {
         if (expiresAt - now <= 0) {
             return "lapsed";
         }
+        // never longer than a Binding Update could be granted today (a file is no authority on lifetimes)
+        expiresAt = now + Math.min(expiresAt - now, Lifetimes.toNanos(maxLifetimeUnits));
         if (owned[ownerId] >= maxPerResponder) {
             return "responder's quota full";
         }
