@@ -397,7 +397,7 @@ class AgentAttackTest {
     }
 
     @Test
-    void aPacketTooLargeToTunnelIsDroppedNotThrown() {
+    void aPacketTooLargeToTunnelIsAnsweredWithPacketTooBigNotThrown() {
         deliver(good(10));
         assertThat(lastStatus()).isZero();
         // Payload Length 65535 (No Next Header): tunnelled, the outer Payload Length would need 65575
@@ -409,11 +409,14 @@ class AgentAttackTest {
         big[7] = 64;
         System.arraycopy(Ipv6Address.parse("2001:db8:c::10").toBytes(), 0, big, 8, 16);
         System.arraycopy(AA.toBytes(), 0, big, 24, 16);
-        long dropped = haa.counters().dropped();
+        long tooBig = haa.counters().tooBig();
         long forwarded = haa.counters().forwarded();
+        sent.clear();
         deliver(big);
-        assertThat(haa.counters().dropped()).isEqualTo(dropped + 1);
+        assertThat(haa.counters().tooBig()).isEqualTo(tooBig + 1);
         assertThat(haa.counters().forwarded()).isEqualTo(forwarded);
+        assertThat(sent).as("one Packet Too Big (RFC 2473 §7.1)").hasSize(1);
+        assertThat(sent.get(0)[40]).isEqualTo((byte) 2);
     }
 
     @Test
