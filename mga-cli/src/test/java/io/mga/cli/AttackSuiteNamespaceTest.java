@@ -342,6 +342,29 @@ class AttackSuiteNamespaceTest {
         assertThat(f.rssMax()).as("RSS (KiB) under %s", f.finding()).isLessThanOrEqualTo(RSS_BOUND_KIB);
     }
 
+    /**
+     * Not an attack, the black hole of the issue's last finding: a 1500-octet packet to the anycast address does
+     * not fit the agent's tunnel (1460 + 40); the agent answers Packet Too Big and the client's kernel learns the
+     * path MTU (RFC 8201), which {@code ip route get} then shows.
+     */
+    @Test
+    @Order(0)
+    void aPacketTooLargeForTheTunnelTeachesTheClientsKernelThePathMtu() throws Exception {
+        String[] cl = {"ip", "netns", "exec", CL_NS};
+        sh(false, concat(cl, "ip", "-6", "route", "flush", "cache"));
+        String ping = sh(false, concat(cl, "ping", "-6", "-n", "-c", "2", "-i", "0.3", "-W", "1", "-s", "1452", "-M",
+                "do", "-I", CLIENT, AA));
+        String route = sh(true, concat(cl, "ip", "-6", "route", "get", AA, "from", CLIENT));
+        FIGURES.add("path MTU: a 1500-octet ping to the anycast address; the client's kernel then says: "
+                + route.lines().collect(java.util.stream.Collectors.joining(" ")).replaceAll("\\s+", " ").trim());
+        System.out.println("ATTACK " + FIGURES.get(FIGURES.size() - 1));
+        assertThat(route).as("ping said:%n%s", ping).contains("mtu 1460");
+        // and a packet that fits is answered: 1460 octets, 1412 of ICMPv6 Echo data
+        String fits = sh(false, concat(cl, "ping", "-6", "-n", "-c", "2", "-i", "0.3", "-W", "2", "-s", "1412", "-M",
+                "do", "-I", CLIENT, AA));
+        assertThat(fits).contains("2 received");
+    }
+
     @Test
     @Order(1)
     void theFragmentThatKilledTheAgentLeavesItServing() throws Exception {
