@@ -38,13 +38,16 @@ import java.util.List;
  *     with Packet Too Big (RFC 2473 §7.1)
  * @param reverseTunnelPacketsPerSecond the long-run rate of the reverse tunnel, per binding
  * @param reverseTunnelBurst how many packets one binding may reverse-tunnel at once before that rate applies
+ * @param maxBindingsPerResponderPerAnycast the most bindings one responder identity may hold for one anycast
+ *     address (Advanced Model)
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
         Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
         EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
         long probeTimeoutNanos, int maxBindingsPerResponder, long livenessIntervalNanos,
-        int livenessProbesPerSecond, int linkMtu, int reverseTunnelPacketsPerSecond, int reverseTunnelBurst) {
+        int livenessProbesPerSecond, int linkMtu, int reverseTunnelPacketsPerSecond, int reverseTunnelBurst,
+        int maxBindingsPerResponderPerAnycast) {
     /** The shortest liveness interval: responders answer at most 4 Binding Refresh Requests a second. */
     public static final long MIN_LIVENESS_INTERVAL_NANOS = 500_000_000L;
 
@@ -75,6 +78,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param linkMtu {@value #MIN_LINK_MTU} to {@value #MAX_LINK_MTU}
      * @param reverseTunnelPacketsPerSecond 1 to 10<sup>9</sup>
      * @param reverseTunnelBurst at least 1
+     * @param maxBindingsPerResponderPerAnycast 1 to {@code maxBindingsPerAnycast}
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -98,6 +102,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
         if (maxPins < 0 || pinIdleNanos <= 0) {
             throw new IllegalArgumentException("pinning bound must be >= 0 and idle time positive");
+        }
+        if (maxBindingsPerResponderPerAnycast < 1 || maxBindingsPerResponderPerAnycast > maxBindingsPerAnycast) {
+            throw new IllegalArgumentException("maxBindingsPerResponderPerAnycast must be 1..maxBindingsPerAnycast");
         }
         if (maxBindingsPerResponder < 1) {
             throw new IllegalArgumentException("maxBindingsPerResponder must be positive");
@@ -158,6 +165,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private int linkMtu = 1500;
         private int reversePps = 10_000;
         private int reverseBurst = 1_000;
+        private int maxPerResponderPerAnycast;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -349,6 +357,19 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * The most bindings one responder identity may hold for one anycast address in the Advanced Model (default:
+         * half of {@link #maxBindingsPerAnycast}, at least 1): one authorised responder cannot take all of an
+         * anycast address's room, so another identity can still register there; beyond it, status 130.
+         *
+         * @param n 1 to the bound of one anycast address's bindings; 0 for the default
+         * @return this builder
+         */
+        public Builder maxBindingsPerResponderPerAnycast(int n) {
+            this.maxPerResponderPerAnycast = n;
+            return this;
+        }
+
+        /**
          * How long a binding named by a tunnel error has to answer the agent's probe (a Binding Refresh Request)
          * with an authenticated refresh before it is dropped (default 500 ms: several round trips to a responder;
          * a binding dropped wrongly comes back with the refresh that answers late).
@@ -454,7 +475,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
             return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
                     tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder, livenessIntervalNanos,
-                    livenessProbesPerSecond, linkMtu, reversePps, reverseBurst);
+                    livenessProbesPerSecond, linkMtu, reversePps, reverseBurst, maxPerResponderPerAnycast > 0
+                            ? maxPerResponderPerAnycast : Math.max(1, maxPerAnycast / 2));
         }
 
         /**

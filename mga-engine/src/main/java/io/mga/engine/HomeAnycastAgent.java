@@ -69,6 +69,7 @@ public final class HomeAnycastAgent implements Role {
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
                 c.refreshRequests(), new ReplayGuard(epoch, c.replayWindowNanos(), c.replayProtectionRequired()),
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
+                c.maxBindingsPerResponderPerAnycast(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
         if (c.livenessIntervalNanos() > 0) {
             registrar.liveness(c.livenessIntervalNanos(), c.livenessProbesPerSecond(), nowNanos);

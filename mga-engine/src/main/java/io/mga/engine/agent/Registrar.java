@@ -125,6 +125,7 @@ public final class Registrar {
     private final AnswerLimiter answers;
     private final AnswerLimiter probeLimit;
     private final int maxPerResponder;
+    private final int maxPerResponderPerAnycast;
     private int[] owned;
     private final RateLimitedLog loopLog = new RateLimitedLog(10_000_000_000L);
     private final long probeTimeoutNanos;
@@ -147,13 +148,14 @@ public final class Registrar {
      * @param stats the agent's counters
      * @param probeTimeoutNanos how long a probed binding has to answer with a refresh
      * @param maxPerResponder the most bindings one responder identity may hold, all anycast addresses together
+     * @param maxPerResponderPerAnycast the most bindings one identity may hold for one anycast address
      * @param limiterKey the secret of the answer limiter's table
      * @param now the current time
      */
     public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
             List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
             BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long probeTimeoutNanos,
-            int maxPerResponder, long limiterKey, long now) {
+            int maxPerResponder, int maxPerResponderPerAnycast, long limiterKey, long now) {
         this.address = address;
         this.served = new ServedPrefixes(served);
         this.advanced = advanced;
@@ -178,6 +180,7 @@ public final class Registrar {
         this.probeLimit = new AnswerLimiter(probeInterval, probeInterval, PROBES_PER_SECOND, 1, 0);
         this.probeTimeoutNanos = probeTimeoutNanos;
         this.maxPerResponder = maxPerResponder;
+        this.maxPerResponderPerAnycast = maxPerResponderPerAnycast;
         this.owned = new int[owners.size()];
     }
 
@@ -322,6 +325,17 @@ public final class Registrar {
      */
     public boolean serves(long hi, long lo) {
         return served.contains(hi, lo);
+    }
+
+    /** How many bindings of one anycast address an identity holds. */
+    private int heldFor(Ipv6Address anycast, int ownerId) {
+        int n = 0;
+        for (int s = cache.find(anycast.high(), anycast.low()); s != BindingCache.NONE; s = cache.next(s)) {
+            if (cache.owner(s) == ownerId) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -472,6 +486,14 @@ public final class Registrar {
         if (takesOne && owned[ownerId] >= maxPerResponder) {
             reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cred.identity() + " holds its quota of "
                     + maxPerResponder + " bindings");
+            return;
+        }
+        // one identity takes at most its share of an anycast address's room, so that another can still register
+        // there (a walk of one chain, bounded by maxBindingsPerAnycast, and only for a new Binding ID)
+        if (advanced && existing == BindingCache.NONE
+                && heldFor(anycast, ownerId) >= maxPerResponderPerAnycast) {
+            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cred.identity() + " holds its share of "
+                    + maxPerResponderPerAnycast + " bindings for " + anycast);
             return;
         }
         int slot = existing;
