@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Order of checks: Home Address option and H flag (else silent drop) → authentication option and known SPI
  * (else silent drop, RFC 4285 §5) → MAC (146) → timestamp (144/145) → served prefix (132) → authorisation (129) →
  * Binding ID (164) → care-of address (174) → sequence (135) → deregistration without binding (133) → Binding ID
- * owner (129) → table bound (130). Every BA is signed with the responder's key. Single-threaded.
+ * owner (129) → quota (130) → share of the anycast address (130) → table bound (130). Every BA is signed with
+ * the responder's key. Single-threaded.
  */
 public final class Registrar {
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
