@@ -564,8 +564,12 @@ class AttackSuiteNamespaceTest {
         }
         Files.write(fill, gone);
         offPath("raw", "--file", fill.toString(), "--rate", "2000");
-        // the other identities' bindings were never pushed out: the client is served as before
-        assertThat(probe(2).ratio()).as("served once the insider's bindings are gone").isGreaterThanOrEqualTo(0.9);
+        // the other identities' bindings were never pushed out: the client is served as before, once the agent
+        // has worked off the 1100 deregistrations
+        long settled = settle();
+        Availability after = probe(2);
+        FIGURES.add("  served after the insider's bindings went (" + settled + " ms to settle): " + after);
+        assertThat(after.ratio()).as("served once the insider's bindings are gone").isGreaterThanOrEqualTo(0.9);
     }
 
     @Test
