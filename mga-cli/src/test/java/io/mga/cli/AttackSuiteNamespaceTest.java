@@ -536,8 +536,6 @@ class AttackSuiteNamespaceTest {
         Files.write(fill, bus);
         Figures cache = measure("insider fills the cache: 1100 Binding IDs of ar1 for the anycast address", 3,
                 () -> offPath("raw", "--file", fill.toString(), "--rate", "2000"));
-        FIGURES.add("  (the client stays on its pinned binding: session pinning keeps it off the insider's new"
-                + " ones, whose care-of addresses nobody answers)");
         String log = Files.readString(log("haa")).substring((int) haaBefore);
         assertThat(log).as("the quota answers 130").contains("status=130");
         long registered = log.lines().filter(l -> l.contains("Registered[") && l.contains("ar1@")).count();
