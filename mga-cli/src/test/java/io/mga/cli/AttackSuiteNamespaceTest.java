@@ -606,8 +606,8 @@ class AttackSuiteNamespaceTest {
         }
         long sentOctets = a.get("octets").asLong();
         double ro = (double) mobility / sentOctets;
-        FIGURES.add(String.format("RO reflection: %s queries from 2400 spoofed sources in the victim's /64 | at the victim:"
-                + " mobility (HoTI/CoTI) %d B = %.3fx the attacker's %d B; echo answers %d B (%.2fx, the service's"
+        FIGURES.add(String.format("RO reflection: %s queries from 2400 spoofed sources in the victim's /64 | at the"
+                + " victim: mobility (HoTI/CoTI) %d B = %.3fx the attacker's %d B; echo answers %d B (%.2fx, the service's"
                 + " own answers, not route optimisation); other %d B", a.get("packets"), mobility, ro, sentOctets, udp,
                 (double) udp / sentOctets, other));
         System.out.println("ATTACK " + FIGURES.get(FIGURES.size() - 1));
