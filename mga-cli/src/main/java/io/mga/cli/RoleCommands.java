@@ -386,6 +386,18 @@ final class RoleCommands {
                 + " restart starts empty)")
         Path state;
 
+        @Option(names = "--link-mtu", paramLabel = "OCTETS",
+                description = "the MTU of the link the tunnels leave by (default: the interface's, read from"
+                        + " /sys/class/net/IF/mtu, else 1500); larger packets for an anycast address get ICMPv6"
+                        + " Packet Too Big with this less 40 (RFC 2473 §7.1); " + AgentConfig.MIN_LINK_MTU + " to "
+                        + AgentConfig.MAX_LINK_MTU)
+        Integer linkMtu;
+
+        @Option(names = "--reverse-rate", paramLabel = "PPS,BURST", defaultValue = "10000,1000",
+                description = "the reverse tunnel's token bucket per binding: packets a second and burst"
+                        + " (default 10000,1000); packets over it are dropped and counted")
+        String reverseRate;
+
         @Spec
         CommandSpec spec;
 
@@ -416,6 +428,20 @@ final class RoleCommands {
                     .liveness(livenessMillis * 1_000_000L, 2000).listener(log::agent);
             anycast.forEach(b::serve);
             peers.forEach(b::peerAgent);
+            // an interface MTU above what a tunnel packet can use (loopback's 65536) means every packet fits
+            int mtu = linkMtu != null ? linkMtu : Math.min(interfaceMtu(link.iface), AgentConfig.MAX_LINK_MTU);
+            if (mtu < AgentConfig.MIN_LINK_MTU || mtu > AgentConfig.MAX_LINK_MTU) {
+                throw new CommandLine.ParameterException(cl, "--link-mtu: " + mtu + " is outside "
+                        + AgentConfig.MIN_LINK_MTU + ".." + AgentConfig.MAX_LINK_MTU
+                        + (linkMtu == null ? " (read from " + link.iface + "; give --link-mtu)" : ""));
+            }
+            b.linkMtu(mtu);
+            String[] rr = reverseRate.split(",");
+            try {
+                b.reverseTunnelRate(Integer.parseInt(rr[0].trim()), Integer.parseInt(rr[rr.length - 1].trim()));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--reverse-rate: PPS,BURST");
+            }
             creds.forEach(b::responder);
             AgentStateOption saved;
             try {
@@ -505,6 +531,24 @@ final class RoleCommands {
         interfaceCounters(live, m);
         return new Snapshot("haa", link.iface, link.address.toString(), java.time.Instant.now().toString(),
                 (now - started) / 1_000_000_000L, bs, pins, cs, null, m);
+    }
+
+    /**
+     * An interface's MTU from /sys/class/net (Linux), or 1500 (Ethernet) when it cannot be read.
+     *
+     * @param iface the interface's name
+     * @return its MTU
+     */
+    static int interfaceMtu(String iface) {
+        Path p = Path.of("/sys/class/net", iface, "mtu");
+        try {
+            if (iface.indexOf('/') < 0 && Files.isReadable(p)) {
+                return Integer.parseInt(Files.readString(p).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            // unreadable: Ethernet's
+        }
+        return 1500;
     }
 
     static void interfaceCounters(LiveInterface live, Map<String, Long> m) {

@@ -51,6 +51,15 @@ class RoleCommandsTest {
     }
 
     @Test
+    void theLinkMtuIsReadFromTheInterface() {
+        // (the range is AgentConfig's, tested in mga-engine; the CLI checks the interface before it)
+        assertThat(RoleCommands.interfaceMtu("no-such-interface0")).isEqualTo(1500);
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/sys/class/net/lo/mtu"))) {
+            assertThat(RoleCommands.interfaceMtu("lo")).isGreaterThanOrEqualTo(1280);
+        }
+    }
+
+    @Test
     void shortKeyAndReservedSpi() {
         oneLine(run("haa", "--interface", "lo", "--address", "2001:db8:a::1", "--router", "2001:db8:a::fe",
                 "--anycast", "2001:db8:a::53/128", "--responder", "a@b,1000,0011"), 2, "16 octets");

@@ -34,13 +34,20 @@ import java.util.List;
  * @param maxBindingsPerResponder the most bindings one responder identity may hold
  * @param livenessIntervalNanos how often a binding that carried traffic is probed for liveness (0: never)
  * @param livenessProbesPerSecond the most liveness probes a second, all bindings together
+ * @param linkMtu the MTU of the link the tunnels leave by: a packet whose tunnel packet would exceed it is answered
+ *     with Packet Too Big (RFC 2473 §7.1)
+ * @param reverseTunnelPacketsPerSecond the long-run rate of the reverse tunnel, per binding
+ * @param reverseTunnelBurst how many packets one binding may reverse-tunnel at once before that rate applies
+ * @param maxBindingsPerResponderPerAnycast the most bindings one responder identity may hold for one anycast
+ *     address (Advanced Model)
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
         Long hashKey, int maxPins, long pinIdleNanos, boolean replayProtectionRequired, long replayWindowNanos,
         EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
         long probeTimeoutNanos, int maxBindingsPerResponder, long livenessIntervalNanos,
-        int livenessProbesPerSecond) {
+        int livenessProbesPerSecond, int linkMtu, int reverseTunnelPacketsPerSecond, int reverseTunnelBurst,
+        int maxBindingsPerResponderPerAnycast) {
     /** The shortest liveness interval: responders answer at most 4 Binding Refresh Requests a second. */
     public static final long MIN_LIVENESS_INTERVAL_NANOS = 500_000_000L;
 
@@ -68,6 +75,10 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param maxBindingsPerResponder at least 1
      * @param livenessIntervalNanos 0, or at least {@link #MIN_LIVENESS_INTERVAL_NANOS}
      * @param livenessProbesPerSecond at least 1
+     * @param linkMtu {@value #MIN_LINK_MTU} to {@value #MAX_LINK_MTU}
+     * @param reverseTunnelPacketsPerSecond 1 to 10<sup>9</sup>
+     * @param reverseTunnelBurst at least 1
+     * @param maxBindingsPerResponderPerAnycast 1 to {@code maxBindingsPerAnycast}
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -92,6 +103,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         if (maxPins < 0 || pinIdleNanos <= 0) {
             throw new IllegalArgumentException("pinning bound must be >= 0 and idle time positive");
         }
+        if (maxBindingsPerResponderPerAnycast < 1 || maxBindingsPerResponderPerAnycast > maxBindingsPerAnycast) {
+            throw new IllegalArgumentException("maxBindingsPerResponderPerAnycast must be 1..maxBindingsPerAnycast");
+        }
         if (maxBindingsPerResponder < 1) {
             throw new IllegalArgumentException("maxBindingsPerResponder must be positive");
         }
@@ -106,7 +120,24 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         if (tunnelHopLimit < 1 || tunnelHopLimit > 255) {
             throw new IllegalArgumentException("tunnel hop limit must be 1..255");
         }
+        if (linkMtu < MIN_LINK_MTU || linkMtu > MAX_LINK_MTU) {
+            throw new IllegalArgumentException("link MTU must be " + MIN_LINK_MTU + ".." + MAX_LINK_MTU);
+        }
+        if (reverseTunnelPacketsPerSecond < 1 || reverseTunnelPacketsPerSecond > 1_000_000_000
+                || reverseTunnelBurst < 1) {
+            throw new IllegalArgumentException("reverse tunnel rate must be 1..10^9 packets/s, burst at least 1");
+        }
     }
+
+    /**
+     * The smallest link MTU accepted: 1280 (RFC 8200 §5) plus the tunnel header and the 8-octet Destination
+     * Options header of a Tunnel Encapsulation Limit, so that every packet of up to 1280 octets fits in a tunnel
+     * packet unfragmented. Below it RFC 2473 §7.1 would have the agent fragment its tunnel packets, which it does
+     * not do.
+     */
+    public static final int MIN_LINK_MTU = 1280 + 40 + 8;
+    /** The largest link MTU that matters: a tunnel packet's Payload Length is 16 bits (65535 + 40 octets). */
+    public static final int MAX_LINK_MTU = 65535 + 40;
 
     /** Configures and builds a {@link HomeAnycastAgent}. */
     public static final class Builder {
@@ -132,6 +163,10 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private int maxPerResponder = 1024;
         private long livenessIntervalNanos = 500_000_000L;
         private int livenessProbesPerSecond = 2000;
+        private int linkMtu = 1500;
+        private int reversePps = 10_000;
+        private int reverseBurst = 1_000;
+        private int maxPerResponderPerAnycast;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -323,6 +358,19 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * The most bindings one responder identity may hold for one anycast address in the Advanced Model (default:
+         * half of {@link #maxBindingsPerAnycast}, at least 1): one authorised responder cannot take all of an
+         * anycast address's room, so another identity can still register there; beyond it, status 130.
+         *
+         * @param n 1 to the bound of one anycast address's bindings; 0 for the default
+         * @return this builder
+         */
+        public Builder maxBindingsPerResponderPerAnycast(int n) {
+            this.maxPerResponderPerAnycast = n;
+            return this;
+        }
+
+        /**
          * How long a binding named by a tunnel error has to answer the agent's probe (a Binding Refresh Request)
          * with an authenticated refresh before it is dropped (default 500 ms: several round trips to a responder;
          * a binding dropped wrongly comes back with the refresh that answers late).
@@ -353,6 +401,37 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         public Builder liveness(long intervalNanos, int probesPerSecond) {
             this.livenessIntervalNanos = intervalNanos;
             this.livenessProbesPerSecond = probesPerSecond;
+            return this;
+        }
+
+        /**
+         * The MTU of the link the agent's tunnels leave by (default 1500, Ethernet). A packet for a served anycast
+         * address whose tunnel packet would exceed it (more than {@code mtu - 40} octets) is not sent: its source
+         * gets an ICMPv6 Packet Too Big with MTU {@code mtu - 40} (RFC 2473 §7.1, RFC 4443 §3.2), at most 10 a
+         * second per source /64 and 1000 in all (RFC 4443 §2.4(f)). Whatever the MTU, a packet of more than 65535
+         * octets cannot be tunnelled (the outer Payload Length is 16 bits) and gets Packet Too Big with 65535.
+         *
+         * @param mtu {@value AgentConfig#MIN_LINK_MTU} to {@value AgentConfig#MAX_LINK_MTU}
+         * @return this builder
+         */
+        public Builder linkMtu(int mtu) {
+            this.linkMtu = mtu;
+            return this;
+        }
+
+        /**
+         * How much one binding may send through the reverse tunnel (RFC 6275 §10.4.5): a token bucket per binding,
+         * refilled at {@code packetsPerSecond}, holding {@code burst} (default 10,000 packets/s, burst 1,000: far
+         * above what one responder's replies need, far below what would let one care-of address, or a sender
+         * forging it, flood through the agent). Packets over the limit are dropped and counted.
+         *
+         * @param packetsPerSecond 1 to 10<sup>9</sup>
+         * @param burst at least 1
+         * @return this builder
+         */
+        public Builder reverseTunnelRate(int packetsPerSecond, int burst) {
+            this.reversePps = packetsPerSecond;
+            this.reverseBurst = burst;
             return this;
         }
 
@@ -397,7 +476,8 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
             return new AgentConfig(address, served, model, policy, responders, maxLifetimeSeconds, maxBindings,
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
                     tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder, livenessIntervalNanos,
-                    livenessProbesPerSecond);
+                    livenessProbesPerSecond, linkMtu, reversePps, reverseBurst, maxPerResponderPerAnycast > 0
+                            ? maxPerResponderPerAnycast : Math.max(1, maxPerAnycast / 2));
         }
 
         /**

@@ -12,7 +12,14 @@ package io.mga.engine;
  * @param dropped other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source)
  * @param forgedErrors ICMPv6 errors about tunnels whose quoted Flow Label is not the agent's (forged or mangled)
  * @param probes bindings probed after a tunnel error
+ * @param tooBig packets too large for the tunnel (RFC 2473 §7.1), not tunnelled
+ * @param encapsulationLimited tunnel packets whose Tunnel Encapsulation Limit was 0 (RFC 2473 §4.1.1), discarded
+ * @param reverseLimited reverse-tunnelled packets over their binding's rate, dropped
+ * @param errorsSent ICMPv6 errors the agent sent (Packet Too Big, Parameter Problem)
+ * @param errorsSuppressed ICMPv6 errors not sent: a source that may not get one (RFC 4443 §2.4(e)), or the rate
+ *     limit (RFC 4443 §2.4(f))
  */
 public record AgentCounters(long received, long forwarded, long reverseForwarded, long malformed, long noBinding,
-        long rejected, long dropped, long forgedErrors, long probes) {
+        long rejected, long dropped, long forgedErrors, long probes, long tooBig, long encapsulationLimited,
+        long reverseLimited, long errorsSent, long errorsSuppressed) {
 }

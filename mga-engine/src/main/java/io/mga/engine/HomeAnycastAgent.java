@@ -75,6 +75,7 @@ public final class HomeAnycastAgent implements Role {
         this.registrar = new Registrar(address, c.served(), !basic, c.responders(), c.maxLifetimeSeconds() / 4,
                 c.refreshRequests(), replay,
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
+                c.maxBindingsPerResponderPerAnycast(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
         if (c.livenessIntervalNanos() > 0) {
             registrar.liveness(c.livenessIntervalNanos(), c.livenessProbesPerSecond(), nowNanos);
@@ -83,11 +84,12 @@ public final class HomeAnycastAgent implements Role {
         // the Flow Label secrets follow the hash key when one is given (reproducible runs), else SecureRandom
         this.labels = new TunnelLabels(c.hashKey() != null ? new java.util.SplittableRandom(key ^ 0x2545_f491_4f6c_dd1dL)
                 : new java.security.SecureRandom(), nowNanos);
+        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels,
+                KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL), io);
         this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
-                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels, c.served());
-        this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels,
-                KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL));
+                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels,
+                c.served(), icmp, c.linkMtu(), c.reverseTunnelPacketsPerSecond(), c.reverseTunnelBurst());
         this.answers = new NodeAnswers(address, sender, KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
         this.lastNow = nowNanos;
     }
@@ -128,7 +130,8 @@ public final class HomeAnycastAgent implements Role {
     public AgentCounters counters() {
         AgentStats s = stats;
         return new AgentCounters(s.received, s.forwarded, s.reverseForwarded, s.malformed, s.noBinding, s.rejected,
-                s.dropped, s.forgedErrors, s.probes);
+                s.dropped, s.forgedErrors, s.probes, s.tooBig, s.encapsulationLimited, s.reverseLimited, s.errorsSent,
+                s.errorsSuppressed);
     }
 
     /**
@@ -359,7 +362,7 @@ public final class HomeAnycastAgent implements Role {
                     stats.dropped++;
                 }
             }
-            case Protocols.IPV6_IN_IPV6 -> forwarder.reverseTunnel(packet, view);
+            case Protocols.IPV6_IN_IPV6 -> forwarder.reverseTunnel(packet, view, now);
             case Protocols.ICMPV6 -> {
                 if (view.icmpv6Type() == Protocols.ICMPV6_DESTINATION_UNREACHABLE) {
                     icmp.tunnelError(in, now);

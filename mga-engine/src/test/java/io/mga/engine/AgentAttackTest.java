@@ -293,6 +293,32 @@ class AgentAttackTest {
     }
 
     @Test
+    void oneResponderCannotTakeAllOfAnAnycastAddresssRoom() {
+        haa = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).model(Model.ADVANCED)
+                .responder(World.cred(1)).responder(World.cred(2)).maxBindingsPerAnycast(8)
+                .io((b, o, l) -> sent.add(java.util.Arrays.copyOfRange(b, o, o + l))).build(now);
+        for (int bid = 1; bid <= 8; bid++) {
+            deliver(bu(PUA1, AA, bid, 75, bid, 1001, World.key(1), ntp(now), true));
+        }
+        assertThat(haa.bindings(AA)).as("half of the 8 by default").hasSize(4);
+        assertThat(lastStatus()).isEqualTo(BaStatus.INSUFFICIENT_RESOURCES.code());
+        // its refreshes go through, another identity still registers, another anycast address has its own room
+        deliver(bu(PUA1, AA, 20, 75, 2, 1001, World.key(1), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+        deliver(bu(World.pua(2), AA, 1, 75, 100, 1002, World.key(2), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+        Ipv6Address other = Ipv6Address.parse("2001:db8:a::54");
+        deliver(bu(PUA1, other, 30, 75, 1, 1001, World.key(1), ntp(now), true));
+        assertThat(lastStatus()).isZero();
+        // configurable
+        assertThat(HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).maxBindingsPerAnycast(8)
+                .maxBindingsPerResponderPerAnycast(8).config().maxBindingsPerResponderPerAnycast()).isEqualTo(8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HomeAnycastAgent.builder().address(HAA)
+                .serve(World.ANYCAST_PREFIX).maxBindingsPerAnycast(8).maxBindingsPerResponderPerAnycast(9).config())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aCareOfAddressThatLeadsBackToTheAgentIsRefused() {
         // from the responder's own address, naming as care-of the agent's address, then another anycast address
         for (Ipv6Address loop : List.of(HAA, Ipv6Address.parse("2001:db8:a::54"))) {
@@ -342,6 +368,7 @@ class AgentAttackTest {
     void aMassExpiryIsSpreadOverDutyCyclesAndNothingIsLeftBehind() {
         haa = HomeAnycastAgent.builder().address(HAA).serve(World.ANYCAST_PREFIX).model(Model.ADVANCED)
                 .responder(World.cred(1)).maxBindings(6000).maxBindingsPerAnycast(4096).maxBindingsPerResponder(6000)
+                .maxBindingsPerResponderPerAnycast(4096)
                 .bindingRefreshRequests(false)
                 .replayProtection(false, World.S).io((b, o, l) -> { }).build(now);
         for (Ipv6Address anycast : List.of(AA, Ipv6Address.parse("2001:db8:a::54"))) {
@@ -397,7 +424,7 @@ class AgentAttackTest {
     }
 
     @Test
-    void aPacketTooLargeToTunnelIsDroppedNotThrown() {
+    void aPacketTooLargeToTunnelIsAnsweredWithPacketTooBigNotThrown() {
         deliver(good(10));
         assertThat(lastStatus()).isZero();
         // Payload Length 65535 (No Next Header): tunnelled, the outer Payload Length would need 65575
@@ -409,11 +436,14 @@ class AgentAttackTest {
         big[7] = 64;
         System.arraycopy(Ipv6Address.parse("2001:db8:c::10").toBytes(), 0, big, 8, 16);
         System.arraycopy(AA.toBytes(), 0, big, 24, 16);
-        long dropped = haa.counters().dropped();
+        long tooBig = haa.counters().tooBig();
         long forwarded = haa.counters().forwarded();
+        sent.clear();
         deliver(big);
-        assertThat(haa.counters().dropped()).isEqualTo(dropped + 1);
+        assertThat(haa.counters().tooBig()).isEqualTo(tooBig + 1);
         assertThat(haa.counters().forwarded()).isEqualTo(forwarded);
+        assertThat(sent).as("one Packet Too Big (RFC 2473 §7.1)").hasSize(1);
+        assertThat(sent.get(0)[40]).isEqualTo((byte) 2);
     }
 
     @Test

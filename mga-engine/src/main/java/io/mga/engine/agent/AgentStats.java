@@ -21,6 +21,16 @@ public final class AgentStats {
     public long forgedErrors;
     /** Bindings probed after a tunnel error. */
     public long probes;
+    /** Packets too large for the tunnel (RFC 2473 §7.1), answered with Packet Too Big or not. */
+    public long tooBig;
+    /** Tunnel packets whose Tunnel Encapsulation Limit was 0 (RFC 2473 §4.1.1), discarded. */
+    public long encapsulationLimited;
+    /** Reverse-tunnelled packets over their binding's rate, dropped. */
+    public long reverseLimited;
+    /** ICMPv6 errors sent by the agent (Packet Too Big, Parameter Problem). */
+    public long errorsSent;
+    /** ICMPv6 errors not sent: the source may not get one (RFC 4443 §2.4(e)) or the rate limit said no. */
+    public long errorsSuppressed;
     /** Other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source). */
     public long dropped;
 }

@@ -7,11 +7,19 @@ import io.mga.api.PacketIo;
 import io.mga.api.SelectionPolicy;
 import io.mga.wire.fast.Encapsulation;
 import io.mga.wire.fast.Ipv6View;
+import io.mga.wire.fast.Protocols;
 
 /**
  * The agent's data plane: lookup of the anycast destination, selection among its bindings (pin, else policy,
  * then pinned), IPv6-in-IPv6 encapsulation to the chosen care-of address (RFC 2473), the reverse tunnel, and the
  * burst look-ahead. Allocation-free per packet; final fields and monomorphic calls only. Single-threaded.
+ *
+ * <p>What a tunnel packet carries: a 40-octet outer header and no extension header, unless the packet to tunnel
+ * is itself a tunnel packet with a Tunnel Encapsulation Limit (RFC 2473 §4.1.1): then the limit less one goes
+ * into a Destination Options header of the agent's tunnel header, or, at 0, the packet is refused with a
+ * Parameter Problem. The agent inserts no limit of its own into ordinary packets: they are not nested, the care-of
+ * addresses that would lead back to the agent are refused at registration (status 174), and the bare 40-octet
+ * header keeps the tunnel MTU at the link MTU less 40 and the one-binding path one copy and one header write.
  */
 public final class Forwarder {
     /** Packets whose lookups are started together by {@link #burst}: about what a core keeps in flight. */
@@ -36,8 +44,21 @@ public final class Forwarder {
     private final AgentStats stats;
     private final TunnelLabels labels;
     private final ServedPrefixes served;
+    private final AgentIcmp icmp;
+    /** The largest packet the tunnel takes: the link MTU less the tunnel header, at most 65535 (Payload Length). */
+    private final int tunnelMtu;
+    // the reverse tunnel's token bucket per binding slot (generic cell rate: each cell is a theoretical arrival
+    // time), and the slot generation the cell belongs to: a slot handed to another binding starts full
+    private final long reverseInterval;
+    private final long reverseTolerance;
+    private long[] reverseCells = new long[0];
+    private int[] reverseGenerations = new int[0];
     private final Ipv6View inner = new Ipv6View();
-    private final byte[] tx = new byte[Encapsulation.OVERHEAD + 65535 + Ipv6View.HEADER_LENGTH];
+    private final byte[] tx = new byte[Encapsulation.OVERHEAD + LIMIT_HEADER + 65535 + Ipv6View.HEADER_LENGTH];
+    /** The Destination Options header carrying a Tunnel Encapsulation Limit: 8 octets (RFC 2473 §5.1). */
+    private static final int LIMIT_HEADER = 8;
+    /** The Tunnel Encapsulation Limit option's type (RFC 2473 §5.1). */
+    private static final int LIMIT_OPTION = 4;
     // the burst's look-ahead: each packet's destination and home row, the table layout they were taken under, the
     // packet being handled (-1: none), and what the reads returned (kept so that the reads are not dead code)
     private final long[] aheadHigh = new long[BURST];
@@ -64,10 +85,15 @@ public final class Forwarder {
      * @param stats the agent's counters
      * @param labels the outer Flow Labels
      * @param served the anycast prefixes served
+     * @param icmp the agent's ICMPv6 room, which sends Packet Too Big and Parameter Problem
+     * @param linkMtu the MTU of the link the tunnels leave by
+     * @param reversePacketsPerSecond the reverse tunnel's long-run rate per binding
+     * @param reverseBurst how many packets a binding may reverse-tunnel at once
      */
     public Forwarder(long addressHigh, long addressLow, int tunnelHopLimit, PacketIo io, BindingCache cache,
             int maxPins, long pinIdleNanos, long pinKey, SelectionPolicy policy, AgentStats stats,
-            TunnelLabels labels, java.util.List<Ipv6Prefix> served) {
+            TunnelLabels labels, java.util.List<Ipv6Prefix> served, AgentIcmp icmp, int linkMtu,
+            int reversePacketsPerSecond, int reverseBurst) {
         this.addressHigh = addressHigh;
         this.addressLow = addressLow;
         this.tunnelHopLimit = tunnelHopLimit;
@@ -79,6 +105,13 @@ public final class Forwarder {
         this.stats = stats;
         this.labels = labels;
         this.served = new ServedPrefixes(served);
+        this.icmp = icmp;
+        this.tunnelMtu = Math.min(linkMtu - Encapsulation.OVERHEAD, Encapsulation.MAX_INNER_LENGTH);
+        if (tunnelMtu < 1280 + LIMIT_HEADER || reversePacketsPerSecond < 1 || reverseBurst < 1) {
+            throw new IllegalArgumentException("link MTU below 1328, or reverse tunnel rate not positive");
+        }
+        this.reverseInterval = Math.max(1L, 1_000_000_000L / reversePacketsPerSecond);
+        this.reverseTolerance = reverseInterval * (reverseBurst - 1L);
     }
 
 
@@ -206,7 +239,7 @@ public final class Forwarder {
             return;
         }
         cache.markUsedAt(row); // for the liveness probes (Registrar): this binding carries traffic
-        tunnel(packet, offset, view, cache.careOfHighAt(row), cache.careOfLowAt(row));
+        tunnel(packet, offset, view, cache.careOfHighAt(row), cache.careOfLowAt(row), now);
     }
 
     /** No binding, or the Advanced Model's choice among several. */
@@ -217,18 +250,18 @@ public final class Forwarder {
         }
         int slot = choose(cache.slotAt(row), view.sourceHigh(), view.sourceLow(), dh, dl, now);
         cache.markUsed(slot);
-        tunnel(packet, offset, view, cache.careOfHigh(slot), cache.careOfLow(slot));
+        tunnel(packet, offset, view, cache.careOfHigh(slot), cache.careOfLow(slot), now);
     }
 
     /** Encapsulates the packet to a care-of address and sends it (RFC 2473), or counts why not. */
-    private void tunnel(byte[] packet, int offset, Ipv6View view, long ch, long cl) {
+    private void tunnel(byte[] packet, int offset, Ipv6View view, long ch, long cl, long now) {
         int len = view.packetLength();
         // forwarding into a tunnel is one hop for the inner packet (RFC 2473 §3.1); read from the packet, not
         // from the copy, so that the read does not wait on the copy's stores
         int hop = packet[offset + Ipv6View.HOP_LIMIT_OFFSET] & 0xff;
-        // the outer Payload Length must fit in 16 bits (RFC 2473 §7.1 asks for Packet Too Big; mga drops)
-        if (len > 65535 || hop <= 1) {
-            stats.dropped++;
+        // too large, hop limit spent, or itself a tunnel packet (which may carry an encapsulation limit): out of line
+        if (len > tunnelMtu || hop <= 1 || view.upperLayerProtocol() == Protocols.IPV6_IN_IPV6) {
+            tunnelRare(packet, offset, view, ch, cl, len, hop, now);
             return;
         }
         System.arraycopy(packet, offset, tx, Encapsulation.OVERHEAD, len);
@@ -237,6 +270,95 @@ public final class Forwarder {
                 tunnelHopLimit, labels.label(view.sourceHigh(), view.sourceLow(), ch, cl));
         stats.forwarded++;
         io.send(tx, start, len + Encapsulation.OVERHEAD);
+    }
+
+    /**
+     * The rare cases of {@link #tunnel}: a spent hop limit, a tunnel packet with a Tunnel Encapsulation Limit
+     * (RFC 2473 §4.1.1), a packet too large for the tunnel (RFC 2473 §7.1).
+     */
+    private void tunnelRare(byte[] packet, int offset, Ipv6View view, long ch, long cl, int len, int hop, long now) {
+        if (hop <= 1) {
+            stats.dropped++;
+            return;
+        }
+        int limit = -1;
+        if (view.upperLayerProtocol() == Protocols.IPV6_IN_IPV6) {
+            int at = encapsulationLimitAt(packet, offset, view.upperLayerOffset());
+            if (at >= 0) {
+                limit = packet[at] & 0xff;
+                if (limit == 0) {
+                    // RFC 2473 §4.1.1: a limit of 0 MUST NOT be encapsulated again; the packet is discarded and
+                    // its source (the previous entry point) gets a Parameter Problem, code 0, pointing at the value
+                    icmp.encapsulationLimitReached(packet, offset, view, at - offset, now);
+                    return;
+                }
+            }
+        }
+        int extra = limit > 0 ? LIMIT_HEADER : 0;
+        int mtu = tunnelMtu - extra;
+        if (len > mtu) {
+            // RFC 2473 §7.1: a packet larger than the tunnel MTU (and than 1280) is not tunnelled; its source gets
+            // a Packet Too Big with the tunnel MTU; RFC 4443 §3.2; also when the outer Payload Length (16 bits)
+            // could not hold it
+            icmp.packetTooBig(packet, offset, view, mtu, now);
+            return;
+        }
+        int inner = Encapsulation.OVERHEAD + extra;
+        System.arraycopy(packet, offset, tx, inner, len);
+        tx[inner + Ipv6View.HOP_LIMIT_OFFSET] = (byte) (hop - 1);
+        if (extra > 0) {
+            // RFC 2473 §4.1.1, §5.1: the tunnel header carries the received limit less one, in a Destination
+            // Options header: Next Header 41, length 0 (8 octets), the option (type 4, length 1, value), PadN of 1
+            int d = Encapsulation.OVERHEAD;
+            tx[d] = (byte) Protocols.IPV6_IN_IPV6;
+            tx[d + 1] = 0;
+            tx[d + 2] = (byte) LIMIT_OPTION;
+            tx[d + 3] = 1;
+            tx[d + 4] = (byte) (limit - 1);
+            tx[d + 5] = 1;
+            tx[d + 6] = 1;
+            tx[d + 7] = 0;
+        }
+        int start = Encapsulation.wrapInPlace(tx, Encapsulation.OVERHEAD, len + extra, addressHigh, addressLow, ch,
+                cl, tunnelHopLimit, labels.label(view.sourceHigh(), view.sourceLow(), ch, cl));
+        if (extra > 0) {
+            tx[start + Ipv6View.NEXT_HEADER_OFFSET] = (byte) Protocols.DESTINATION_OPTIONS;
+        }
+        stats.forwarded++;
+        io.send(tx, start, len + extra + Encapsulation.OVERHEAD);
+    }
+
+    /**
+     * Where the value of a Tunnel Encapsulation Limit option sits in a tunnel packet: the first such option in a
+     * Destination Options header between the packet's fixed header and its inner packet (RFC 2473 §4.1.1), or -1.
+     * The chain was checked by the view's walk (every header within the packet, at most 16 of them).
+     */
+    private static int encapsulationLimitAt(byte[] b, int offset, int upper) {
+        int next = b[offset + Ipv6View.NEXT_HEADER_OFFSET] & 0xff;
+        int pos = offset + Ipv6View.HEADER_LENGTH;
+        while (pos < upper) {
+            int len = b[pos + 1] & 0xff;
+            int total = next == Protocols.FRAGMENT ? 8
+                    : next == Protocols.AUTHENTICATION_HEADER ? (len + 2) * 4 : (len + 1) * 8;
+            if (next == Protocols.DESTINATION_OPTIONS) {
+                int end = Math.min(pos + total, upper);
+                for (int p = pos + 2; p + 1 < end;) {
+                    int type = b[p] & 0xff;
+                    if (type == 0) {
+                        p++;
+                        continue;
+                    }
+                    int olen = b[p + 1] & 0xff;
+                    if (type == LIMIT_OPTION && olen == 1 && p + 2 < end) {
+                        return p + 2;
+                    }
+                    p += 2 + olen;
+                }
+            }
+            next = b[pos] & 0xff;
+            pos += total;
+        }
+        return -1;
     }
 
     /** Advanced Model, several bindings: the initiator's pin if it holds, else the policy's choice, then pinned. */
@@ -278,23 +400,24 @@ public final class Forwarder {
      *
      * @param packet the buffer (its inner hop limit is decremented in place)
      * @param view the outer packet, wrapped
+     * @param now the current time
      */
-    public void reverseTunnel(byte[] packet, Ipv6View view) {
+    public void reverseTunnel(byte[] packet, Ipv6View view, long now) {
         int off = view.upperLayerOffset();
         if (!inner.wrap(packet, off, view.upperLayerLength())) {
             stats.malformed++;
             return;
         }
-        boolean ok = false;
+        int slot = BindingCache.NONE;
         long ch = view.sourceHigh();
         long cl = view.sourceLow();
         for (int s = cache.find(inner.sourceHigh(), inner.sourceLow()); s != BindingCache.NONE; s = cache.next(s)) {
             if (cache.careOfHigh(s) == ch && cache.careOfLow(s) == cl) {
-                ok = true;
+                slot = s;
                 break;
             }
         }
-        if (!ok) {
+        if (slot == BindingCache.NONE) {
             stats.dropped++;
             return;
         }
@@ -311,8 +434,36 @@ public final class Forwarder {
             stats.dropped++;
             return;
         }
+        if (!reverseAllowed(slot, now)) {
+            stats.reverseLimited++;
+            return;
+        }
         packet[off + Ipv6View.HOP_LIMIT_OFFSET] = (byte) (hop - 1);
         stats.reverseForwarded++;
         io.send(packet, off, inner.packetLength());
+    }
+
+    /**
+     * The reverse tunnel's rate limit, a token bucket per binding kept as a generic cell rate: a packet passes if
+     * its binding's theoretical arrival time is at most the tolerance (burst less one intervals) ahead of now, and
+     * then moves it one interval on. The cells grow with the binding cache's slots (by half, at most to its
+     * bound), never per packet.
+     */
+    private boolean reverseAllowed(int slot, long now) {
+        if (slot >= reverseCells.length) {
+            int n = (int) Math.min(cache.maxBindings(), Math.max(slot + 1L, reverseCells.length * 3L / 2 + 16));
+            reverseCells = java.util.Arrays.copyOf(reverseCells, n);
+            reverseGenerations = java.util.Arrays.copyOf(reverseGenerations, n);
+        }
+        int gen = cache.generation(slot);
+        long t = reverseCells[slot];
+        if (reverseGenerations[slot] != gen || t - now < 0) {
+            reverseGenerations[slot] = gen;
+            t = now;
+        } else if (t - now > reverseTolerance) {
+            return false;
+        }
+        reverseCells[slot] = t + reverseInterval;
+        return true;
     }
 }

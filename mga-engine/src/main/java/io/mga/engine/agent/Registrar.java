@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Order of checks: Home Address option and H flag (else silent drop) → authentication option and known SPI
  * (else silent drop, RFC 4285 §5) → MAC (146) → timestamp (144/145) → served prefix (132) → authorisation (129) →
  * Binding ID (164) → care-of address (174) → sequence (135) → deregistration without binding (133) → Binding ID
- * owner (129) → table bound (130). Every BA is signed with the responder's key. Single-threaded.
+ * owner (129) → quota (130) → share of the anycast address (130) → table bound (130). Every BA is signed with
+ * the responder's key. Single-threaded.
  */
 public final class Registrar {
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
@@ -125,6 +126,7 @@ public final class Registrar {
     private final AnswerLimiter answers;
     private final AnswerLimiter probeLimit;
     private final int maxPerResponder;
+    private final int maxPerResponderPerAnycast;
     private int[] owned;
     private final RateLimitedLog loopLog = new RateLimitedLog(10_000_000_000L);
     private final long probeTimeoutNanos;
@@ -147,13 +149,14 @@ public final class Registrar {
      * @param stats the agent's counters
      * @param probeTimeoutNanos how long a probed binding has to answer with a refresh
      * @param maxPerResponder the most bindings one responder identity may hold, all anycast addresses together
+     * @param maxPerResponderPerAnycast the most bindings one identity may hold for one anycast address
      * @param limiterKey the secret of the answer limiter's table
      * @param now the current time
      */
     public Registrar(Ipv6Address address, List<Ipv6Prefix> served, boolean advanced,
             List<ResponderCredentials> responders, int maxLifetimeUnits, boolean refreshRequests, ReplayGuard replay,
             BindingCache cache, MobilitySender sender, Events events, AgentStats stats, long probeTimeoutNanos,
-            int maxPerResponder, long limiterKey, long now) {
+            int maxPerResponder, int maxPerResponderPerAnycast, long limiterKey, long now) {
         this.address = address;
         this.served = new ServedPrefixes(served);
         this.advanced = advanced;
@@ -178,6 +181,7 @@ public final class Registrar {
         this.probeLimit = new AnswerLimiter(probeInterval, probeInterval, PROBES_PER_SECOND, 1, 0);
         this.probeTimeoutNanos = probeTimeoutNanos;
         this.maxPerResponder = maxPerResponder;
+        this.maxPerResponderPerAnycast = maxPerResponderPerAnycast;
         this.owned = new int[owners.size()];
     }
 
@@ -322,6 +326,17 @@ public final class Registrar {
      */
     public boolean serves(long hi, long lo) {
         return served.contains(hi, lo);
+    }
+
+    /** How many bindings of one anycast address an identity holds. */
+    private int heldFor(Ipv6Address anycast, int ownerId) {
+        int n = 0;
+        for (int s = cache.find(anycast.high(), anycast.low()); s != BindingCache.NONE; s = cache.next(s)) {
+            if (cache.owner(s) == ownerId) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -472,6 +487,14 @@ public final class Registrar {
         if (takesOne && owned[ownerId] >= maxPerResponder) {
             reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cred.identity() + " holds its quota of "
                     + maxPerResponder + " bindings");
+            return;
+        }
+        // one identity takes at most its share of an anycast address's room, so that another can still register
+        // there (a walk of one chain, bounded by maxBindingsPerAnycast, and only for a new Binding ID)
+        if (advanced && existing == BindingCache.NONE
+                && heldFor(anycast, ownerId) >= maxPerResponderPerAnycast) {
+            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cred.identity() + " holds its share of "
+                    + maxPerResponderPerAnycast + " bindings for " + anycast);
             return;
         }
         int slot = existing;

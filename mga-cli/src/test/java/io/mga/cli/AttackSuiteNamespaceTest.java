@@ -1,0 +1,647 @@
+package io.mga.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
+import io.mga.engine.crypto.MnHaAuth;
+import io.mga.engine.mobility.MobilitySender;
+import io.mga.engine.mobility.Ntp;
+import io.mga.wire.ExtensionHeader;
+import io.mga.wire.Ipv6Header;
+import io.mga.wire.Ipv6Packet;
+import io.mga.wire.MobilityHeader;
+import io.mga.wire.MobilityMessage;
+import io.mga.wire.MobilityOption;
+import io.mga.wire.PacketEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The attack suite of issue 16, against the real processes: {@code mga haa} and two {@code mga responder}s (this
+ * module's {@link Main}, each in its own JVM with the launcher's {@code -Xmx256m -XX:+ExitOnOutOfMemoryError}), on
+ * veth links to a kernel router in a network namespace, with the legitimate client (the kernel's stack, a UDP
+ * query every 100 ms from {@code probe.py}) and the attacker (Scapy from Debian's /usr/bin/python3,
+ * {@code attack.py}) in the client's namespace, off-path, or on the agent's link for Neighbor Discovery. One test
+ * per finding; each measures the client's availability, the roles' RSS (VmRSS of their JVMs) and log growth (the
+ * octets their stdout and stderr wrote), checks the issue's goal and prints one line of figures, collected into
+ * {@code target/attack-figures.txt}. The set-up is shared; the tests run in order, each leaving the roles serving.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AttackSuiteNamespaceTest {
+    static final String AA = "2001:db8:a::53";
+    static final String HAA = "2001:db8:a::1";
+    static final String ROUTER_HOME = "2001:db8:a::fe";
+    static final String CLIENT = "2001:db8:c::10";
+    static final String ATTACKER = "2001:db8:c::66";
+    static final String VICTIM = "2001:db8:99:0";
+    static final String[] COA = {"2001:db8:1::100", "2001:db8:2::100"};
+    static final String[] KEY = {"31313131313131313131313131313131", "32323232323232323232323232323232"};
+    /** The stated memory bound: the launcher's heap (256 MiB) plus what a JVM needs beside it (JIT, metaspace,
+     * thread stacks, the 32 MiB capture buffer); measured below it under every flood. */
+    static final long RSS_BOUND_KIB = 450 * 1024;
+    static final long LOG_BOUND = 100_000;
+    static final String TAG = String.format("%04x", ProcessHandle.current().pid() & 0xffff);
+    static final String CL_NS = "maxcl-" + TAG;
+    static final String RT_NS = "maxrt-" + TAG;
+    static final Path DIR = Path.of("target", "attacks").toAbsolutePath();
+    static final Path SCRIPTS = Path.of("src", "test", "resources", "attacks").toAbsolutePath();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> FIGURES = new ArrayList<>();
+    static final List<Process> ROLES = new ArrayList<>();
+    static final String[] NAMES = {"haa", "ar1", "ar2"};
+    static String routerClientMac;
+    static String routerHomeMac;
+    static String agentMac;
+
+    static String dev(String base) {
+        return base + "-" + TAG;
+    }
+
+    static String sh(boolean check, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", cmd));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (check && p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+
+    static String rt(String... cmd) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", RT_NS));
+        c.addAll(List.of(cmd));
+        return sh(true, c.toArray(String[]::new));
+    }
+
+    static void cleanup() throws Exception {
+        sh(false, "ip", "netns", "del", CL_NS);
+        sh(false, "ip", "netns", "del", RT_NS);
+        for (String l : new String[] {"max-haa", "max-ar1", "max-ar2"}) {
+            sh(false, "ip", "link", "del", dev(l));
+        }
+    }
+
+    static void roleLink(String role, String rtSide, String routerAddress) throws Exception {
+        sh(true, "ip", "link", "add", dev(role), "type", "veth", "peer", "name", dev(rtSide));
+        sh(true, "sysctl", "-qw", "net.ipv6.conf." + dev(role) + ".disable_ipv6=1");
+        sh(true, "ip", "link", "set", dev(rtSide), "netns", RT_NS);
+        sh(true, "ip", "link", "set", dev(role), "up");
+        rt("ip", "addr", "add", routerAddress, "dev", dev(rtSide), "nodad");
+        rt("ip", "link", "set", dev(rtSide), "up");
+    }
+
+    /** Starts a role as the launcher would: its own JVM, heap bound, stdout and stderr to one log file. */
+    static Process role(String name, String... args) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp, "io.mga.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name).toFile()).start();
+        ROLES.add(p);
+        return p;
+    }
+
+    static Path log(String name) {
+        return DIR.resolve(name + ".log");
+    }
+
+    /** Waits until a role's log holds a text: woken by the file system when the log directory changes. */
+    static void awaitLog(String name, String text, int times, long millis) throws Exception {
+        long end = System.nanoTime() + millis * 1_000_000;
+        try (java.nio.file.WatchService w = DIR.getFileSystem().newWatchService()) {
+            DIR.register(w, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (System.nanoTime() < end) {
+                String s = Files.readString(log(name));
+                if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+                    return;
+                }
+                java.nio.file.WatchKey k = w.poll(200, TimeUnit.MILLISECONDS);
+                if (k != null) {
+                    k.pollEvents();
+                    k.reset();
+                }
+            }
+        }
+        throw new AssertionError(name + " never logged '" + text + "' " + times + "x:\n" + Files.readString(log(name)));
+    }
+
+    static String mac(String ns, String iface) throws Exception {
+        List<String> c = new ArrayList<>();
+        if (ns != null) {
+            c.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        c.addAll(List.of("cat", "/sys/class/net/" + iface + "/address"));
+        return sh(true, c.toArray(String[]::new)).trim();
+    }
+
+    @BeforeAll
+    static void build() throws Exception {
+        assertThat(sh(false, "id", "-u").trim()).as("this suite builds network namespaces and must run as root")
+                .isEqualTo("0");
+        Files.createDirectories(DIR);
+        cleanup();
+        sh(true, "ip", "netns", "add", CL_NS);
+        sh(true, "ip", "netns", "add", RT_NS);
+        rt("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        rt("ip", "link", "set", "lo", "up");
+        sh(true, "ip", "link", "add", dev("max-cl"), "type", "veth", "peer", "name", dev("max-rtcl"));
+        sh(true, "ip", "link", "set", dev("max-cl"), "netns", CL_NS);
+        sh(true, "ip", "link", "set", dev("max-rtcl"), "netns", RT_NS);
+        String[] cl = {"ip", "netns", "exec", CL_NS};
+        sh(true, concat(cl, "ip", "link", "set", "lo", "up"));
+        for (String a : new String[] {CLIENT, ATTACKER}) {
+            sh(true, concat(cl, "ip", "addr", "add", a + "/64", "dev", dev("max-cl"), "nodad"));
+        }
+        sh(true, concat(cl, "ip", "link", "set", dev("max-cl"), "up"));
+        // veth leaves UDP checksums unfinished (CHECKSUM_PARTIAL); the responders would rightly reject them
+        sh(true, concat(cl, "ethtool", "-K", dev("max-cl"), "tx", "off"));
+        rt("ip", "addr", "add", "2001:db8:c::1/64", "dev", dev("max-rtcl"), "nodad");
+        rt("ip", "link", "set", dev("max-rtcl"), "up");
+        sh(true, concat(cl, "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1"));
+        // the victim of the reflection test: a /64 the router sends to the client's link, where tshark counts it
+        rt("ip", "-6", "route", "add", VICTIM + "::/64", "via", CLIENT);
+        roleLink("max-haa", "max-rthaa", ROUTER_HOME + "/64");
+        roleLink("max-ar1", "max-rtar1", "2001:db8:1::1/64");
+        roleLink("max-ar2", "max-rtar2", "2001:db8:2::1/64");
+        routerClientMac = mac(RT_NS, dev("max-rtcl"));
+        routerHomeMac = mac(RT_NS, dev("max-rthaa"));
+        agentMac = mac(null, dev("max-haa"));
+
+        role("haa", "haa", "--interface", dev("max-haa"), "--address", HAA, "--router", ROUTER_HOME,
+                "--anycast", AA + "/128", "--responder", "ar1@example.net,1001," + KEY[0],
+                "--responder", "ar2@example.net,1002," + KEY[1]);
+        awaitLog("haa", "running on", 1, 30_000);
+        for (int i = 0; i < 2; i++) {
+            role(NAMES[1 + i], "responder", "--interface", dev("max-ar" + (i + 1)), "--address", COA[i], "--router",
+                    "2001:db8:" + (i + 1) + "::1", "--anycast", AA, "--agent", HAA, "--nai",
+                    "ar" + (i + 1) + "@example.net", "--spi", String.valueOf(1001 + i), "--key", KEY[i],
+                    "--bid", String.valueOf(i + 1), "--lifetime", "60");
+        }
+        awaitLog("ar1", "registered", 1, 40_000);
+        awaitLog("ar2", "registered", 1, 40_000);
+        Availability warm = probe(2);
+        assertThat(warm.ratio()).as("the client is served before any attack: %s", warm).isGreaterThan(0.9);
+        FIGURES.add("# attack suite, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores shared with other work; baseline availability " + warm);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    record Availability(int sent, int answered) {
+        double ratio() {
+            return sent == 0 ? 0 : (double) answered / sent;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.1f%% (%d/%d)", 100 * ratio(), answered, sent);
+        }
+    }
+
+    static Process probeStart(double seconds) throws Exception {
+        return new ProcessBuilder("ip", "netns", "exec", CL_NS, "/usr/bin/python3", SCRIPTS.resolve("probe.py")
+                .toString(), CLIENT, AA, "5353", String.valueOf(seconds)).redirectErrorStream(true).start();
+    }
+
+    static Availability probeEnd(Process p) throws Exception {
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        JsonNode j = JSON.readTree(out.substring(out.lastIndexOf('{')));
+        return new Availability(j.get("sent").asInt(), j.get("answered").asInt());
+    }
+
+    static Availability probe(double seconds) throws Exception {
+        return probeEnd(probeStart(seconds));
+    }
+
+    /** Runs attack.py in a namespace (null: this one) on an interface, towards a next hop; returns its JSON line. */
+    static JsonNode attack(String ns, String iface, String nextHopMac, String... args) throws Exception {
+        List<String> c = new ArrayList<>();
+        if (ns != null) {
+            c.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        c.addAll(List.of("/usr/bin/python3", SCRIPTS.resolve("attack.py").toString(), "--iface", iface,
+                "--dst-mac", nextHopMac));
+        c.addAll(List.of(args));
+        String out = sh(true, c.toArray(String[]::new)).trim();
+        return JSON.readTree(out.substring(out.lastIndexOf('{')));
+    }
+
+    /** From the client's namespace, through the router: an off-path attacker. */
+    static JsonNode offPath(String... args) throws Exception {
+        return attack(CL_NS, dev("max-cl"), routerClientMac, args);
+    }
+
+    static long[] logSizes() throws Exception {
+        long[] s = new long[NAMES.length];
+        for (int i = 0; i < NAMES.length; i++) {
+            s[i] = Files.size(log(NAMES[i]));
+        }
+        return s;
+    }
+
+    static long rssKib(Process p) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("\\D", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS");
+    }
+
+    /**
+     * Waits until the roles have worked off what a flood left queued (the agent sends nothing more on its link
+     * than the client's probe draws): short probes, each a timer of its own, until one sees fewer than 40 frames
+     * from the agent and its queries answered, at most 20 s. Returns how long it took, in milliseconds.
+     */
+    static long settle() throws Exception {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 20_000_000_000L) {
+            long before = routerReceivedFromAgent();
+            Availability a = probe(0.3);
+            if (routerReceivedFromAgent() - before < 40 && a.ratio() >= 0.99) {
+                break;
+            }
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** What one finding measured. */
+    record Figures(String finding, JsonNode attack, Availability availability, long[] logGrowth, long[] rssKib) {
+        long logTotal() {
+            return java.util.Arrays.stream(logGrowth).sum();
+        }
+
+        long rssMax() {
+            return java.util.Arrays.stream(rssKib).max().orElse(0);
+        }
+    }
+
+    interface Attack {
+        JsonNode run() throws Exception;
+    }
+
+    /**
+     * Measures one finding: the client queries every 100 ms for {@code seconds} while the attack runs (started
+     * together), then the roles' log growth and RSS; asserts every role is alive, records and prints the line.
+     */
+    static Figures measure(String finding, double seconds, Attack attack) throws Exception {
+        long[] before = logSizes();
+        Process probe = probeStart(seconds);
+        JsonNode a = attack.run();
+        Availability av = probeEnd(probe);
+        long[] after = logSizes();
+        long[] growth = new long[NAMES.length];
+        long[] rss = new long[NAMES.length];
+        for (int i = 0; i < NAMES.length; i++) {
+            growth[i] = after[i] - before[i];
+            assertThat(ROLES.get(i).isAlive()).as("%s still runs after %s; its log:%n%s", NAMES[i], finding,
+                    Files.readString(log(NAMES[i]))).isTrue();
+            rss[i] = rssKib(ROLES.get(i));
+        }
+        Figures f = new Figures(finding, a, av, growth, rss);
+        long settled = settle();
+        String line = String.format("%s | attack %s | availability %s | log growth haa/ar1/ar2 %d/%d/%d B"
+                + " | RSS haa/ar1/ar2 %d/%d/%d MiB | quiet again after %d ms", finding, a, av, growth[0], growth[1],
+                growth[2], rss[0] / 1024, rss[1] / 1024, rss[2] / 1024, settled);
+        FIGURES.add(line);
+        System.out.println("ATTACK " + line);
+        return f;
+    }
+
+    static void assertFlood(Figures f, double availability) {
+        assertThat(f.availability().ratio()).as("availability under %s", f.finding())
+                .isGreaterThanOrEqualTo(availability);
+        assertThat(f.logTotal()).as("log growth under %s", f.finding()).isLessThanOrEqualTo(LOG_BOUND);
+        assertThat(f.rssMax()).as("RSS (KiB) under %s", f.finding()).isLessThanOrEqualTo(RSS_BOUND_KIB);
+    }
+
+    /**
+     * Not an attack, the black hole of the issue's last finding: a 1500-octet packet to the anycast address does
+     * not fit the agent's tunnel (1460 + 40); the agent answers Packet Too Big and the client's kernel learns the
+     * path MTU (RFC 8201), which {@code ip route get} then shows.
+     */
+    @Test
+    @Order(0)
+    void aPacketTooLargeForTheTunnelTeachesTheClientsKernelThePathMtu() throws Exception {
+        String[] cl = {"ip", "netns", "exec", CL_NS};
+        sh(false, concat(cl, "ip", "-6", "route", "flush", "cache"));
+        String ping = sh(false, concat(cl, "ping", "-6", "-n", "-c", "2", "-i", "0.3", "-W", "1", "-s", "1452", "-M",
+                "do", "-I", CLIENT, AA));
+        String route = sh(true, concat(cl, "ip", "-6", "route", "get", AA, "from", CLIENT));
+        FIGURES.add("path MTU: a 1500-octet ping to the anycast address; the client's kernel then says: "
+                + route.lines().collect(java.util.stream.Collectors.joining(" ")).replaceAll("\\s+", " ").trim());
+        System.out.println("ATTACK " + FIGURES.get(FIGURES.size() - 1));
+        assertThat(route).as("ping said:%n%s", ping).contains("mtu 1460");
+        // and a packet that fits is answered: 1460 octets, 1412 of ICMPv6 Echo data
+        String fits = sh(false, concat(cl, "ping", "-6", "-n", "-c", "2", "-i", "0.3", "-W", "2", "-s", "1412", "-M",
+                "do", "-I", CLIENT, AA));
+        assertThat(fits).contains("2 received");
+    }
+
+    @Test
+    @Order(1)
+    void theFragmentThatKilledTheAgentLeavesItServing() throws Exception {
+        Figures f = measure("fragment (NH 135, M=1) to the agent", 3,
+                () -> offPath("frag", "--src", ATTACKER, "--dst", HAA, "--count", "3"));
+        assertThat(f.availability().ratio()).isGreaterThanOrEqualTo(0.99);
+        assertThat(probe(1).ratio()).as("still serving afterwards").isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    @Order(2)
+    void forgedTunnelErrorsOnePacketAndA40RoundCampaign() throws Exception {
+        Figures one = measure("forged tunnel error, one per responder", 3, () -> offPath("tunnel-error", "--src",
+                ATTACKER, "--agent", HAA, "--anycast", AA, "--client", CLIENT, "--coa", COA[0], COA[1]));
+        assertThat(one.availability().ratio()).isGreaterThanOrEqualTo(0.99);
+        Figures campaign = measure("forged tunnel errors, 40 rounds", 5, () -> offPath("tunnel-error", "--src",
+                ATTACKER, "--agent", HAA, "--anycast", AA, "--client", CLIENT, "--coa", COA[0], COA[1], "--rounds",
+                "40", "--gap", "0.05"));
+        assertThat(campaign.availability().ratio()).isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    @Order(3)
+    void theBaOracleSequenceLeavesTheResponderRegistered() throws Exception {
+        long ar1Before = Files.size(log("ar1"));
+        Figures f = measure("BA oracle: BU with ar1's SPI and a wrong MAC, forged BRR, captured BA injected x10", 6,
+                () -> offPath("oracle", "--src", ATTACKER, "--agent", HAA, "--anycast", AA, "--coa", COA[0],
+                        "--spi", "1001", "--rounds", "10", "--gap", "0.3"));
+        assertThat(f.availability().ratio()).isGreaterThanOrEqualTo(0.99);
+        String since = Files.readString(log("ar1")).substring((int) ar1Before);
+        assertThat(since).as("ar1 never takes the injected BA as final").doesNotContain("refused by");
+        assertThat(probe(1).ratio()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    @Order(4)
+    void buFloodsWithUnknownAndKnownSpisAt20kPerSecond() throws Exception {
+        Figures unknown = measure("BU flood, unknown SPIs, target 20k/s x 3 s", 4, () -> offPath("bu-flood",
+                "--agent", HAA, "--anycast", AA, "--rate", "20000", "--seconds", "3"));
+        assertFlood(unknown, 0.95);
+        Figures known = measure("BU flood, ar1's SPI with wrong MACs, target 20k/s x 3 s", 4, () -> offPath(
+                "bu-flood", "--agent", HAA, "--anycast", AA, "--spi", "1001", "--rate", "20000", "--seconds", "3"));
+        assertFlood(known, 0.95);
+    }
+
+    @Test
+    @Order(5)
+    void hotiAndCotiFloodsAtTheAgentAndTheResponders() throws Exception {
+        Figures f = measure("HoTI/CoTI flood at the agent and both care-of addresses, target 20k/s x 3 s", 4,
+                () -> offPath("hoti-flood", "--dst", HAA, COA[0], COA[1], "--rate", "20000", "--seconds", "3"));
+        assertFlood(f, 0.95);
+    }
+
+    /** On the agent's link: frames injected by the router's side of the veth reach the agent alone. */
+    static JsonNode onHomeLink(String... args) throws Exception {
+        return attack(RT_NS, dev("max-rthaa"), agentMac, args);
+    }
+
+    @Test
+    @Order(6)
+    void spoofedNeighborDiscoveryForTheRouterTheAgentAndTheAnycastAddress() throws Exception {
+        String evil = "02:66:66:66:66:66";
+        Figures ns = measure("spoofed NS from the router's address with the attacker's MAC, every 100 ms", 5,
+                () -> onHomeLink("--src-mac", evil, "nd", "--mode", "ns-router", "--target", HAA, "--claim",
+                        ROUTER_HOME, "--seconds", "4"));
+        assertThat(ns.availability().ratio()).isGreaterThanOrEqualTo(0.95);
+        Figures na = measure("unsolicited NA (O=0 and O=1) for the router's address, every 100 ms", 5,
+                () -> onHomeLink("--src-mac", evil, "nd", "--mode", "na-router", "--claim", ROUTER_HOME,
+                        "--seconds", "4"));
+        assertThat(na.availability().ratio()).isGreaterThanOrEqualTo(0.95);
+        long haaBefore = Files.size(log("haa"));
+        Figures own = measure("NA claiming the agent's and the anycast address, every 100 ms", 5, () -> {
+            onHomeLink("--src-mac", evil, "nd", "--mode", "na-claim", "--claim", HAA, "--seconds", "2");
+            return onHomeLink("--src-mac", evil, "nd", "--mode", "na-claim", "--claim", AA, "--seconds", "2");
+        });
+        assertThat(own.availability().ratio()).isGreaterThanOrEqualTo(0.95);
+        assertThat(own.logTotal()).isLessThanOrEqualTo(LOG_BOUND);
+        String since = Files.readString(log("haa")).substring((int) haaBefore);
+        FIGURES.add("  agent's log on the claims: " + since.lines().filter(l -> l.contains(HAA) || l.contains(AA))
+                .count() + " lines naming its addresses");
+    }
+
+    @Test
+    @Order(7)
+    void aNeighborSolicitationFlood() throws Exception {
+        Figures f = measure("NS flood from random on-link sources and MACs, target 20k/s x 3 s", 4,
+                () -> onHomeLink("ns-flood", "--target", HAA, "--prefix", "2001:db8:a:0", "--rate", "20000",
+                        "--seconds", "3"));
+        assertFlood(f, 0.95);
+    }
+
+    /** Packets counted on the router's side of the agent's link (what the agent sent onto it). */
+    static long routerReceivedFromAgent() throws Exception {
+        return Long.parseLong(rt("cat", "/sys/class/net/" + dev("max-rthaa") + "/statistics/rx_packets").trim());
+    }
+
+    @Test
+    @Order(8)
+    void theOpenRelayPacketsAreNotRelayed() throws Exception {
+        long before = routerReceivedFromAgent();
+        JsonNode a = offPath("relay", "--agent", HAA, "--anycast", AA, "--coa", COA[0], "--forbidden", "ff02::1",
+                "fe80::1", HAA, "::1", "ff0e::1", "--count", "100", "--rate", "2000");
+        long relayed = routerReceivedFromAgent() - before;
+        FIGURES.add(String.format("open relay: %s forged reverse-tunnel packets to ff02::1, fe80::1, the agent,"
+                + " ::1, ff0e::1 | frames the agent sent onto its link meanwhile: %d (its own ND and tunnel"
+                + " traffic included)", a.get("packets"), relayed));
+        System.out.println("ATTACK " + FIGURES.get(FIGURES.size() - 1));
+        assertThat(a.get("packets").asLong()).isEqualTo(500);
+        // nothing relayed: at most the agent's own background frames (Neighbor Discovery, a refresh's BA)
+        assertThat(relayed).isLessThan(20);
+        // the control: the same forged packets to a global unicast destination are relayed (the outer source is
+        // a registered care-of address: RFC 6275 §10.4.5 cannot tell), which shows the packets above reached it
+        long before2 = routerReceivedFromAgent();
+        offPath("relay", "--agent", HAA, "--anycast", AA, "--coa", COA[0], "--forbidden", VICTIM + "::1", "--count",
+                "100", "--rate", "2000");
+        long control = routerReceivedFromAgent() - before2;
+        FIGURES.add("  control: 100 of them to a global destination: " + control + " frames relayed");
+        assertThat(control).isGreaterThanOrEqualTo(100);
+    }
+
+    private static long lastStamp;
+
+    /**
+     * A replay-protection timestamp: the wall clock, but each one at least 1 µs after the last (RFC 4285 §6: the
+     * agent takes only timestamps newer than the last it accepted for the SPI; BUs built in one millisecond would
+     * otherwise share one).
+     */
+    static synchronized long stamp() {
+        lastStamp = Math.max(System.currentTimeMillis() * 1_000_000L, lastStamp + 1_000);
+        return lastStamp;
+    }
+
+    /** A BU signed with a responder's key (an insider), as raw IPv6 in hex. */
+    static String signedBu(int responder, Ipv6Address source, Ipv6Address careOf, int seq, int bid) {
+        return signedBu(responder, source, careOf, seq, bid, 15);
+    }
+
+    /** The same with a lifetime in 4-second units (0: a deregistration). */
+    static String signedBu(int responder, Ipv6Address source, Ipv6Address careOf, int seq, int bid, int lifetime) {
+        Ipv6Address anycast = Ipv6Address.parse(AA);
+        MobilityMessage.BindingUpdate m = MobilityMessage.BindingUpdate.of(seq, 0xc000, lifetime,
+                new MobilityOption.AlternateCareOfAddress(careOf), MobilityOption.BindingIdentifier.of(bid, 0, careOf),
+                new MobilityOption.ReplayProtection(Ntp.fromUnixNanos(stamp())),
+                new MobilityOption.Authentication(1, 1001 + responder, Bytes.zeros(12)));
+        MobilityMessage signed = MobilitySender.signMnHa(new MnHaAuth(), HexFormat.of().parseHex(KEY[responder]),
+                careOf, anycast, m);
+        return HexFormat.of().formatHex(PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, source,
+                Ipv6Address.parse(HAA)), List.of(ExtensionHeader.DestinationOptions.homeAddress(anycast)),
+                new MobilityHeader(signed))));
+    }
+
+    @Test
+    @Order(9)
+    void loopingCareOfAddressesAreRefusedAndAnInsiderCannotFillTheCache() throws Exception {
+        // an insider (ar1's key) registers care-of addresses that lead back to the agent: refused with 174
+        Path loop = DIR.resolve("loop.hex");
+        // the agent's own address first: the CLI prints one refusal a second, and the anycast address as care-of
+        // is a deregistration (RFC 6275 §9.5.1), refused with 133 for want of a binding
+        Files.write(loop, List.of(signedBu(0, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(HAA), 30_000, 91),
+                signedBu(0, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(AA), 30_001, 90)));
+        long haaBefore = Files.size(log("haa"));
+        Figures f = measure("looping care-of addresses (the anycast address, the agent) from an insider", 3,
+                () -> offPath("raw", "--file", loop.toString(), "--rate", "10"));
+        assertThat(f.availability().ratio()).isGreaterThanOrEqualTo(0.99);
+        String since = Files.readString(log("haa")).substring((int) haaBefore);
+        assertThat(since).as("refused, and said so").contains("leads back");
+        assertThat(since).doesNotContain(" registered ");
+        // the same insider tries to fill the cache: 1100 Binding IDs, care-of addresses in its own prefix
+        Path fill = DIR.resolve("fill.hex");
+        List<String> bus = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) {
+            Ipv6Address coa = Ipv6Address.parse("2001:db8:1::" + Integer.toHexString(0x1000 + i));
+            bus.add(signedBu(0, coa, coa, 31_000 + i, 1000 + i));
+        }
+        Files.write(fill, bus);
+        Figures cache = measure("insider fills the cache: 1100 Binding IDs of ar1 for the anycast address", 3,
+                () -> offPath("raw", "--file", fill.toString(), "--rate", "2000"));
+        String log = Files.readString(log("haa")).substring((int) haaBefore);
+        assertThat(log).as("the share answers 130").contains("status 130");
+        long registered = log.lines().filter(l -> l.contains(" registered ar1@")).count();
+        // the bound that applies is the identity's share of the anycast address (half of maxBindingsPerAnycast,
+        // 256: 128, one held already), not the cache's nor the identity's quota over all addresses (1024)
+        assertThat(registered).as("bindings the insider got").isEqualTo(127);
+        // another identity asks for a new Binding ID while the insider holds its share
+        Path other = DIR.resolve("other.hex");
+        Files.write(other, List.of(signedBu(1, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_000, 3)));
+        long mark = Files.size(log("haa"));
+        offPath("raw", "--file", other.toString(), "--rate", "10");
+        awaitLog("haa", "(Binding ID 3, care-of " + COA[1], 1, 3_000);
+        FIGURES.add("  the insider got " + registered + " new bindings (its share of the anycast address: 128);"
+                + " a new Binding ID of ar2 meanwhile: registered");
+        assertThat(Files.readString(log("haa")).substring((int) mark)).contains(" registered ar2@");
+        // ar2's extra binding goes again too (its care-of is ar2's, which answers: harmless, but not the set-up)
+        Files.write(other, List.of(signedBu(1, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_001, 3, 0)));
+        offPath("raw", "--file", other.toString(), "--rate", "10");
+        // the insider's bindings go again (deregistrations), so that the client is not left to them
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) {
+            Ipv6Address coa = Ipv6Address.parse("2001:db8:1::" + Integer.toHexString(0x1000 + i));
+            gone.add(signedBu(0, coa, coa, 33_000 + i, 1000 + i, 0));
+        }
+        Files.write(fill, gone);
+        offPath("raw", "--file", fill.toString(), "--rate", "2000");
+        // the other identities' bindings were never pushed out: the client is served as before, once the agent
+        // has worked off the 1100 deregistrations
+        long settled = settle();
+        Availability after = probe(2);
+        FIGURES.add("  served after the insider's bindings went (" + settled + " ms to settle): " + after);
+        assertThat(after.ratio()).as("served once the insider's bindings are gone").isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    @Order(10)
+    void routeOptimisationReflectionWithSpoofedSources() throws Exception {
+        Process cap = new ProcessBuilder("ip", "netns", "exec", CL_NS, "tshark", "-n", "-q", "-i", dev("max-cl"),
+                "-f", "ip6 and dst net " + VICTIM + "::/64", "-a", "duration:9", "-w",
+                DIR.resolve("victim.pcap").toString()).redirectErrorStream(true).start();
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(cap.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null && !line.contains("Capturing on")) {
+            // until tshark listens
+        }
+        JsonNode a = offPath("reflect", "--anycast", AA, "--victim-prefix", VICTIM, "--sources", "2400",
+                "--count", "2400", "--rate", "2000");
+        assertThat(cap.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String fields = sh(true, "tshark", "-n", "-r", DIR.resolve("victim.pcap").toString(), "-T", "fields", "-e",
+                "frame.len", "-e", "ipv6.nxt", "-e", "mip6.mhtype");
+        long mobility = 0;
+        long udp = 0;
+        long other = 0;
+        for (String l : fields.split("\n")) {
+            String[] x = l.split("\t", -1);
+            if (x.length < 3 || x[0].isBlank()) {
+                continue;
+            }
+            long len = Long.parseLong(x[0].trim());
+            if (!x[2].isBlank()) {
+                mobility += len;
+            } else if (x[1].contains("17")) {
+                udp += len;
+            } else {
+                other += len;
+            }
+        }
+        long sentOctets = a.get("octets").asLong();
+        double ro = (double) mobility / sentOctets;
+        FIGURES.add(String.format("RO reflection: %s queries from 2400 spoofed sources in the victim's /64 | at the"
+                + " victim: mobility (HoTI/CoTI) %d B = %.3fx the attacker's %d B; echo answers %d B (%.2fx, the service's"
+                + " own answers, not route optimisation); other %d B", a.get("packets"), mobility, ro, sentOctets, udp,
+                (double) udp / sentOctets, other));
+        System.out.println("ATTACK " + FIGURES.get(FIGURES.size() - 1));
+        assertThat(ro).as("route optimisation reflects at most 1x").isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    @Order(11)
+    void aMalformedPacketStormAtEachRole() throws Exception {
+        // 100k a role at 10k/s: what this shared 2-core machine sustains with the sender, the router and three
+        // JVMs on it (at 18k/s the agent fell seconds behind in its capture buffer: see docs/attacks.md)
+        Figures agent = measure("malformed storm at the agent and the anycast address: 100k mutated packets", 11,
+                () -> offPath("storm", "--dst", HAA, AA, "--anycast", AA, "--count", "100000", "--rate", "10000"));
+        assertFlood(agent, 0.95);
+        Figures responders = measure("malformed storm at both responders: 100k mutated packets", 11,
+                () -> offPath("storm", "--dst", COA[0], COA[1], "--anycast", AA, "--count", "100000", "--rate",
+                        "10000", "--seed", "17"));
+        assertFlood(responders, 0.95);
+        assertThat(probe(1).ratio()).as("still serving afterwards").isGreaterThanOrEqualTo(0.9);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        for (Process p : ROLES) {
+            p.destroy();
+        }
+        for (Process p : ROLES) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        Files.write(DIR.resolve("attack-figures.txt"), FIGURES);
+        cleanup();
+    }
+}
