@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mga's test suite needs on a Debian machine: libpcap (pcap4j reads captures through it),
 # tshark (independent dissection of what we emit), python3-scapy (independent fixtures), iproute2, iputils-ping,
-# socat and ethtool (the end-to-end test with network namespaces).
+# socat and ethtool (the end-to-end test with network namespaces); for host delivery's namespace test: nftables,
+# curl, dig (bind9-dnsutils) and dnsmasq (dnsmasq-base: the program without the system service).
 # Idempotent: does nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -14,6 +15,11 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
+# host delivery (mga responder --deliver=host) and its namespace test: real applications behind the anycast address
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
+command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2

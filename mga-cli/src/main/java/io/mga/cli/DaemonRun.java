@@ -47,6 +47,10 @@ final class DaemonRun {
     Runnable onHangUp;
     /** Run on the role's thread every {@link #PERIOD} (null: nothing). */
     LongConsumer periodic;
+    /** The role thread's side input (host delivery's TUN device), or null. */
+    io.mga.api.PacketHandler side;
+    /** Closed after the interface when the run ends (host delivery's kernel configuration), or null. */
+    AutoCloseable after;
     /** The period of {@link #periodic}. */
     static final Duration PERIOD = Duration.ofSeconds(10);
 
@@ -112,6 +116,13 @@ final class DaemonRun {
      */
     int run(Role role, List<Ipv6Address> owned, LongConsumer start, LongConsumer stop, CompletableFuture<Void> stopped,
             CompletableFuture<Integer> fatal) {
+        int status = runRole(role, owned, start, stop, stopped, fatal);
+        RoleCommands.closeQuietly(after);
+        return status;
+    }
+
+    private int runRole(Role role, List<Ipv6Address> owned, LongConsumer start, LongConsumer stop,
+            CompletableFuture<Void> stopped, CompletableFuture<Integer> fatal) {
         CommandLine cl = spec.commandLine();
         PrintWriter err = cl.getErr();
         InetAddressAndPort metrics = options.metrics == null ? null : metricsAddress(cl, options.metrics);
@@ -122,7 +133,7 @@ final class DaemonRun {
             return 1;
         }
         log.line(Level.INFO, "starting: " + RoleCommands.effective(spec));
-        if (!RoleCommands.open(err, name, live, role, link.iface)) {
+        if (!RoleCommands.open(err, name, live, role, side, link.iface)) {
             return 1;
         }
         Snapshots snapshots = new Snapshots(live::submit, snapshot, x -> System.nanoTime());
@@ -178,6 +189,7 @@ final class DaemonRun {
                 }
             }
             live.close();
+            RoleCommands.closeQuietly(after); // after the interface: host delivery's kernel configuration
             if (c != null) {
                 c.close();
             }

@@ -66,7 +66,8 @@ final class RoleCommands {
         String iface;
 
         @Option(names = "--address", required = true, paramLabel = "ADDR", converter = Converters.Address.class,
-                description = "the role's own unicast address on that link (the kernel must not hold it)")
+                description = "the role's own unicast address on that link (the kernel must not hold it, except with"
+                        + " mga responder --deliver=host)")
         Ipv6Address address;
 
         @Option(names = "--router", required = true, paramLabel = "ADDR", converter = Converters.Address.class,
@@ -191,8 +192,19 @@ final class RoleCommands {
 
     /** Starts the role on the interface; says why not in one line. */
     static boolean open(PrintWriter err, String name, LiveInterface live, Role role, String iface) {
+        return open(err, name, live, role, null, iface);
+    }
+
+    /**
+     * {@link #open(PrintWriter, String, LiveInterface, Role, String)} with a side input for the role thread (host
+     * delivery's TUN device).
+     *
+     * @return false when it could not be opened (said in one line)
+     */
+    static boolean open(PrintWriter err, String name, LiveInterface live, Role role, io.mga.api.PacketHandler side,
+            String iface) {
         try {
-            live.start(role);
+            live.start(role, side);
             return true;
         } catch (IOException | UnsatisfiedLinkError e) {
             err.println("mga " + name + ": cannot open " + iface + ": " + oneLine(e.getMessage())
@@ -228,6 +240,41 @@ final class RoleCommands {
                 + " (a bug: please report it with the log)");
         err.flush();
         return ROLE_FAILED;
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing on the way out: nothing more to do
+            }
+        }
+    }
+
+    static Bytes hexPayload(CommandLine cl, String hex) {
+        try {
+            Bytes b = Bytes.fromHex(hex);
+            if (b.length() > 1400) {
+                throw new CommandLine.ParameterException(cl, "--payload-hex: at most 1400 octets");
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--payload-hex: " + e.getMessage());
+        }
+    }
+
+    static String uid() {
+        try {
+            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     static String oneLine(String s) {
@@ -607,11 +654,53 @@ final class RoleCommands {
         int lifetime;
 
         @Option(names = "--udp-echo", defaultValue = "5353", paramLabel = "PORT",
-                description = "UDP port (1 to 65535) answered with \"<nai>: <data>\"")
+                description = "with --deliver=echo, the UDP port (1 to 65535) answered with \"<nai>: <data>\"")
         int port;
 
         @Option(names = "--no-route-optimisation", description = "always answer through the agent's tunnel")
         boolean noRo;
+
+        @Option(names = "--deliver", defaultValue = "echo", paramLabel = "echo|host",
+                description = "who serves the anycast address: echo (the built-in UDP echo and ICMPv6 Echo, in the"
+                        + " JVM; the kernel must not hold --address) or host (the host's own stack, through a TUN"
+                        + " device; the kernel holds --address)")
+        String deliver;
+
+        @Option(names = "--tun", defaultValue = "mga0", paramLabel = "NAME",
+                description = "with --deliver=host, the TUN device created")
+        String tunName;
+
+        @Option(names = "--mtu", defaultValue = "0", paramLabel = "OCTETS",
+                description = "with --deliver=host, the MTU of the path to the agents (0: the interface's);"
+                        + " the TUN device gets 40 less; a reply that does not fit the tunnel gets Packet Too Big")
+        int mtu;
+
+        @Option(names = "--table", defaultValue = "4242", paramLabel = "N",
+                description = "with --deliver=host, the routing table (and rule priority) of replies from the"
+                        + " anycast address")
+        int table;
+
+        @Option(names = "--stats", defaultValue = "0", paramLabel = "SECONDS",
+                description = "print the responder's counters every SECONDS (0: never)")
+        int stats;
+
+        /** The MTU of the interface, from sysfs; 1500 when unreadable. */
+        static int interfaceMtu(String iface) {
+            try {
+                return Integer.parseInt(Files.readString(Path.of("/sys/class/net", iface, "mtu")).trim());
+            } catch (IOException | NumberFormatException e) {
+                return 1500;
+            }
+        }
+
+        static String counterLine(ResponderCounters c) {
+            ResponderCounters.Host h = c.host();
+            return "mga responder: counters received " + c.received() + " served " + c.served() + " malformed "
+                    + c.malformed() + " host delivered " + h.delivered() + " tunnelled " + h.tunnelled() + " direct "
+                    + h.direct() + " not-from-agent " + h.notFromAgent() + " not-for-anycast " + h.notForAnycast()
+                    + " spoofed-source " + h.spoofedSource() + " refused-from-host " + h.refused() + " too-big "
+                    + h.tooBig() + " no-agent " + h.noAgent();
+        }
 
         @Spec
         CommandSpec spec;
@@ -633,10 +722,52 @@ final class RoleCommands {
                         : "--key and --key-file: give one of them");
             }
             Bytes k = keyFile != null ? key(cl, "@" + keyFile, "--key-file") : key(cl, key, "--key");
+            boolean host = switch (deliver) {
+                case "echo" -> false;
+                case "host" -> true;
+                default -> throw new CommandLine.ParameterException(cl, "--deliver: echo or host");
+            };
+            if (host && mtu != 0 && mtu < AnycastResponder.MIN_HOST_LINK_MTU) {
+                throw new CommandLine.ParameterException(cl, "--mtu: the path to the agents needs an MTU of "
+                        + AnycastResponder.MIN_HOST_LINK_MTU + " or more, got " + mtu);
+            }
             daemon.check(cl);
             ethernet(cl, link.iface);
             daemon.logLevel.applyToLibraryLogs();
-            LiveInterface live = link.live().build();
+            LiveInterface live = link.live().hostHoldsAddresses(host).build();
+            int linkMtu = mtu > 0 ? mtu : interfaceMtu(link.iface);
+            io.mga.pcapio.host.HostDelivery hd = null;
+            io.mga.pcapio.host.TunDevice tun = null;
+            if (host) {
+                if (linkMtu < AnycastResponder.MIN_HOST_LINK_MTU) {
+                    throw new CommandLine.ParameterException(cl, "--mtu: the path to the agents needs an MTU of "
+                            + AnycastResponder.MIN_HOST_LINK_MTU + " or more, got " + linkMtu);
+                }
+                try {
+                    hd = io.mga.pcapio.host.HostDelivery.builder().device(tunName).anycast(anycast)
+                            .careOf(link.address).mtu(linkMtu - 40).table(table, table).build();
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cl, e.getMessage());
+                }
+                PrintWriter err = cl.getErr();
+                if (!"0".equals(uid())) {
+                    err.println("mga responder: --deliver=host configures the kernel and needs root; as root, run:");
+                    err.println("  ip tuntap add dev " + tunName + " mode tun user " + System.getProperty("user.name"));
+                    hd.setupCommands().forEach(c -> err.println("  " + io.mga.pcapio.host.HostDelivery.shellLine(c)));
+                    err.println("and to undo: ip tuntap del dev " + tunName + " mode tun; then");
+                    hd.teardownCommands().forEach(c -> err.println("  " + io.mga.pcapio.host.HostDelivery.shellLine(c)));
+                    err.println("(running as a non-root user on a device set up that way is not supported yet)");
+                    err.flush();
+                    return 1;
+                }
+                try {
+                    tun = hd.open();
+                } catch (IOException e) {
+                    err.println("mga responder: host delivery: " + oneLine(e.getMessage()));
+                    err.flush();
+                    return 1;
+                }
+            }
             EventLog log = new EventLog(cl.getOut(), "responder", daemon.logLevel, java.time.Clock.systemUTC());
             CompletableFuture<Void> deregistered = new CompletableFuture<>();
             CompletableFuture<Integer> fatal = new CompletableFuture<>();
@@ -645,8 +776,6 @@ final class RoleCommands {
             ResponderConfig.Builder b = AnycastResponder.builder().anycast(anycast).careOf(link.address)
                     .credentials(nai, spi, k).bindingId(bid).lifetimeSeconds(lifetime)
                     .epochClock(EpochClock.system()).routeOptimisation(!noRo, 1024).io(live)
-                    .udpService(port, (from, p, data) -> Bytes.of((nai + ": " + new String(data.toArray(),
-                            StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)))
                     .listener(e -> {
                         log.responder(e, bid, spi);
                         if (e instanceof ResponderEvent.StateChanged c) {
@@ -658,9 +787,43 @@ final class RoleCommands {
                             }
                         }
                     });
+            if (host) {
+                b.deliverToHost(tun, linkMtu);
+            } else {
+                b.udpService(port, (from, p, data) -> Bytes.of((nai + ": " + new String(data.toArray(),
+                        StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+            }
             agents.forEach(b::agent);
-            AnycastResponder r = b.build(System.nanoTime());
+            AnycastResponder r;
+            try {
+                r = b.build(System.nanoTime());
+            } catch (IllegalArgumentException e) {
+                closeQuietly(hd);
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
             self[0] = r;
+            PrintWriter out = cl.getOut();
+            if (stats > 0) {
+                Thread t = new Thread(() -> {
+                    while (true) {
+                        try {
+                            Thread.sleep(stats * 1000L);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        // not yet started (the interface opens after this thread starts), or a full task queue:
+                        // try again next time; only a stopped interface ends the thread
+                        if (!live.submit(now -> {
+                            out.println(counterLine(r.counters()));
+                            out.flush();
+                        }) && live.termination().isDone()) {
+                            return;
+                        }
+                    }
+                }, "mga-stats");
+                t.setDaemon(true);
+                t.start();
+            }
             long started = System.nanoTime();
             DaemonRun run = new DaemonRun(spec, "responder", daemon, link, log, live);
             run.snapshot = now -> responderSnapshot(r, agents, live, link, now, started);
@@ -672,7 +835,16 @@ final class RoleCommands {
                     deregistered.complete(null);
                 }
             };
-            return run.run(r, List.of(link.address), r::start, stop, deregistered, fatal);
+            if (!host) {
+                return run.run(r, List.of(link.address), r::start, stop, deregistered, fatal);
+            }
+            log.line(Level.INFO, "host delivery through " + tun.name() + " (MTU " + r.hostMtu() + ") for " + anycast);
+            io.mga.pcapio.host.TunDevice dev = tun;
+            dev.start((p, o, l, now) -> live.offerSide(p, o, l));
+            run.side = r::fromHost;
+            run.after = hd;
+            // the kernel holds --address: only its forwarding matters, not that it holds the address
+            return run.run(r, List.of(), r::start, stop, deregistered, fatal);
         }
     }
 
@@ -736,6 +908,16 @@ final class RoleCommands {
         m.put("packets_malformed", c.malformed());
         m.put("acknowledgements_unauthenticated", c.unauthenticated());
         m.put("acknowledgements_unmatched", c.unmatched());
+        ResponderCounters.Host h = c.host();
+        m.put("host_delivered", h.delivered());
+        m.put("host_tunnelled", h.tunnelled());
+        m.put("host_direct", h.direct());
+        m.put("boundary_not_from_agent", h.notFromAgent());
+        m.put("boundary_not_for_anycast", h.notForAnycast());
+        m.put("boundary_spoofed_source", h.spoofedSource());
+        m.put("host_refused", h.refused());
+        m.put("host_too_big", h.tooBig());
+        m.put("host_no_agent", h.noAgent());
         interfaceCounters(live, m);
         return new Snapshot("responder", link.iface, link.address.toString(), java.time.Instant.now().toString(),
                 (now - started) / 1_000_000_000L, null, null, null, regs, m);
@@ -769,6 +951,11 @@ final class RoleCommands {
         @Option(names = "--message", defaultValue = "hello", paramLabel = "TEXT", description = "the datagram's text")
         String message;
 
+        @Option(names = "--payload-hex", paramLabel = "HEX",
+                description = "the datagram's payload as hex, sent as is every time (e.g. a DNS query), instead of"
+                        + " --message; answers are then printed as hex")
+        String payloadHex;
+
         @Option(names = "--count", defaultValue = "5", paramLabel = "N", description = "how many datagrams, one per --interval-ms, 1"
                 + " or more")
         int count;
@@ -782,6 +969,7 @@ final class RoleCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            Bytes raw = payloadHex == null ? null : hexPayload(spec.commandLine(), payloadHex);
             CommandLine cl = spec.commandLine();
             Converters.range(cl, "--port", port, 1, 65535);
             Converters.range(cl, "--count", count, 1, Integer.MAX_VALUE);
@@ -814,7 +1002,8 @@ final class RoleCommands {
                     AnycastInitiator.Datagram d = r.get(seen[0]);
                     out.println("mga initiator: answer from " + d.from() + (d.careOf().equals(d.from()) ? ""
                             : " (directly from " + d.careOf() + ")") + ": "
-                            + new String(d.payload().toArray(), StandardCharsets.UTF_8));
+                            + (raw != null ? java.util.HexFormat.of().formatHex(d.payload().toArray())
+                            : new String(d.payload().toArray(), StandardCharsets.UTF_8)));
                     out.flush();
                 }
             };
@@ -823,7 +1012,7 @@ final class RoleCommands {
                 int n = i;
                 live.submit(now -> {
                     print.accept(now);
-                    ai.sendUdp(anycast, 40000 + n % 1000, port, Bytes.of((message + " " + n)
+                    ai.sendUdp(anycast, 40000 + n % 1000, port, raw != null ? raw : Bytes.of((message + " " + n)
                             .getBytes(StandardCharsets.UTF_8)), now);
                 });
                 try {

@@ -122,6 +122,11 @@ class DaemonOpsTest {
                 log-level = "DEBUG"
                 control-socket = "/tmp/x.sock"
                 metrics = "127.0.0.1:9353"
+                deliver = "host"
+                tun = "mga1"
+                mtu = 9000
+                table = 77
+                stats = 5
                 """.formatted(k));
         CommandLine sub = new CommandLine(new RoleCommands.Responder());
         List<String> args = ConfigFile.arguments(c, sub.getCommandSpec(), Set.of());
@@ -143,10 +148,16 @@ class DaemonOpsTest {
         assertThat(r.daemon.logLevel).isEqualTo(Level.DEBUG);
         assertThat(r.daemon.controlSocket).isEqualTo("/tmp/x.sock");
         assertThat(r.daemon.metrics).isEqualTo("127.0.0.1:9353");
+        assertThat(r.deliver).isEqualTo("host");
+        assertThat(r.tunName).isEqualTo("mga1");
+        assertThat(r.mtu).isEqualTo(9000);
+        assertThat(r.table).isEqualTo(77);
+        assertThat(r.stats).isEqualTo(5);
         // every option of the command but --config, --help, --version and --key was in the file
         assertThat(ConfigFile.keys(sub.getCommandSpec()).split(", ")).containsExactlyInAnyOrder("interface",
                 "address", "router", "router-mac", "anycast", "agent", "nai", "spi", "key-file", "key", "bid",
-                "lifetime", "udp-echo", "no-route-optimisation", "log-level", "control-socket", "metrics");
+                "lifetime", "udp-echo", "no-route-optimisation", "log-level", "control-socket", "metrics", "deliver",
+                "tun", "mtu", "table", "stats");
     }
 
     @Test

@@ -44,6 +44,32 @@ class RoleCommandsTest {
     }
 
     @Test
+    void unknownDeliveryAndTooSmallMtu() {
+        oneLine(run("responder", "--interface", "lo", "--address", "2001:db8::2", "--router", "2001:db8::1",
+                "--anycast", "2001:db8:a::53", "--agent", "2001:db8:a::1", "--nai", "a@b", "--spi", "1000", "--key",
+                KEY, "--deliver=kernel"), 2, "--deliver");
+        oneLine(run("responder", "--interface", "lo", "--address", "2001:db8::2", "--router", "2001:db8::1",
+                "--anycast", "2001:db8:a::53", "--agent", "2001:db8:a::1", "--nai", "a@b", "--spi", "1000", "--key",
+                KEY, "--deliver=host", "--mtu", "1300"), 2, "--mtu", "1320");
+    }
+
+    @Test
+    void hostDeliveryCommandsAreTheOnesAnAdministratorCanRun() {
+        io.mga.pcapio.host.HostDelivery hd = io.mga.pcapio.host.HostDelivery.builder().device("mga0")
+                .anycast(io.mga.api.Ipv6Address.parse("2001:db8:a::53"))
+                .careOf(io.mga.api.Ipv6Address.parse("2001:db8:1::100")).mtu(1460).build();
+        java.util.List<String> lines = hd.setupCommands().stream().map(io.mga.pcapio.host.HostDelivery::shellLine)
+                .toList();
+        assertThat(lines).contains("ip link set dev mga0 mtu 1460 up",
+                "ip -6 addr add 2001:db8:a::53/128 dev mga0 nodad",
+                "ip -6 rule add from 2001:db8:a::53 lookup 4242 priority 4242",
+                "nft add rule ip6 mga_mga0 prerouting ip6 daddr 2001:db8:1::100 meta l4proto '{ 41, 135 }' counter drop");
+        assertThat(hd.teardownCommands().stream().map(io.mga.pcapio.host.HostDelivery::shellLine))
+                .containsExactly("nft delete table ip6 mga_mga0", "ip -6 rule del from 2001:db8:a::53 lookup 4242 "
+                        + "priority 4242");
+    }
+
+    @Test
     void missingKey() {
         oneLine(run("responder", "--interface", "lo", "--address", "2001:db8::2", "--router", "2001:db8::1",
                 "--anycast", "2001:db8:a::53", "--agent", "2001:db8:a::1", "--nai", "a@b", "--spi", "1000"), 2,

@@ -13,6 +13,7 @@ import io.mga.engine.mobility.NodeAnswers;
 import io.mga.engine.mobility.ReplayClock;
 import io.mga.engine.mobility.RrAuthenticator;
 import io.mga.engine.responder.Discovery;
+import io.mga.engine.responder.HostPath;
 import io.mga.engine.responder.Registrations;
 import io.mga.engine.responder.ReverseTunnel;
 import io.mga.engine.responder.RouteOptimiser;
@@ -44,6 +45,12 @@ import java.util.Random;
  * <p>Threading: single-threaded; call everything from one thread.
  */
 public final class AnycastResponder implements Role {
+    /**
+     * The smallest link MTU host delivery accepts ({@link ResponderConfig.Builder#deliverToHost}): 1280 + 40, so
+     * that the inner path MTU is at least IPv6's minimum (RFC 8200 §5).
+     */
+    public static final int MIN_HOST_LINK_MTU = HostPath.MIN_LINK_MTU;
+
     /** At most this many agents are taken from a discovery reply. */
     static final int MAX_AGENTS = 8;
 
@@ -81,6 +88,15 @@ public final class AnycastResponder implements Role {
     private long malformed;
     private long unauthenticated;
     private long unmatched;
+    private final HostPath hostPath;
+    private final Inbound hostIn = new Inbound();
+    private final Ipv6View inner = new Ipv6View();
+    private final java.util.function.Supplier<Ipv6Address> firstRegistered = this::firstRegistered;
+    private final HostPath.Direct boundTo = this::boundTo;
+    private long notFromAgent;
+    private long notForAnycast;
+    private long spoofedSource;
+    private long sentDirect;
 
     AnycastResponder(ResponderConfig c, PacketIo io, EventListener<ResponderEvent> listener, long now) {
         this.anycast = c.anycast();
@@ -105,6 +121,7 @@ public final class AnycastResponder implements Role {
         this.discovery = c.discovery() == null ? null
                 : new Discovery(careOf, c.discovery(), sender, wheel, cookies, this::discovered);
         this.services = new ServiceHost(anycast, c.services());
+        this.hostPath = c.hostStack() == null ? null : new HostPath(anycast, careOf, c.hostStack(), io, c.linkMtu());
         this.optimiser = new RouteOptimiser(anycast, careOf, Lifetimes.unitsOf(c.lifetimeSeconds()),
                 c.maxCorrespondents(), sender, rr, tunnel, wheel, cookies, new RouteOptimiser.Events() {
                     @Override
@@ -210,7 +227,72 @@ public final class AnycastResponder implements Role {
 
     /** @return a snapshot of the counters */
     public ResponderCounters counters() {
-        return new ResponderCounters(received, services.served(), malformed, unauthenticated, unmatched);
+        HostPath h = hostPath;
+        return new ResponderCounters(received, services.served(), malformed, unauthenticated, unmatched,
+                new ResponderCounters.Host(h == null ? 0 : h.delivered(), notFromAgent, notForAnycast, spoofedSource,
+                        h == null ? 0 : h.tunnelled(), sentDirect, h == null ? 0 : h.refused(),
+                        h == null ? 0 : h.tooBig(), h == null ? 0 : h.noAgent()));
+    }
+
+    /** @return true when this responder hands packets to the host's stack ({@code deliverToHost}) */
+    public boolean deliversToHost() {
+        return hostPath != null;
+    }
+
+    /**
+     * @return the MTU to give the host's side of host delivery (a TUN device): the link MTU less the 40 octets of
+     *     encapsulation, so that TCP picks a segment size that fits the tunnel (RFC 2473 §7.1); 0 without host
+     *     delivery
+     */
+    public int hostMtu() {
+        return hostPath == null ? 0 : hostPath.innerMtu();
+    }
+
+    /**
+     * A packet the host's stack sent (read from the TUN device): tunnelled to the agent that delivered its
+     * destination's last packet, or sent directly with a Home Address option when route-optimised with it
+     * (RFC 6275 §11.3.1). Only packets from the anycast address leave; the rest are dropped and counted; a packet
+     * too large for the tunnel is answered with Packet Too Big toward the host. Call on the responder's thread.
+     *
+     * @param packet the buffer
+     * @param offset where the IPv6 header starts
+     * @param length its octets
+     * @param now the current time
+     * @throws IllegalStateException without host delivery
+     */
+    public void fromHost(byte[] packet, int offset, int length, long now) {
+        if (hostPath == null) {
+            throw new IllegalStateException("this responder does not deliver to the host");
+        }
+        wheel.poll(now);
+        HostPath.Verdict v = hostPath.fromHost(packet, offset, length, firstRegistered,
+                routeOptimisation ? boundTo : null, now);
+        if (v == HostPath.Verdict.DIRECT) {
+            Ipv6Packet p = hostIn.wrap(packet, offset, length) ? hostIn.packet() : null;
+            if (p != null) {
+                optimiser.sendDirect(p);
+                sentDirect++;
+            }
+        }
+    }
+
+    private Ipv6Address firstRegistered() {
+        for (Ipv6Address a : registrations.agents()) {
+            if (registrations.phase(a) == Registrations.Phase.REGISTERED) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private boolean boundTo(long high, long low) {
+        return !optimiser.isEmpty() && optimiser.isBound(new Ipv6Address(high, low));
+    }
+
+    /** RFC 6275 §10.4.5 at the tunnel's far end: only an agent this responder registers with may tunnel to it. */
+    private boolean registeredWith(Ipv6Address agent) {
+        Registrations.Phase p = registrations.phase(agent);
+        return p != Registrations.Phase.IDLE && p != Registrations.Phase.FAILED;
     }
 
     /**
@@ -257,11 +339,21 @@ public final class AnycastResponder implements Role {
         }
         Ipv6Address from = new Ipv6Address(view.sourceHigh(), view.sourceLow());
         if (!registrations.isAgent(from)) {
+            if (protocol == Protocols.IPV6_IN_IPV6) {
+                // RFC 6275 §11.3.3 / §10.4.5: a tunnelled packet not from our agent is not decapsulated
+                notFromAgent++;
+                malformed++;
+                return;
+            }
             direct(now);
             return;
         }
         switch (protocol) {
             case Protocols.IPV6_IN_IPV6 -> {
+                if (hostPath != null) {
+                    toHost(from, packet, now);
+                    return;
+                }
                 // RFC 6275 §11.3.3: a tunnelled packet's outer source must be the agent (checked above)
                 Ipv6Packet p = in.packet();
                 if (p != null && p.upper() instanceof Tunnel t) {
@@ -288,6 +380,50 @@ public final class AnycastResponder implements Role {
                 }
             }
             default -> malformed++;
+        }
+    }
+
+    /**
+     * Host delivery of a packet an agent tunnelled: Mobility Header messages (HoT) and Parameter Problems are the
+     * optimiser's, as without host delivery; everything else addressed to the anycast address goes to the host.
+     */
+    private void toHost(Ipv6Address agent, byte[] packet, long now) {
+        if (!registeredWith(agent)) {
+            notFromAgent++;
+            malformed++;
+            return;
+        }
+        int off = view.upperLayerOffset();
+        int len = view.upperLayerLength();
+        if (!inner.wrap(packet, off, len)) {
+            malformed++;
+            return;
+        }
+        int p = inner.upperLayerProtocol();
+        if (p == Protocols.MOBILITY || p == Protocols.ICMPV6 && inner.icmpv6Type() == 4) {
+            Ipv6Packet outer = in.packet();
+            if (outer != null && outer.upper() instanceof Tunnel t) {
+                deliver(agent, t.inner(), now);
+            } else {
+                malformed++;
+            }
+            return;
+        }
+        switch (hostPath.deliver(packet, off, len, agent)) {
+            case NONE -> {
+                if (routeOptimisation) {
+                    optimiser.tunnelled(new Ipv6Address(inner.sourceHigh(), inner.sourceLow()), agent, now);
+                }
+            }
+            case NOT_FOR_ANYCAST -> {
+                notForAnycast++;
+                malformed++;
+            }
+            case SPOOFED_SOURCE -> {
+                spoofedSource++;
+                malformed++;
+            }
+            case MALFORMED -> malformed++;
         }
     }
 
@@ -362,6 +498,14 @@ public final class AnycastResponder implements Role {
         Ipv6Packet asHome = optimiser.asHome(p);
         if (asHome == null) {
             malformed++;
+            return;
+        }
+        if (hostPath != null) {
+            byte[] b = io.mga.wire.PacketEncoder.encode(asHome);
+            if (hostPath.deliver(b, 0, b.length, optimiser.via(cn)) != HostPath.Refusal.NONE) {
+                spoofedSource++;
+                malformed++;
+            }
             return;
         }
         serve(optimiser.via(cn), asHome);

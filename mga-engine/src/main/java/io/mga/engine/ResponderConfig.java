@@ -31,11 +31,14 @@ import java.util.Map;
  * @param services the UDP services by port
  * @param routeOptimisation whether route optimisation is tried
  * @param maxCorrespondents the bound of the route-optimisation table
+ * @param hostStack where host delivery hands packets to the host's own IPv6 stack (a TUN device), or null: then
+ *     the in-JVM services answer
+ * @param linkMtu with host delivery, the MTU of the path to the agents (the host side gets 40 less)
  */
 public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6Address> agents,
         Ipv6Prefix discovery, String identity, long spi, Bytes key, int bindingId, int lifetimeSeconds, int weight,
         int load, EpochClock epoch, long seed, Map<Integer, UdpService> services, boolean routeOptimisation,
-        int maxCorrespondents) {
+        int maxCorrespondents, PacketIo hostStack, int linkMtu) {
 
     /**
      * Checks the configuration.
@@ -56,6 +59,8 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
      * @param services not null
      * @param routeOptimisation either
      * @param maxCorrespondents at least 0
+     * @param hostStack may be null; when set, no UDP service may be
+     * @param linkMtu with host delivery, 1320 to 65535
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public ResponderConfig {
@@ -79,6 +84,15 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         Lifetimes.unitsOf(lifetimeSeconds);
         if ((weight & ~0xffff) != 0 || (load & ~0xffff) != 0) {
             throw new IllegalArgumentException("weight and load are 0..65535");
+        }
+        if (hostStack != null && !services.isEmpty()) {
+            throw new IllegalArgumentException("host delivery hands every packet to the host's stack: no in-JVM UDP"
+                    + " service can be configured with it");
+        }
+        if (hostStack != null && (linkMtu < AnycastResponder.MIN_HOST_LINK_MTU || linkMtu > 0xffff)) {
+            throw new IllegalArgumentException("the link MTU of host delivery must be "
+                    + AnycastResponder.MIN_HOST_LINK_MTU + " to 65535 (the inner path MTU at least 1280,"
+                    + " RFC 8200 §5), got " + linkMtu);
         }
         if (maxCorrespondents < 0) {
             throw new IllegalArgumentException("maxCorrespondents must be >= 0");
@@ -105,8 +119,28 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         private boolean routeOptimisation = true;
         private int maxPeers = 1024;
         private Ipv6Prefix discovery;
+        private PacketIo hostStack;
+        private int linkMtu = 1500;
 
         Builder() {
+        }
+
+        /**
+         * Host delivery: what the agents tunnel to the anycast address goes to the host's own IPv6 stack (any
+         * unmodified application bound to the anycast address answers, and the kernel answers Echo), and what the
+         * host sends from the anycast address comes back through {@link AnycastResponder#fromHost} into the
+         * reverse tunnel, or route-optimised. No in-JVM UDP service can be configured with it.
+         *
+         * @param hostStack where packets for the host go (e.g. mga-pcap-io's {@code TunDevice}); called on the
+         *     responder's thread
+         * @param mtu the MTU of the path to the agents (default 1500); give the host's side 40 less, see
+         *     {@link AnycastResponder#hostMtu()}
+         * @return this builder
+         */
+        public Builder deliverToHost(PacketIo hostStack, int mtu) {
+            this.hostStack = java.util.Objects.requireNonNull(hostStack, "hostStack");
+            this.linkMtu = mtu;
+            return this;
         }
 
         /**
@@ -281,7 +315,7 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
          */
         public ResponderConfig config() {
             return new ResponderConfig(anycast, careOf, agents, discovery, identity, spi, key, bindingId,
-                    lifetimeSeconds, weight, load, epoch, seed, services, routeOptimisation, maxPeers);
+                    lifetimeSeconds, weight, load, epoch, seed, services, routeOptimisation, maxPeers, hostStack, linkMtu);
         }
 
         /**

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The host's own kernel must stay out of the way: it must not hold the role's addresses (it would answer for
  * them) nor forward the role's traffic. Either leave the interface without those addresses, or disable IPv6 on it
- * for the kernel ({@code sysctl net.ipv6.conf.IFACE.disable_ipv6=1}); capture works either way.
+ * for the kernel ({@code sysctl net.ipv6.conf.IFACE.disable_ipv6=1}); capture works either way. The exception is
+ * a responder's host delivery ({@link Builder#hostHoldsAddresses}): the kernel keeps its address, answers Neighbor
+ * Discovery for it, and nftables keeps it from answering the role's protocols ({@code io.mga.pcapio.host}).
  */
 public final class LiveInterface implements PacketIo, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveInterface.class);
@@ -155,6 +157,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     private final int captureBuffer;
     private final int queueBytes;
     private final PcapRecorder recorder;
+    private final boolean hostHolds;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendFailed = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -191,6 +194,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         this.captureBuffer = b.captureBuffer;
         this.queueBytes = b.queueBytes;
         this.recorder = b.recorder;
+        this.hostHolds = b.hostHolds;
     }
 
     /** @return a builder */
@@ -215,8 +219,23 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         private int captureBuffer = 32 << 20;
         private int queueBytes = 4 << 20;
         private PcapRecorder recorder;
+        private boolean hostHolds;
 
         private Builder() {
+        }
+
+        /**
+         * The host's kernel holds the role's unicast addresses on the interface (an ordinary server; with a
+         * responder's host delivery): Neighbor Discovery then leaves answering for them to the kernel, and only
+         * resolves next hops (and answers for the anycast addresses). The kernel must then be kept from answering
+         * the role's protocols itself, see {@code io.mga.pcapio.host.HostDelivery}.
+         *
+         * @param yes true when the kernel holds the addresses (default false: it must not)
+         * @return this builder
+         */
+        public Builder hostHoldsAddresses(boolean yes) {
+            this.hostHolds = yes;
+            return this;
         }
 
         /**
@@ -425,6 +444,20 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
      * @throws IllegalStateException if started before
      */
     public synchronized void start(Role r) throws IOException {
+        start(r, null);
+    }
+
+    /**
+     * Opens the interface and starts the capture and role threads, with a second input for the role thread:
+     * packets given to {@link #offerSide} (from any thread, e.g. a TUN device's reader) go to {@code side} on the
+     * role thread, whose sends go through this interface as the role's do (a responder's {@code fromHost}).
+     *
+     * @param r the role; it must send through this object
+     * @param side takes the side packets on the role thread, or null for none
+     * @throws IOException if the interface cannot be opened (unknown name, no privileges, no Ethernet address)
+     * @throws IllegalStateException if started before
+     */
+    public synchronized void start(Role r, io.mga.api.PacketHandler side) throws IOException {
         Objects.requireNonNull(r, "role");
         if (port != null || closed) {
             throw new IllegalStateException("the interface " + interfaceName + " was started or closed before");
@@ -449,7 +482,8 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             throw e;
         }
         warnMissingGroups(mac);
-        NeighborDiscovery.Builder nb = NeighborDiscovery.builder(mac).defaultRouter(defaultRouter);
+        NeighborDiscovery.Builder nb = NeighborDiscovery.builder(mac).defaultRouter(defaultRouter)
+                .hostAnswersForUnicast(hostHolds);
         own.forEach(nb::own);
         anycast.forEach(nb::ownAnycast);
         onLink.forEach(nb::onLink);
@@ -463,8 +497,15 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             throw e;
         }
         s.nd = n;
-        RoleRunner rr = RoleRunner.builder(s).clock(clock).name("mga-role-" + interfaceName).queueBytes(queueBytes)
-                .onFailure(t -> fail(t)).build();
+        RoleRunner.Builder rb = RoleRunner.builder(s).clock(clock).name("mga-role-" + interfaceName)
+                .queueBytes(queueBytes).onFailure(t -> fail(t));
+        if (side != null) {
+            rb.sideInput((packet, offset, length, nowNanos) -> {
+                s.now = nowNanos;
+                side.receive(packet, offset, length, nowNanos);
+            }, queueBytes);
+        }
+        RoleRunner rr = rb.build();
         this.nd = n;
         this.stack = s;
         this.runner = rr;
@@ -543,6 +584,21 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             throw new IllegalStateException("not started");
         }
         s.nd.send(packet, offset, length, s.now);
+    }
+
+    /**
+     * Queues a packet for the side input given to {@link #start(Role, io.mga.api.PacketHandler)} (copied).
+     * Thread-safe.
+     *
+     * @param packet the buffer
+     * @param offset where the IPv6 header starts
+     * @param length its octets
+     * @return false when it was dropped (no side input, not started or stopped, or the queue full: counted in
+     *     {@link Counters#queueDropped()})
+     */
+    public boolean offerSide(byte[] packet, int offset, int length) {
+        RoleRunner r = runner;
+        return r != null && r.offerSide(packet, offset, length);
     }
 
     /** Stops the threads and closes the interface; idempotent. */

@@ -8,6 +8,7 @@
  * <p>May use: {@code mga-api}, {@code mga-wire}, pcap4j, slf4j and every sub-package. Sub-packages: {@code port}
  * (pcap4j and nothing protocol-specific), {@code runner} (a role's thread; no pcap4j, no wire formats),
  * {@code nd} (Neighbor Discovery as pure logic; no pcap4j, no threads), {@code link} (Ethernet addresses and
- * framing; pure).
+ * framing; pure), {@code host} (a responder's host delivery: a TUN device through JNA and the kernel configuration
+ * around it; no pcap4j).
  */
 package io.mga.pcapio;

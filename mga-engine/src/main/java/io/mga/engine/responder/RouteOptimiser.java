@@ -179,6 +179,11 @@ public final class RouteOptimiser {
         return c != null && c.state == RoState.BOUND;
     }
 
+    /** @return true when no initiator is known (no attempt, no binding): a per-packet check that allocates nothing */
+    public boolean isEmpty() {
+        return peers.isEmpty();
+    }
+
     /**
      * The agent a bound correspondent's requests are accounted to.
      *

@@ -230,6 +230,7 @@ public final class NeighborDiscovery {
     private final Ipv6Prefix[] onLink;
     private final Ipv6Address defaultRouter;
     private final Ipv6Address solicitationSource;
+    private final boolean hostAnswers;
     private final int maxConfirmed;
     private final int maxUnconfirmed;
     private final int maxQueuedPerNeighbor;
@@ -262,6 +263,7 @@ public final class NeighborDiscovery {
         this.onLink = b.onLink.toArray(new Ipv6Prefix[0]);
         this.defaultRouter = b.defaultRouter;
         this.solicitationSource = ownUnicast[0];
+        this.hostAnswers = b.hostAnswers;
         this.maxConfirmed = b.maxConfirmed;
         this.maxUnconfirmed = b.maxUnconfirmed;
         this.maxQueuedPerNeighbor = b.maxQueuedPerNeighbor;
@@ -294,6 +296,7 @@ public final class NeighborDiscovery {
         private final MacAddress mac;
         private final List<Ipv6Address> ownUnicast = new ArrayList<>();
         private final List<Ipv6Prefix> ownAnycast = new ArrayList<>();
+        private boolean hostAnswers;
         private final List<Ipv6Prefix> onLink = new ArrayList<>();
         private final Map<Ipv6Address, MacAddress> statics = new LinkedHashMap<>();
         private Ipv6Address defaultRouter;
@@ -331,6 +334,20 @@ public final class NeighborDiscovery {
          */
         public Builder ownAnycast(Ipv6Prefix p) {
             ownAnycast.add(Objects.requireNonNull(p, "prefix"));
+            return this;
+        }
+
+        /**
+         * The host's kernel holds the role's unicast addresses on the interface (an ordinary server: ssh and the
+         * rest keep working) and answers Neighbor Solicitations for them (and defends them in duplicate address
+         * detection) itself: this module then never answers for them, so that the link sees one answer, the
+         * kernel's. It still resolves the role's next hops, and answers for the role's anycast addresses.
+         *
+         * @param yes true when the kernel answers for the unicast addresses (default false)
+         * @return this builder
+         */
+        public Builder hostAnswersForUnicast(boolean yes) {
+            this.hostAnswers = yes;
             return this;
         }
 
@@ -539,6 +556,13 @@ public final class NeighborDiscovery {
         }
         boolean dad = src.isUnspecified();
         boolean anycast = isAnycast(target);
+        if (hostAnswers && !anycast) {
+            // the kernel holds the address and answers (and defends it) itself: one answer on the link
+            if (!dad && slla != null && !owns(src)) {
+                learnFromSolicitation(src, slla, now);
+            }
+            return;
+        }
         if (!dad && owns(src)) {
             claim(now, "a Neighbor Solicitation for {} comes from {}, one of our own addresses: ignored", target, src);
             return;

@@ -1,6 +1,7 @@
 package io.mga.pcapio.runner;
 
 import io.mga.api.Clock;
+import io.mga.api.PacketHandler;
 import io.mga.api.Role;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,6 +43,8 @@ public final class RoleRunner implements AutoCloseable {
     private final long maxParkNanos;
     private final Consumer<Throwable> onFailure;
     private final PacketRing ring;
+    private final PacketRing sideRing;
+    private final PacketHandler side;
     private final BlockingQueue<LongConsumer> tasks;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final Counters counters = new Counters();
@@ -66,7 +69,10 @@ public final class RoleRunner implements AutoCloseable {
             return received.get();
         }
 
-        /** @return packets refused by {@link #offer} because the ring was full (or they could never fit) */
+        /**
+         * @return packets refused by {@link #offer} (or {@link #offerSide}) because the ring was full (or they
+         *     could never fit)
+         */
         public long dropped() {
             return dropped.get();
         }
@@ -94,6 +100,8 @@ public final class RoleRunner implements AutoCloseable {
         this.maxParkNanos = b.maxParkNanos;
         this.onFailure = b.onFailure;
         this.ring = new PacketRing(b.queueBytes, b.maxBurst);
+        this.side = b.side;
+        this.sideRing = b.side == null ? null : new PacketRing(b.sideBytes, b.maxBurst);
         this.tasks = new ArrayBlockingQueue<>(b.maxTasks);
     }
 
@@ -115,6 +123,8 @@ public final class RoleRunner implements AutoCloseable {
         private int maxTasks = 1024;
         private long maxParkNanos = 1_000_000_000L;
         private Consumer<Throwable> onFailure = t -> { };
+        private PacketHandler side;
+        private int sideBytes;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -199,6 +209,24 @@ public final class RoleRunner implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A second input of the role thread, with a ring of its own: packets {@link RoleRunner#offerSide offered}
+         * there go to {@code handler} (on the role thread, in the same cycles as the role's), e.g. what a host
+         * delivery's TUN device reads, for the responder's {@code fromHost}.
+         *
+         * @param handler takes the side packets
+         * @param octets the side ring's room, rounded up to a power of two
+         * @return this builder
+         */
+        public Builder sideInput(PacketHandler handler, int octets) {
+            if (octets < 64 || octets > 1 << 30) {
+                throw new IllegalArgumentException("side queue must be 64 to 2^30 octets, got " + octets);
+            }
+            this.side = Objects.requireNonNull(handler, "handler");
+            this.sideBytes = octets;
+            return this;
+        }
+
         /** @return the runner, not started */
         public RoleRunner build() {
             return new RoleRunner(this);
@@ -254,6 +282,26 @@ public final class RoleRunner implements AutoCloseable {
             return false;
         }
         if (!ring.offer(packet, offset, length)) {
+            counters.dropped.incrementAndGet();
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    /**
+     * Queues a packet for the side input (see {@link Builder#sideInput}); copied. Thread-safe.
+     *
+     * @param packet the buffer
+     * @param offset index of the packet's first octet
+     * @param length its octets
+     * @return false when it was dropped: no side input, the ring was full (counted), or the runner has stopped
+     */
+    public boolean offerSide(byte[] packet, int offset, int length) {
+        if (!running || sideRing == null) {
+            return false;
+        }
+        if (!sideRing.offer(packet, offset, length)) {
             counters.dropped.incrementAndGet();
             return false;
         }
@@ -329,6 +377,9 @@ public final class RoleRunner implements AutoCloseable {
             work++;
         }
         int n = ring.drain(role, now);
+        if (sideRing != null) {
+            n += sideRing.drain(side, now);
+        }
         if (n > 0) {
             counters.received.addAndGet(n);
             work += n;
@@ -352,7 +403,7 @@ public final class RoleRunner implements AutoCloseable {
                 parked = true;
                 // re-checked after announcing the park: a producer either sees parked and unparks us, or its
                 // packet (or task) is seen here (both sides write, then read, a volatile)
-                if (running && ring.isEmpty() && tasks.isEmpty()) {
+                if (running && ring.isEmpty() && (sideRing == null || sideRing.isEmpty()) && tasks.isEmpty()) {
                     counters.parks.incrementAndGet();
                     LockSupport.parkNanos(this, wait);
                 }

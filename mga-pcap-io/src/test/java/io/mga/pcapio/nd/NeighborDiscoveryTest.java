@@ -165,6 +165,17 @@ class NeighborDiscoveryTest {
     }
 
     @Test
+    void whenTheHostsKernelHoldsOurAddressItAloneAnswersForItButWeStillAnswerForTheAnycastOne() {
+        nd = builder().hostAnswersForUnicast(true).build(output());
+        assertThat(receive(ns(ROUTER, solicitedNode(ME), ME, ROUTER_MAC))).isTrue();
+        receive(ns(Ipv6Address.UNSPECIFIED, solicitedNode(ME), ME, null));
+        assertThat(sent).as("the kernel answers (and defends) the unicast address").isEmpty();
+        assertThat(nd.counters().ownAddressClaims()).isZero();
+        receive(ns(ROUTER, solicitedNode(AA), AA, ROUTER_MAC));
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
     void anAnycastTargetIsAnsweredWithOverrideClear() {
         receive(ns(ROUTER, solicitedNode(AA), AA, ROUTER_MAC));
         assertThat(sent).hasSize(1);

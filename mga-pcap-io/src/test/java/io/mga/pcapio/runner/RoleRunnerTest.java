@@ -89,6 +89,29 @@ class RoleRunnerTest {
     }
 
     @Test
+    void theSideInputGoesToItsHandlerInTheSameCycleWithTheSameNow() {
+        long[] time = {5_000};
+        LoggingRole role = new LoggingRole();
+        List<String> side = new ArrayList<>();
+        RoleRunner r = RoleRunner.builder(role).clock(() -> time[0])
+                .sideInput((p, o, l, now) -> side.add("side " + p[o] + " at " + now), 64).build();
+        assertThat(r.offer(packet(1), 0, 4)).isTrue();
+        assertThat(r.offerSide(packet(7), 0, 4)).isTrue();
+        assertThat(r.doCycle()).isEqualTo(2);
+        assertThat(role.log).containsExactly("receive 1 at 5000");
+        assertThat(side).containsExactly("side 7 at 5000");
+        // bounded like the main ring: full means dropped and counted
+        int accepted = 0;
+        for (int i = 0; i < 20; i++) {
+            accepted += r.offerSide(packet(i), 0, 4) ? 1 : 0;
+        }
+        assertThat(accepted).isEqualTo(8);
+        assertThat(r.counters().dropped()).isEqualTo(12);
+        // without a side input, nothing is taken
+        assertThat(RoleRunner.builder(new LoggingRole()).build().offerSide(packet(1), 0, 4)).isFalse();
+    }
+
+    @Test
     void aFullQueueDropsAndCounts() {
         RoleRunner r = RoleRunner.builder(new LoggingRole()).queueBytes(64).build();
         int accepted = 0;
