@@ -190,6 +190,17 @@ static __always_inline int same16(const __u8 *a, const __u8 *b)
 	return x == y && z == w;
 }
 
+static __always_inline int same6(const __u8 *a, const __u8 *b)
+{
+	__u32 x, y;
+	__u16 z, w;
+	__builtin_memcpy(&x, a, 4);
+	__builtin_memcpy(&y, b, 4);
+	__builtin_memcpy(&z, a + 4, 2);
+	__builtin_memcpy(&w, b + 4, 2);
+	return x == y && z == w;
+}
+
 static __always_inline int zero6(const __u8 *m)
 {
 	return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0;
@@ -310,7 +321,7 @@ int mga_haa(struct xdp_md *ctx)
 	__u32 len = IP6_HLEN + (__u32)bpf_ntohs(ip->payload_len); /* the IPv6 packet, without Ethernet padding */
 	if ((bpf_ntohl(ip->vtcfl) >> 28) != 6 || len > frame - ETH_HLEN)
 		return count(C_MALFORMED, XDP_DROP);
-	if (!same16(eth->h_dest, cfg->own_mac) || ip->daddr[0] == 0xff)
+	if (!same6(eth->h_dest, cfg->own_mac) || ip->daddr[0] == 0xff)
 		return count(C_PASSED_OTHER, XDP_PASS); /* multicast (ND) and frames for others */
 	if (same16(ip->daddr, cfg->agent)) {
 		if (ip->nexthdr != NH_IPV6)
