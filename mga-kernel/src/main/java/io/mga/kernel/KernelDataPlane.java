@@ -679,6 +679,23 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
         return out;
     }
 
+    /**
+     * Writes the XDP_PASS program ({@code mga_pass.bpf.o}) to a file, for the peer of a veth that runs the data
+     * plane: on a veth, a frame sent with XDP_TX reaches the peer only while the peer has an XDP program. Tests
+     * and the benchmark attach it there; a physical NIC needs nothing of the kind.
+     *
+     * @param to where to write it
+     * @throws IOException if it was not built or cannot be written
+     */
+    public static void writePassProgram(Path to) throws IOException {
+        try (InputStream in = KernelDataPlane.class.getResourceAsStream("mga_pass.bpf.o")) {
+            if (in == null) {
+                throw new IOException("mga_pass.bpf.o was not built (clang and libbpf-dev)");
+            }
+            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** For the mirror's bookkeeping in tests: the anycast addresses mirrored now. */
     synchronized List<Ipv6Address> mirroredAddresses() {
         return new ArrayList<>(mirrored.keySet());
