@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mga's test suite needs on a Debian machine: libpcap (pcap4j reads captures through it),
 # tshark (independent dissection of what we emit), python3-scapy (independent fixtures), iproute2, iputils-ping,
-# socat and ethtool (the end-to-end test with network namespaces).
+# socat and ethtool (the end-to-end test with network namespaces); clang, libbpf-dev and bpftool (mga-kernel
+# compiles its XDP program with them, and the kernel data plane's tests and agent load it).
 # Idempotent: does nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -14,6 +15,11 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
+# the kernel data plane: the BPF compiler and headers (build), bpftool (load and attach)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
+[ -f /usr/include/linux/bpf.h ] || need+=(linux-libc-dev)
+command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need+=(bpftool)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2

@@ -23,8 +23,8 @@
 #define TABLE_BITS 12
 #define TABLE_SIZE (1u << TABLE_BITS)
 #define MAX_TABLES 256
-#define MAX_ANYCAST 65536
-#define MAX_CAREOF 131072
+#define MAX_ANYCAST 262144
+#define MAX_CAREOF 524288
 #define MAX_PINS 65536
 #define MAX_SERVED 256
 
@@ -98,6 +98,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_ANYCAST);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* written by the control plane only: memory as used */
 	__type(key, struct in6_addr);
 	__type(value, struct anycast_value);
 } mga_anycast SEC(".maps");
@@ -114,6 +115,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_CAREOF);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pair_key);
 	__type(value, __u32);
 } mga_care_of SEC(".maps");

@@ -22,8 +22,11 @@ import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
 
 /**
- * Packets per second an agent tunnels, through pcap4j, next to the Linux kernel tunnelling the same traffic
- * through its own ip6ip6 device, on the same veth setup and in the same run. Needs root (network namespaces).
+ * Packets per second an agent tunnels, through pcap4j and with its kernel data plane (mga-kernel's XDP program,
+ * {@code mga haa --data-plane=kernel}), next to the Linux kernel forwarding the same traffic, on the same veth
+ * setup and in the same run; and the whole machine's CPU time per delivered packet in each case (from
+ * /proc/stat: generator, router, agent and sink together, so the differences are what each agent costs). Needs
+ * root (network namespaces), and for the kernel data plane the compiled program and bpftool.
  *
  * <p>Topology: a generator interface in this process's namespace sends UDP datagrams to the anycast address at
  * full speed through a kernel router (namespace {@code mgbrt}); the router delivers them on the anycast home link
@@ -76,6 +79,40 @@ public final class ForwardingRate {
     static long rxPackets(String ns, String dev) throws Exception {
         String s = sh(true, "ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/statistics/rx_packets");
         return Long.parseLong(s.trim());
+    }
+
+    /** @return the machine's busy CPU time so far, in nanoseconds (all CPUs; /proc/stat, USER_HZ 100) */
+    static long busyNanos() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy * 10_000_000L;
+    }
+
+    /** One measured flood: what was offered, what arrived, over how long, and the CPU it took. */
+    record Run(long sent, long got, double seconds, long busyNanos) {
+        double pps() {
+            return got / seconds;
+        }
+
+        double cpuPerPacket() {
+            return got == 0 ? Double.NaN : (double) busyNanos / got;
+        }
+    }
+
+    static Run flood(byte[] rtMac, double seconds) throws Exception {
+        long before = rxPackets("mgbsink", "mgb-sink");
+        long cpu0 = busyNanos();
+        long t0 = System.nanoTime();
+        long sent = blast(rtMac, seconds);
+        Thread.sleep(500);
+        long got = rxPackets("mgbsink", "mgb-sink") - before;
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Run(sent, got, secs, busyNanos() - cpu0);
     }
 
     static void setup() throws Exception {
@@ -170,47 +207,94 @@ public final class ForwardingRate {
             // the generator's address is on its link: tell the router where it is
             ns("mgbrt", "ip", "-6", "neigh", "replace", GEN.toString(), "lladdr",
                     sh(true, "cat", "/sys/class/net/mgb-gen/address").trim(), "dev", "mgb-rtgen");
-            // 1. through mga: the router reaches the anycast address on the home link, where the mga agent is
-            LiveInterface live = LiveInterface.builder().interfaceName("mgb-haa").own(HAA)
-                    .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
+            // XDP_TX on a veth reaches the peer only while the peer runs an XDP program: XDP_PASS on the router's
+            // ends of both agents' links, in every measurement, so that the paths stay alike
+            Path pass = Files.createTempFile("mga_pass", ".bpf.o");
+            io.mga.kernel.KernelDataPlane.writePassProgram(pass);
+            for (String d : List.of("mgb-rthaa", "mgb-rtk")) {
+                ns("mgbrt", "ip", "link", "set", "dev", d, "xdp", "obj", pass.toString(), "sec", "xdp");
+            }
+            Files.delete(pass);
             Bytes key = Bytes.fromHex("00112233445566778899aabbccddeeff");
-            HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
-                    .model(Model.BASIC).policy(Policies.first()).replayProtection(false, 7_000_000_000L)
-                    .responder(new ResponderCredentials("sink@example.net", 1000, key,
-                            List.of(new Ipv6Prefix(AA, 128))))
-                    .io(live).build(System.nanoTime());
+            // 1. through mga: the router reaches the anycast address on the home link, where the mga agent is
+            LiveInterface live = agentInterface();
+            HomeAnycastAgent haa = agent(live, key);
             live.start(haa);
             registerSink(live, haa, key);
-            long before = rxPackets("mgbsink", "mgb-sink");
-            long t0 = System.nanoTime();
-            long sent = blast(rtMac, seconds);
-            Thread.sleep(500);
-            long got = rxPackets("mgbsink", "mgb-sink") - before;
-            double mgaSecs = (System.nanoTime() - t0) / 1e9;
+            Run pcap = flood(rtMac, seconds);
             live.close();
-            // 2. through the kernel: packets from the generator go to the kernel agent, which forwards them back to
+            // 2. the same agent with its kernel data plane (the XDP program on mgb-haa, the maps mirrored)
+            LiveInterface live2 = agentInterface();
+            HomeAnycastAgent haa2 = agent(live2, key);
+            io.mga.kernel.KernelDataPlane dp = io.mga.kernel.KernelDataPlane.install(
+                    new io.mga.kernel.KernelDataPlane.Options("mgb-haa", HAA, List.of(new Ipv6Prefix(AA, 128)), 64, 1L,
+                            false, 60_000_000_000L, null, null, 0));
+            Run xdp;
+            io.mga.kernel.KernelCounters kc;
+            try {
+                live2.start(haa2);
+                java.util.concurrent.CountDownLatch mirrored = new java.util.concurrent.CountDownLatch(1);
+                live2.submit(now -> {
+                    haa2.bindingTableListener(dp);
+                    mirrored.countDown();
+                });
+                mirrored.await(5, TimeUnit.SECONDS);
+                registerSink(live2, haa2, key);
+                // the agent learnt the router's Ethernet address answering the registration: give it to the program
+                java.util.concurrent.CountDownLatch router = new java.util.concurrent.CountDownLatch(1);
+                live2.submit(now -> {
+                    live2.neighborMac(Ipv6Address.parse("2001:db8:a::fe")).ifPresent(m -> {
+                        dp.routerMac(m.toBytes());
+                        router.countDown();
+                    });
+                });
+                if (!router.await(5, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the agent did not resolve the router");
+                }
+                xdp = flood(rtMac, seconds);
+                kc = dp.counters();
+            } finally {
+                live2.close();
+                dp.close();
+            }
+            // 3. through the kernel: packets from the generator go to the kernel agent, which forwards them back to
             // the router (policy routing on the incoming interface), which delivers them on the sink's link
             ns("mgbrt", "ip", "-6", "route", "add", AA + "/128", "via", PUA.toString());
             ns("mgbrt", "ip", "-6", "rule", "add", "iif", "mgb-rtgen", "table", "100");
             ns("mgbrt", "ip", "-6", "route", "add", AA + "/128", "via", "2001:db8:b::1", "table", "100");
-            long kbefore = rxPackets("mgbsink", "mgb-sink");
-            long k0 = System.nanoTime();
-            long ksent = blast(rtMac, seconds);
-            Thread.sleep(500);
-            long kgot = rxPackets("mgbsink", "mgb-sink") - kbefore;
-            double kSecs = (System.nanoTime() - k0) / 1e9;
-            System.out.printf("%-44s %12s %14s%n", "", "offered pps", "tunnelled pps");
-            System.out.printf("%-44s %12.0f %14.0f%n", "mga HAA through pcap4j (LiveInterface)", sent / seconds,
-                    got / mgaSecs);
-            System.out.printf("%-44s %12.0f %14.0f%n", "Linux kernel, same path, forwarding (no tunnel)",
-                    ksent / seconds, kgot / kSecs);
-            System.out.printf("ratio mga / kernel: %.2f%n", (got / mgaSecs) / (kgot / kSecs));
-            Files.writeString(Path.of("forwarding-rate.txt"), String.format(
-                    "mga %.0f pps (offered %.0f), kernel %.0f pps (offered %.0f)%n", got / mgaSecs, sent / seconds,
-                    kgot / kSecs, ksent / seconds));
+            Run kernel = flood(rtMac, seconds);
+            String load = Files.readString(Path.of("/proc/loadavg")).trim();
+            StringBuilder t = new StringBuilder();
+            t.append(String.format("%-50s %12s %14s %16s%n", "", "offered pps", "delivered pps", "CPU ns/packet"));
+            for (Object[] r : new Object[][] {{"mga HAA through pcap4j (LiveInterface)", pcap},
+                    {"mga HAA --data-plane=kernel (XDP)", xdp},
+                    {"Linux kernel, same path, forwarding (no tunnel)", kernel}}) {
+                Run x = (Run) r[1];
+                t.append(String.format("%-50s %12.0f %14.0f %16.0f%n", r[0], x.sent() / x.seconds(), x.pps(),
+                        x.cpuPerPacket()));
+            }
+            t.append(String.format("ratio pcap4j / kernel forwarding: %.2f%n", pcap.pps() / kernel.pps()));
+            t.append(String.format("ratio XDP data plane / kernel forwarding: %.2f%n", xdp.pps() / kernel.pps()));
+            t.append(String.format("kernel data plane counters: %s%n", kc));
+            t.append(String.format("load average at the end (/proc/loadavg): %s; %d CPUs%n", load,
+                    Runtime.getRuntime().availableProcessors()));
+            System.out.print(t);
+            Files.writeString(Path.of("forwarding-rate.txt"), t.toString());
         } finally {
             cleanup();
         }
+    }
+
+    static LiveInterface agentInterface() {
+        return LiveInterface.builder().interfaceName("mgb-haa").own(HAA).ownAnycast(new Ipv6Prefix(AA, 128))
+                .defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
+    }
+
+    static HomeAnycastAgent agent(LiveInterface live, Bytes key) {
+        return HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128)).model(Model.BASIC)
+                .policy(Policies.first()).replayProtection(false, 7_000_000_000L)
+                .responder(new ResponderCredentials("sink@example.net", 1000, key, List.of(new Ipv6Prefix(AA, 128))))
+                .io(live).build(System.nanoTime());
     }
 
     /** Registers the sink's address with the agent, as a responder would (a signed BU built here). */

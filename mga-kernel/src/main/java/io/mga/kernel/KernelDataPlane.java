@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #bindingsChanged}, {@link #tunnelLabelSecret} and {@link #routerMac} on the agent's thread;
  * {@link #close} from any thread (then the others do nothing). The bounds are the program's ({@link #MAX_TABLES}
- * tables of {@value SelectionTable#SIZE} entries, 65,536 anycast addresses, 131,072 care-of entries, 65,536 pins).
+ * tables of {@value SelectionTable#SIZE} entries, 262,144 anycast addresses, 524,288 care-of entries, 65,536 pins).
  */
 public final class KernelDataPlane implements BindingTableListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDataPlane.class);
@@ -56,7 +56,8 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     static final String OBJECT = "mga_haa.bpf.o";
     /** The program's bounds (mga_haa.bpf.c). */
     public static final int MAX_TABLES = 256;
-    static final int MAX_ANYCAST = 65536;
+    /** The most anycast addresses the program's map holds. */
+    public static final int MAX_ANYCAST = 262_144;
     static final int NO_TABLE = -1;
     static final int CONFIG_SIZE = 72;
     static final int F_ENABLED = 1;
