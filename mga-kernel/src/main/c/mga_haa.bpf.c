@@ -103,10 +103,12 @@ struct {
 	__type(value, struct anycast_value);
 } mga_anycast SEC(".maps");
 
-/* entry t * TABLE_SIZE + i: the care-of address of table t's entry i */
+/* entry t * TABLE_SIZE + i: the care-of address of table t's entry i; mapped into the control plane's memory,
+ * which writes the entries that move with plain stores (no system call per entry) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, MAX_TABLES * TABLE_SIZE);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct in6_addr);
 } mga_tables SEC(".maps");

@@ -126,9 +126,9 @@ public final class ControlPlaneRate {
     public static void main(String[] args) throws Exception {
         StringBuilder t = new StringBuilder(String.format("%-52s %9s %12s %12s%n", "", "bindings",
                 "changes/s med", "changes/s max"));
-        t.append(measure("1 binding per anycast address, 1k", 1_000, 1, 5)).append('\n');
+        t.append(measure("1 binding per anycast address, 1k", 1_000, 1, 30)).append('\n');
         t.append(measure("1 binding per anycast address, 100k", 100_000, 1, 3)).append('\n');
-        t.append(measure("4 bindings per anycast address (tables), 1k", 250, 4, 5)).append('\n');
+        t.append(measure("4 bindings per anycast address (tables), 1k", 250, 4, 30)).append('\n');
         t.append(String.format("load average at the end (/proc/loadavg): %s%n",
                 Files.readString(Path.of("/proc/loadavg")).trim()));
         System.out.print(t);

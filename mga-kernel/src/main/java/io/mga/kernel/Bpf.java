@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few bpf(2) commands the control plane needs, called through JNA's {@code syscall}: open a pinned object,
- * read, write and delete map elements (one or a batch), and run a program on a test packet. One call each, no
+ * read, write and delete map elements, and run a program on a test packet; and mmap(2) of an array map. One call each, no
  * library between (libbpf is for loading, which bpftool does). Not thread-safe: one instance per thread (its
  * argument buffers are reused).
  */
@@ -21,7 +21,6 @@ final class Bpf {
     static final int MAP_DELETE_ELEM = 3;
     static final int OBJ_GET = 7;
     static final int PROG_TEST_RUN = 10;
-    static final int MAP_UPDATE_BATCH = 26;
     /** {@code ENOENT}: no such element. */
     static final int ENOENT = 2;
 
@@ -30,6 +29,10 @@ final class Bpf {
         long syscall(long number, Object... args) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset) throws LastErrorException;
+
+        int munmap(Pointer addr, long length) throws LastErrorException;
     }
 
     private static final LibC C;
@@ -58,8 +61,6 @@ final class Bpf {
     private final Memory attr = new Memory(128);
     private Memory key = new Memory(64);
     private Memory value = new Memory(4096);
-    private Memory batchKeys = new Memory(4 * 4096);
-    private Memory batchValues = new Memory(16 * 4096);
 
     /**
      * @return null when bpf(2) can be called from here, else why not (one line)
@@ -112,6 +113,35 @@ final class Bpf {
                 C.close(fd);
             } catch (LastErrorException e) {
                 // already closed: nothing to do
+            }
+        }
+    }
+
+    /**
+     * Maps a BPF_F_MMAPABLE array map's values into this process (read and write, shared with the kernel).
+     *
+     * @param fd the map
+     * @param length its values' size in octets
+     * @return the mapping
+     */
+    static Pointer mmap(int fd, long length) throws IOException {
+        try {
+            Pointer p = C.mmap(null, length, 3 /* PROT_READ | PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
+            if (p == null || Pointer.nativeValue(p) == -1) {
+                throw new IOException("mmap of a BPF map failed");
+            }
+            return p;
+        } catch (LastErrorException e) {
+            throw new IOException("mmap of a BPF map failed: errno " + e.getErrorCode());
+        }
+    }
+
+    static void munmap(Pointer p, long length) {
+        if (p != null) {
+            try {
+                C.munmap(p, length);
+            } catch (LastErrorException e) {
+                // not mapped: nothing to do
             }
         }
     }
@@ -190,34 +220,6 @@ final class Bpf {
             throw e;
         }
         return vm.getByteArray(0, size);
-    }
-
-    /**
-     * Writes elements in one call (BPF_MAP_UPDATE_BATCH).
-     *
-     * @param fd the map
-     * @param keys the keys, back to back
-     * @param values the values, back to back
-     * @param count how many
-     */
-    void updateBatch(int fd, byte[] keys, byte[] values, int count) throws IOException {
-        if (count == 0) {
-            return;
-        }
-        if (batchKeys.size() < keys.length) {
-            batchKeys = new Memory(keys.length);
-        }
-        if (batchValues.size() < values.length) {
-            batchValues = new Memory(values.length);
-        }
-        batchKeys.write(0, keys, 0, keys.length);
-        batchValues.write(0, values, 0, values.length);
-        attr.clear();
-        attr.setLong(16, Pointer.nativeValue(batchKeys));
-        attr.setLong(24, Pointer.nativeValue(batchValues));
-        attr.setInt(32, count);
-        attr.setInt(36, fd);
-        call(MAP_UPDATE_BATCH, 48);
     }
 
     /** What one test run of a program returned. */

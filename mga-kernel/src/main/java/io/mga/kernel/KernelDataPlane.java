@@ -59,6 +59,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     /** The most anycast addresses the program's map holds. */
     public static final int MAX_ANYCAST = 262_144;
     static final int NO_TABLE = -1;
+    static final long TABLES_BYTES = (long) MAX_TABLES * SelectionTable.SIZE * 16;
     static final int CONFIG_SIZE = 72;
     static final int F_ENABLED = 1;
     static final int F_PINS = 2;
@@ -139,6 +140,9 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     private int careOfFd = -1;
     private int servedFd = -1;
     private int countersFd = -1;
+    /** The tables' values, mapped: entry i of table t at (t * SIZE + i) * 16. */
+    private com.sun.jna.Pointer tables;
+    private final byte[] image = new byte[SelectionTable.SIZE * 16];
     private boolean attached;
     private boolean closed;
     private long changes;
@@ -266,6 +270,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
         configFd = bpf.objGet(dir.resolve("mga_config").toString());
         anycastFd = bpf.objGet(dir.resolve("mga_anycast").toString());
         tablesFd = bpf.objGet(dir.resolve("mga_tables").toString());
+        tables = Bpf.mmap(tablesFd, TABLES_BYTES);
         careOfFd = bpf.objGet(dir.resolve("mga_care_of").toString());
         servedFd = bpf.objGet(dir.resolve("mga_served").toString());
         countersFd = bpf.objGet(dir.resolve("mga_counters").toString());
@@ -483,30 +488,29 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
         }
     }
 
-    /** Computes the anycast address's table as the engine's policy does and writes the entries that changed. */
-    private void writeTable(Mirrored m, List<AnycastBinding> bindings) throws IOException {
+    /**
+     * Computes the anycast address's table as the engine's policy does and writes it into the mapped map in one
+     * copy (64 KiB; the entries that did not move are rewritten with what they held). A packet that reads an entry
+     * while it moves may see a torn address for that instant, as with a bpf(2) update of an array map, which
+     * copies without a lock either.
+     */
+    private void writeTable(Mirrored m, List<AnycastBinding> bindings) {
         SelectionTable.build(options.hashKey(), SelectionPolicy.Candidates.of(bindings), scratch);
-        int changed = 0;
-        for (int e = 0; e < SelectionTable.SIZE; e++) {
-            if (!bindings.get(scratch[e]).careOf().equals(m.entries[e])) {
-                changed++;
-            }
+        byte[][] careOfs = new byte[bindings.size()][];
+        for (int i = 0; i < careOfs.length; i++) {
+            careOfs[i] = bindings.get(i).careOf().toBytes();
         }
-        byte[] keys = new byte[4 * changed];
-        byte[] values = new byte[16 * changed];
-        ByteBuffer kb = ByteBuffer.wrap(keys).order(ByteOrder.LITTLE_ENDIAN);
-        int i = 0;
+        int moved = 0;
         for (int e = 0; e < SelectionTable.SIZE; e++) {
             Ipv6Address c = bindings.get(scratch[e]).careOf();
+            System.arraycopy(careOfs[scratch[e]], 0, image, 16 * e, 16);
             if (!c.equals(m.entries[e])) {
-                kb.putInt(4 * i, m.table * SelectionTable.SIZE + e);
-                c.writeTo(values, 16 * i);
                 m.entries[e] = c;
-                i++;
+                moved++;
             }
         }
-        bpf.updateBatch(tablesFd, keys, values, changed);
-        tableWrites += changed;
+        tables.write((long) m.table * SelectionTable.SIZE * 16, image, 0, image.length);
+        tableWrites += moved;
     }
 
     private static byte[] pair(Ipv6Address a, Ipv6Address b) {
@@ -600,6 +604,8 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
                 LOG.warn("detaching the kernel data plane from {}: {}", options.iface(), e.getMessage());
             }
         }
+        Bpf.munmap(tables, TABLES_BYTES);
+        tables = null;
         for (int fd : new int[] {progFd, configFd, anycastFd, tablesFd, careOfFd, servedFd, countersFd}) {
             Bpf.close(fd);
         }
