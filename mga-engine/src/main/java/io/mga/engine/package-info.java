@@ -4,7 +4,9 @@
  * and hand it to their rooms; their configuration records and builders ({@link io.mga.engine.AgentConfig},
  * {@link io.mga.engine.ResponderConfig}); one way of reporting for every role (the sealed
  * {@link io.mga.engine.RoleEvent} family through an {@link io.mga.engine.EventListener}, counter snapshots as
- * records); and the selection {@link io.mga.engine.Policies}. The only exported package of the module. Uses the
+ * records); the selection {@link io.mga.engine.Policies} (with {@link io.mga.engine.SelectionTable}, the table
+ * that a kernel data plane looks up); and {@link io.mga.engine.BindingTableListener}, through which such a data
+ * plane mirrors the agent's bindings. The only exported package of the module. Uses the
  * rooms below it ({@code mobility}, {@code agent}, {@code responder}, {@code initiator}, {@code time},
  * {@code hash}), {@code io.mga.api} and {@code io.mga.wire}.
  */
