@@ -81,16 +81,19 @@ public final class ForwardingRate {
         return Long.parseLong(s.trim());
     }
 
-    /** @return the machine's busy CPU time so far, in nanoseconds (all CPUs; /proc/stat, USER_HZ 100) */
+    /**
+     * @return CPU time so far, in nanoseconds: the machine's system, interrupt and softirq time (all CPUs: where
+     *     the packets are handled, by the generator's system calls, the router, the XDP program and the sink) plus
+     *     this JVM's user time (the pcap4j agent). Other processes' user time (the builds a shared machine runs)
+     *     is left out; their system time is not. /proc/stat and /proc/self/stat count in USER_HZ (100).
+     */
     static long busyNanos() throws Exception {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        long busy = 0;
-        for (int i = 1; i < f.length && i <= 8; i++) {
-            if (i != 4 && i != 5) { // idle, iowait
-                busy += Long.parseLong(f[i]);
-            }
-        }
-        return busy * 10_000_000L;
+        long ticks = Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7]); // system, irq, softirq
+        String self = Files.readString(Path.of("/proc/self/stat"));
+        String[] g = self.substring(self.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(g[11]); // utime (field 14)
+        return ticks * 10_000_000L;
     }
 
     /** One measured flood: what was offered, what arrived, over how long, and the CPU it took. */
@@ -101,6 +104,25 @@ public final class ForwardingRate {
 
         double cpuPerPacket() {
             return got == 0 ? Double.NaN : (double) busyNanos / got;
+        }
+    }
+
+    /** The sendmmsg generator (flood.c, compiled here with cc), or null to send through pcap4j. */
+    static Path generator;
+
+    static void compileGenerator() {
+        try {
+            Path src = Files.createTempFile("mga-flood", ".c");
+            try (java.io.InputStream in = ForwardingRate.class.getResourceAsStream("flood.c")) {
+                Files.copy(in, src, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path bin = Files.createTempFile("mga-flood", "");
+            sh(true, "cc", "-O2", "-o", bin.toString(), src.toString());
+            Files.delete(src);
+            generator = bin;
+        } catch (Exception e) {
+            System.out.println("no C compiler for the sendmmsg generator (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "): sending through pcap4j, which may be slower than the paths measured");
         }
     }
 
@@ -172,6 +194,14 @@ public final class ForwardingRate {
         frame[12] = (byte) 0x86;
         frame[13] = (byte) 0xdd;
         System.arraycopy(ip, 0, frame, 14, ip.length);
+        if (generator != null) {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : frame) {
+                hex.append(String.format("%02x", b & 0xff));
+            }
+            return Long.parseLong(sh(true, generator.toString(), "mgb-gen", Double.toString(seconds), hex.toString())
+                    .trim());
+        }
         long sent = 0;
         try (PcapHandle h = nif.openLive(128, PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, 10)) {
             long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -201,6 +231,7 @@ public final class ForwardingRate {
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        compileGenerator();
         setup();
         try {
             byte[] rtMac = mac("mgbrt", "mgb-rtgen");
@@ -223,39 +254,52 @@ public final class ForwardingRate {
             registerSink(live, haa, key);
             Run pcap = flood(rtMac, seconds);
             live.close();
-            // 2. the same agent with its kernel data plane (the XDP program on mgb-haa, the maps mirrored)
-            LiveInterface live2 = agentInterface();
-            HomeAnycastAgent haa2 = agent(live2, key);
-            io.mga.kernel.KernelDataPlane dp = io.mga.kernel.KernelDataPlane.install(
-                    new io.mga.kernel.KernelDataPlane.Options("mgb-haa", HAA, List.of(new Ipv6Prefix(AA, 128)), 64, 1L,
-                            false, 60_000_000_000L, null, null, 0));
-            Run xdp;
-            io.mga.kernel.KernelCounters kc;
-            try {
-                live2.start(haa2);
-                java.util.concurrent.CountDownLatch mirrored = new java.util.concurrent.CountDownLatch(1);
-                live2.submit(now -> {
-                    haa2.bindingTableListener(dp);
-                    mirrored.countDown();
-                });
-                mirrored.await(5, TimeUnit.SECONDS);
-                registerSink(live2, haa2, key);
-                // the agent learnt the router's Ethernet address answering the registration: give it to the program
-                java.util.concurrent.CountDownLatch router = new java.util.concurrent.CountDownLatch(1);
-                live2.submit(now -> {
-                    live2.neighborMac(Ipv6Address.parse("2001:db8:a::fe")).ifPresent(m -> {
-                        dp.routerMac(m.toBytes());
-                        router.countDown();
+            // 2. the same agent with its kernel data plane (the XDP program on mgb-haa, the maps mirrored), attached
+            // natively (veth's driver XDP: the peer's XDP_PASS program takes what it transmits) and generically
+            Run xdp = null;
+            Run generic = null;
+            io.mga.kernel.KernelCounters kc = null;
+            for (io.mga.kernel.KernelDataPlane.Mode mode : List.of(io.mga.kernel.KernelDataPlane.Mode.NATIVE,
+                    io.mga.kernel.KernelDataPlane.Mode.GENERIC)) {
+                LiveInterface live2 = agentInterface();
+                HomeAnycastAgent haa2 = agent(live2, key);
+                io.mga.kernel.KernelDataPlane dp = io.mga.kernel.KernelDataPlane.load(
+                        new io.mga.kernel.KernelDataPlane.Options("mgb-haa", HAA, List.of(new Ipv6Prefix(AA, 128)), 64,
+                                1L, false, 60_000_000_000L, null, null, 0));
+                try {
+                    dp.attach(mode);
+                    live2.start(haa2);
+                    java.util.concurrent.CountDownLatch mirrored = new java.util.concurrent.CountDownLatch(1);
+                    live2.submit(now -> {
+                        haa2.bindingTableListener(dp);
+                        mirrored.countDown();
                     });
-                });
-                if (!router.await(5, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the agent did not resolve the router");
+                    mirrored.await(5, TimeUnit.SECONDS);
+                    registerSink(live2, haa2, key);
+                    // the agent learnt the router's Ethernet address answering the registration: to the program
+                    java.util.concurrent.CountDownLatch router = new java.util.concurrent.CountDownLatch(1);
+                    for (int i = 0; i < 50 && router.getCount() > 0; i++) {
+                        live2.submit(now -> live2.neighborMac(Ipv6Address.parse("2001:db8:a::fe"))
+                                .filter(m -> m != null).ifPresent(m -> {
+                                    dp.routerMac(m.toBytes());
+                                    router.countDown();
+                                }));
+                        router.await(100, TimeUnit.MILLISECONDS);
+                    }
+                    if (router.getCount() > 0) {
+                        throw new IllegalStateException("the agent did not resolve the router in 5 s");
+                    }
+                    Run r = flood(rtMac, seconds);
+                    if (mode == io.mga.kernel.KernelDataPlane.Mode.NATIVE) {
+                        xdp = r;
+                        kc = dp.counters();
+                    } else {
+                        generic = r;
+                    }
+                } finally {
+                    live2.close();
+                    dp.close();
                 }
-                xdp = flood(rtMac, seconds);
-                kc = dp.counters();
-            } finally {
-                live2.close();
-                dp.close();
             }
             // 3. through the kernel: packets from the generator go to the kernel agent, which forwards them back to
             // the router (policy routing on the incoming interface), which delivers them on the sink's link
@@ -265,23 +309,32 @@ public final class ForwardingRate {
             Run kernel = flood(rtMac, seconds);
             String load = Files.readString(Path.of("/proc/loadavg")).trim();
             StringBuilder t = new StringBuilder();
+            t.append(String.format("generator: %s; %.0f s per measurement%n", generator != null
+                    ? "sendmmsg, 64 frames per call (flood.c)" : "pcap4j sendPacket", seconds));
             t.append(String.format("%-50s %12s %14s %16s%n", "", "offered pps", "delivered pps", "CPU ns/packet"));
             for (Object[] r : new Object[][] {{"mga HAA through pcap4j (LiveInterface)", pcap},
-                    {"mga HAA --data-plane=kernel (XDP)", xdp},
+                    {"mga HAA --data-plane=kernel (XDP, native on veth)", xdp},
+                    {"mga HAA --data-plane=kernel (XDP, generic)", generic},
                     {"Linux kernel, same path, forwarding (no tunnel)", kernel}}) {
                 Run x = (Run) r[1];
                 t.append(String.format("%-50s %12.0f %14.0f %16.0f%n", r[0], x.sent() / x.seconds(), x.pps(),
                         x.cpuPerPacket()));
             }
             t.append(String.format("ratio pcap4j / kernel forwarding: %.2f%n", pcap.pps() / kernel.pps()));
-            t.append(String.format("ratio XDP data plane / kernel forwarding: %.2f%n", xdp.pps() / kernel.pps()));
-            t.append(String.format("kernel data plane counters: %s%n", kc));
+            t.append(String.format("ratio XDP data plane (native) / kernel forwarding: %.2f pps, %.2f CPU%n",
+                    xdp.pps() / kernel.pps(), kernel.cpuPerPacket() / xdp.cpuPerPacket()));
+            t.append(String.format("ratio XDP data plane (generic) / kernel forwarding: %.2f pps, %.2f CPU%n",
+                    generic.pps() / kernel.pps(), kernel.cpuPerPacket() / generic.cpuPerPacket()));
+            t.append(String.format("kernel data plane counters (native run): %s%n", kc));
             t.append(String.format("load average at the end (/proc/loadavg): %s; %d CPUs%n", load,
                     Runtime.getRuntime().availableProcessors()));
             System.out.print(t);
             Files.writeString(Path.of("forwarding-rate.txt"), t.toString());
         } finally {
             cleanup();
+            if (generator != null) {
+                Files.deleteIfExists(generator);
+            }
         }
     }
 

@@ -144,6 +144,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     private com.sun.jna.Pointer tables;
     private final byte[] image = new byte[SelectionTable.SIZE * 16];
     private boolean attached;
+    private Mode attachedMode;
     private boolean closed;
     private long changes;
     private long elementWrites;
@@ -340,17 +341,44 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
         }
     }
 
+    /** How the program is attached (bpftool's names). */
+    public enum Mode {
+        /** Native where the driver has it, generic otherwise. */
+        AUTO("xdp"),
+        /** In the driver (veth has it). */
+        NATIVE("xdpdrv"),
+        /** On the socket buffer, after the driver: any interface. */
+        GENERIC("xdpgeneric");
+
+        final String bpftool;
+
+        Mode(String bpftool) {
+            this.bpftool = bpftool;
+        }
+    }
+
     /**
      * Attaches the program to the interface (native XDP where the driver has it, generic otherwise).
      *
      * @throws IOException if the interface has another XDP program or refuses
      */
     public synchronized void attach() throws IOException {
+        attach(Mode.AUTO);
+    }
+
+    /**
+     * Attaches the program to the interface.
+     *
+     * @param mode how
+     * @throws IOException if the interface has another XDP program or refuses
+     */
+    public synchronized void attach(Mode mode) throws IOException {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        run("bpftool", "net", "attach", "xdp", "pinned", options.dir().resolve("prog").toString(), "dev",
+        run("bpftool", "net", "attach", mode.bpftool, "pinned", options.dir().resolve("prog").toString(), "dev",
                 options.iface());
+        attachedMode = mode;
         attached = true;
         LOG.info("kernel data plane attached to {}", options.iface());
     }
@@ -599,7 +627,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
         closed = true;
         if (attached) {
             try {
-                run("bpftool", "net", "detach", "xdp", "dev", options.iface());
+                run("bpftool", "net", "detach", attachedMode.bpftool, "dev", options.iface());
             } catch (IOException e) {
                 LOG.warn("detaching the kernel data plane from {}: {}", options.iface(), e.getMessage());
             }
