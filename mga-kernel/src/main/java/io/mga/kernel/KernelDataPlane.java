@@ -358,12 +358,16 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     }
 
     /**
-     * Attaches the program to the interface (native XDP where the driver has it, generic otherwise).
+     * Attaches the program to the interface: native XDP where the driver has it, generic otherwise, and generic
+     * on a veth (whose native {@code XDP_TX} delivers to the peer only while the peer runs an XDP program too,
+     * and loses the frames silently otherwise).
      *
      * @throws IOException if the interface has another XDP program or refuses
      */
     public synchronized void attach() throws IOException {
-        attach(Mode.AUTO);
+        boolean veth = runQuiet("ip", "-d", "-j", "link", "show", "dev", options.iface())
+                .contains("\"info_kind\":\"veth\"");
+        attach(veth ? Mode.GENERIC : Mode.AUTO);
     }
 
     /**
@@ -380,7 +384,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
                 options.iface());
         attachedMode = mode;
         attached = true;
-        LOG.info("kernel data plane attached to {}", options.iface());
+        LOG.info("kernel data plane attached to {} ({})", options.iface(), mode.bpftool);
     }
 
     /**
