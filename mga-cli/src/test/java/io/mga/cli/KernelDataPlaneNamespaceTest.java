@@ -46,6 +46,8 @@ class KernelDataPlaneNamespaceTest {
     static final String TAG = String.format("%04x", ProcessHandle.current().pid() & 0xffff);
     static final String CL_NS = "mgakc-" + TAG;
     static final String RT_NS = "mgakr-" + TAG;
+    /** A plain Linux host behind the third binding: an unmodified TCP server on the anycast address. */
+    static final String HOST_NS = "mgakh-" + TAG;
     static final Ipv6Address[] CLIENTS = new Ipv6Address[2];
     static final List<LiveInterface> LIVE = new ArrayList<>();
     static final List<AnycastResponder> RESPONDERS = new ArrayList<>();
@@ -74,6 +76,7 @@ class KernelDataPlaneNamespaceTest {
     static void cleanup() throws Exception {
         sh(false, "ip", "netns", "del", CL_NS);
         sh(false, "ip", "netns", "del", RT_NS);
+        sh(false, "ip", "netns", "del", HOST_NS);
         for (String l : new String[] {"kh-", "k1-", "k2-"}) {
             sh(false, "ip", "link", "del", dev(l));
         }
@@ -136,6 +139,28 @@ class KernelDataPlaneNamespaceTest {
         roleLink(dev("kh-"), dev("krh-"), "2001:db8:a::fe/64");
         roleLink(dev("k1-"), dev("kr1-"), "2001:db8:1::1/64");
         roleLink(dev("k2-"), dev("kr2-"), "2001:db8:2::1/64");
+        // the TCP host: its kernel holds the third care-of address and the anycast address, and strips the tunnel
+        // header with a TC program (this kernel has no ip6tnl)
+        sh(true, "ip", "netns", "add", HOST_NS);
+        sh(true, "ip", "link", "add", dev("k3h-"), "type", "veth", "peer", "name", dev("kr3-"));
+        sh(true, "ip", "link", "set", dev("k3h-"), "netns", HOST_NS);
+        sh(true, "ip", "link", "set", dev("kr3-"), "netns", RT_NS);
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "addr", "add", "2001:db8:3::1/64", "dev", dev("kr3-"), "nodad");
+        sh(true, "ip", "netns", "exec", RT_NS, "ip", "link", "set", dev("kr3-"), "up");
+        sh(true, "ip", "netns", "exec", HOST_NS, "ip", "link", "set", "lo", "up");
+        sh(true, "ip", "netns", "exec", HOST_NS, "ip", "addr", "add", AA + "/128", "dev", "lo");
+        sh(true, "ip", "netns", "exec", HOST_NS, "ip", "addr", "add", careOf(3) + "/64", "dev", dev("k3h-"), "nodad");
+        sh(true, "ip", "netns", "exec", HOST_NS, "ip", "link", "set", dev("k3h-"), "up");
+        sh(true, "ip", "netns", "exec", HOST_NS, "ip", "-6", "route", "add", "default", "via", "2001:db8:3::1");
+        Path decap = Files.createTempFile("mga_decap", ".bpf.o");
+        try (java.io.InputStream in = io.mga.kernel.KernelDataPlane.class.getResourceAsStream("mga_decap.bpf.o")) {
+            Files.copy(java.util.Objects.requireNonNull(in, "mga_decap.bpf.o"), decap,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        sh(true, "ip", "netns", "exec", HOST_NS, "tc", "qdisc", "add", "dev", dev("k3h-"), "clsact");
+        sh(true, "ip", "netns", "exec", HOST_NS, "tc", "filter", "add", "dev", dev("k3h-"), "ingress", "bpf", "da",
+                "obj", decap.toString(), "sec", "tc");
+        Files.delete(decap);
         // nothing on the router's end: on a veth the agent attaches its program generically (see mga-kernel)
 
         agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -143,6 +168,7 @@ class KernelDataPlaneNamespaceTest {
                 "--address", HAA.toString(), "--router", "2001:db8:a::fe", "--anycast", AA + "/128",
                 "--responder", "ar1@example.net,1001," + key(1).toHex(),
                 "--responder", "ar2@example.net,1002," + key(2).toHex(),
+                "--responder", "ar3@example.net,1003," + key(3).toHex(),
                 "--table-key", KEY_HEX, "--data-plane=kernel").redirectErrorStream(true).start();
         CountDownLatch running = new CountDownLatch(1);
         reader = new Thread(() -> {
@@ -268,8 +294,83 @@ class KernelDataPlaneNamespaceTest {
                 REPORT.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
     }
 
+    /**
+     * A TCP download from an unmodified server behind the third binding: an mga responder registers the TCP host's
+     * care-of address (its BU sent from the host's namespace through a raw socket; the host's kernel ignores the
+     * acknowledgement), the client's packets reach the server through the kernel data plane's tunnel, and the
+     * server's answers go straight back (this host does not reverse-tunnel).
+     */
     @Test
     @Order(4)
+    void aTcpDownloadFromAnUnmodifiedServerBehindTheTunnel() throws Exception {
+        Process raw = new ProcessBuilder("ip", "netns", "exec", HOST_NS, "/usr/bin/python3", "-c",
+                "import socket,sys\n"
+                        + "s=socket.socket(socket.AF_INET6,socket.SOCK_RAW,socket.IPPROTO_RAW)\n"
+                        + "for l in sys.stdin:\n"
+                        + "  b=bytes.fromhex(l.strip())\n"
+                        + "  s.sendto(b,(socket.inet_ntop(socket.AF_INET6,b[24:40]),0))\n")
+                .redirectErrorStream(true).start();
+        java.io.PrintStream toRaw = new java.io.PrintStream(raw.getOutputStream(), true, StandardCharsets.UTF_8);
+        AnycastResponder ar3 = AnycastResponder.builder().anycast(AA).careOf(careOf(3)).agent(HAA)
+                .credentials("ar3@example.net", 1003, key(3)).bindingId(3).lifetimeSeconds(60)
+                .epochClock(EpochClock.system()).io((b, o, l) -> toRaw.println(Bytes.of(
+                        java.util.Arrays.copyOfRange(b, o, o + l)).toHex()))
+                .build(System.nanoTime());
+        ar3.start(System.nanoTime());
+        long t0 = System.nanoTime();
+        while (AGENT_OUT.stream().noneMatch(l -> l.contains("Registered") && l.contains("bindingId=3"))
+                && System.nanoTime() - t0 < 10_000_000_000L) {
+            Thread.sleep(50);
+        }
+        toRaw.close();
+        raw.waitFor(5, TimeUnit.SECONDS);
+        assertThat(AGENT_OUT).as("the TCP host's binding").anyMatch(l -> l.contains("Registered")
+                && l.contains("bindingId=3"));
+        // a client address that the table sends to the TCP host, between ar2 and it
+        List<AnycastBinding> c = List.of(new AnycastBinding(AA, 2, careOf(2), "ar2", 1, 0, 0),
+                new AnycastBinding(AA, 3, careOf(3), "ar3", 1, 0, 0));
+        SelectionPolicy table = Policies.table(Long.parseUnsignedLong(KEY_HEX, 16));
+        Ipv6Address client = null;
+        for (int i = 0x100; client == null; i++) {
+            Ipv6Address a = Ipv6Address.parse("2001:db8:c::" + Integer.toHexString(i));
+            if (table.select(a.high(), a.low(), SelectionPolicy.Candidates.of(c)) == 1) {
+                client = a;
+            }
+        }
+        sh(true, "ip", "netns", "exec", CL_NS, "ip", "addr", "add", client + "/64", "dev", dev("kc-"), "nodad");
+        Path blob = Files.createTempFile("mga-blob", ".bin");
+        Path got = Files.createTempFile("mga-got", ".bin");
+        byte[] data = new byte[2_000_000];
+        new java.util.Random(5).nextBytes(data);
+        Files.write(blob, data);
+        Process server = new ProcessBuilder("ip", "netns", "exec", HOST_NS, "timeout", "30", "socat", "-u",
+                "OPEN:" + blob, "TCP6-LISTEN:8080,bind=[" + AA + "],reuseaddr").redirectErrorStream(true).start();
+        Thread.sleep(300); // until it listens
+        long[] before = kernelCounters();
+        long d0 = System.nanoTime();
+        String out = sh(false, "ip", "netns", "exec", CL_NS, "timeout", "25", "socat", "-u",
+                "TCP6:[" + AA + "]:8080,bind=[" + client + "]", "CREATE:" + got);
+        long ms = (System.nanoTime() - d0) / 1_000_000;
+        server.waitFor(5, TimeUnit.SECONDS);
+        long[] after = kernelCounters();
+        try {
+            assertThat(Files.mismatch(blob, got)).as("the 2 MB download arrived whole; socat said %s", out)
+                    .isEqualTo(-1L);
+            assertThat(after[0] - before[0]).as("the client's segments tunnelled by the kernel")
+                    .isGreaterThan(20);
+            REPORT.put("TCP download of 2,000,000 octets through the kernel data plane", ms + " ms, "
+                    + (after[0] - before[0]) + " client segments tunnelled by the kernel");
+            Files.write(Path.of("target", "kernel-e2e.txt"),
+                    REPORT.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
+        } finally {
+            Files.deleteIfExists(blob);
+            Files.deleteIfExists(got);
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(5)
     void stoppingTheAgentRemovesTheProgramAndItsPinsAndReportsTheKernelsCounters() throws Exception {
         // SIGTERM, as a supervisor stops it (Process.destroy would also close the pipe before the last lines)
         sh(true, "kill", "-TERM", Long.toString(agent.pid()));
