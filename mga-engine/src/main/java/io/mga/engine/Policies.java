@@ -167,8 +167,11 @@ public final class Policies {
      * selection of the kernel data plane, which looks the same table up per packet, so that the Java path and the
      * kernel send an initiator to the same responder. Stable per initiator while the set does not change;
      * removing a responder moves only the initiators it served, adding one moves only those it now wins; weights
-     * are honoured in proportion. The tables of the last {@value #TABLES_CACHED} candidate sets are kept (a
-     * table is computed once per change of an anycast address's bindings, not per packet).
+     * are honoured in proportion. Tables are kept in a direct-mapped cache of {@value #TABLES_CACHED} candidate
+     * sets (16 KiB each): a table is computed once per change of an anycast address's bindings, not per packet, as
+     * long as the sets in use (anycast addresses with several bindings) do not collide in it; two that do are
+     * recomputed in turn, which costs 4,096 hashes per candidate and per packet (the kernel data plane holds 256
+     * tables too).
      *
      * @param key the table's hash secret: the kernel data plane must be given the same
      * @return the policy
@@ -177,17 +180,16 @@ public final class Policies {
         return new TablePolicy(key);
     }
 
-    /** How many candidate sets' tables {@link #table} keeps. */
-    static final int TABLES_CACHED = 64;
+    /** How many candidate sets' tables {@link #table} keeps: direct-mapped by the set's fingerprint. */
+    static final int TABLES_CACHED = 256;
 
-    /** {@link #table}: a small cache of tables keyed by the candidate set, checked field by field. */
+    /** {@link #table}: a direct-mapped cache of tables keyed by the candidate set, checked field by field. */
     private static final class TablePolicy implements SelectionPolicy {
         private final long key;
         private final long[] fingerprints = new long[TABLES_CACHED];
         private final long[][] careOfs = new long[TABLES_CACHED][];
         private final int[][] ids = new int[TABLES_CACHED][];
         private final int[][] tables = new int[TABLES_CACHED][];
-        private int next;
 
         TablePolicy(long key) {
             this.key = key;
@@ -201,14 +203,11 @@ public final class Policies {
                 fp = mix(fp ^ c.careOfHigh(i)) ^ mix(c.careOfLow(i) ^ ((long) c.bindingId(i) << 16 | c.weight(i)));
             }
             int e = SelectionTable.index(key, initiatorHigh, initiatorLow);
-            for (int t = 0; t < TABLES_CACHED; t++) {
-                if (tables[t] != null && fingerprints[t] == fp && same(t, c)) {
-                    return tables[t][e];
-                }
+            int t = (int) (fp ^ fp >>> 32) & (TABLES_CACHED - 1);
+            if (tables[t] != null && fingerprints[t] == fp && same(t, c)) {
+                return tables[t][e];
             }
-            // a new candidate set (a change of the bindings): computed once, kept in place of the oldest
-            int t = next;
-            next = (next + 1) % TABLES_CACHED;
+            // a new candidate set (a change of the bindings): computed once, kept in its slot
             long[] co = new long[2 * n];
             int[] id = new int[2 * n];
             for (int i = 0; i < n; i++) {
