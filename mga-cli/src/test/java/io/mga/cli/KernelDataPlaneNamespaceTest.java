@@ -318,14 +318,13 @@ class KernelDataPlaneNamespaceTest {
                 .build(System.nanoTime());
         ar3.start(System.nanoTime());
         long t0 = System.nanoTime();
-        while (AGENT_OUT.stream().noneMatch(l -> l.contains("Registered") && l.contains("bindingId=3"))
+        while (AGENT_OUT.stream().noneMatch(l -> l.contains("registered ar3@example.net"))
                 && System.nanoTime() - t0 < 10_000_000_000L) {
             Thread.sleep(50);
         }
         toRaw.close();
         raw.waitFor(5, TimeUnit.SECONDS);
-        assertThat(AGENT_OUT).as("the TCP host's binding").anyMatch(l -> l.contains("Registered")
-                && l.contains("bindingId=3"));
+        assertThat(AGENT_OUT).as("the TCP host's binding").anyMatch(l -> l.contains("registered ar3@example.net"));
         // a client address that the table sends to the TCP host, between ar2 and it
         List<AnycastBinding> c = List.of(new AnycastBinding(AA, 2, careOf(2), "ar2", 1, 0, 0),
                 new AnycastBinding(AA, 3, careOf(3), "ar3", 1, 0, 0));

@@ -29,12 +29,22 @@ class KernelFallbackTest {
     void withoutBpftoolOnThePathItSaysSoAndExitsOne() throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), "io.mga.cli.Main"));
-        cmd.addAll(List.of(with("--interface", "lo", "--data-plane=kernel")));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PATH", "/nonexistent"); // no bpftool (nor anything else) on it
-        Process p = pb.start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        // an Ethernet interface of its own (a veth pair), which the command accepts
+        String veth = String.format("kfb-%04x", ProcessHandle.current().pid() & 0xffff);
+        new ProcessBuilder("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "p").start()
+                .waitFor(10, TimeUnit.SECONDS);
+        String out;
+        Process p;
+        try {
+            cmd.addAll(List.of(with("--interface", veth, "--control-socket", "none", "--data-plane=kernel")));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("PATH", "/nonexistent"); // no bpftool (nor anything else) on it
+            p = pb.start();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } finally {
+            new ProcessBuilder("ip", "link", "del", veth).start().waitFor(10, TimeUnit.SECONDS);
+        }
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out).isEqualTo("mga haa: --data-plane=kernel: bpftool not found on PATH: apt-get install bpftool"
                 + " (Debian) or linux-tools (Ubuntu)");
@@ -49,7 +59,8 @@ class KernelFallbackTest {
     @Test
     void aPerPacketPolicyIsRefusedForTheKernel() {
         oneLine(run(with("--interface", "lo", "--data-plane=kernel", "--policy", "round-robin")), 2,
-                "--policy table", "round-robin runs on --data-plane=pcap only");
+                "--policy table", "a per-packet policy runs on --data-plane=pcap only");
         oneLine(run(with("--interface", "lo", "--data-plane=xdp")), 2, "--data-plane: pcap or kernel");
+        oneLine(run(with("--interface", "lo", "--data-plane=kernel", "--table-key", "xyz")), 2, "--table-key");
     }
 }
