@@ -3,6 +3,8 @@
 # tshark (independent dissection of what we emit), python3-scapy (independent fixtures), iproute2, iputils-ping,
 # socat and ethtool (the end-to-end test with network namespaces); for host delivery's namespace test: nftables,
 # curl, dig (bind9-dnsutils) and dnsmasq (dnsmasq-base: the program without the system service).
+# clang, libbpf-dev and bpftool (mga-kernel
+# compiles its XDP program with them, and the kernel data plane's tests and agent load it).
 # Idempotent: does nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -20,6 +22,11 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
+# the kernel data plane: the BPF compiler and headers (build), bpftool (load and attach)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
+[ -f /usr/include/linux/bpf.h ] || need+=(linux-libc-dev)
+command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need+=(bpftool)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2

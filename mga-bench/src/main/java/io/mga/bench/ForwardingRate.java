@@ -22,8 +22,11 @@ import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
 
 /**
- * Packets per second an agent tunnels, through pcap4j, next to the Linux kernel tunnelling the same traffic
- * through its own ip6ip6 device, on the same veth setup and in the same run. Needs root (network namespaces).
+ * Packets per second an agent tunnels, through pcap4j and with its kernel data plane (mga-kernel's XDP program,
+ * {@code mga haa --data-plane=kernel}), next to the Linux kernel forwarding the same traffic, on the same veth
+ * setup and in the same run; and the whole machine's CPU time per delivered packet in each case (from
+ * /proc/stat: generator, router, agent and sink together, so the differences are what each agent costs). Needs
+ * root (network namespaces), and for the kernel data plane the compiled program and bpftool.
  *
  * <p>Topology: a generator interface in this process's namespace sends UDP datagrams to the anycast address at
  * full speed through a kernel router (namespace {@code mgbrt}); the router delivers them on the anycast home link
@@ -76,6 +79,62 @@ public final class ForwardingRate {
     static long rxPackets(String ns, String dev) throws Exception {
         String s = sh(true, "ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/statistics/rx_packets");
         return Long.parseLong(s.trim());
+    }
+
+    /**
+     * @return CPU time so far, in nanoseconds: the machine's system, interrupt and softirq time (all CPUs: where
+     *     the packets are handled, by the generator's system calls, the router, the XDP program and the sink) plus
+     *     this JVM's user time (the pcap4j agent). Other processes' user time (the builds a shared machine runs)
+     *     is left out; their system time is not. /proc/stat and /proc/self/stat count in USER_HZ (100).
+     */
+    static long busyNanos() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long ticks = Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7]); // system, irq, softirq
+        String self = Files.readString(Path.of("/proc/self/stat"));
+        String[] g = self.substring(self.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(g[11]); // utime (field 14)
+        return ticks * 10_000_000L;
+    }
+
+    /** One measured flood: what was offered, what arrived, over how long, and the CPU it took. */
+    record Run(long sent, long got, double seconds, long busyNanos) {
+        double pps() {
+            return got / seconds;
+        }
+
+        double cpuPerPacket() {
+            return got == 0 ? Double.NaN : (double) busyNanos / got;
+        }
+    }
+
+    /** The sendmmsg generator (flood.c, compiled here with cc), or null to send through pcap4j. */
+    static Path generator;
+
+    static void compileGenerator() {
+        try {
+            Path src = Files.createTempFile("mga-flood", ".c");
+            try (java.io.InputStream in = ForwardingRate.class.getResourceAsStream("flood.c")) {
+                Files.copy(in, src, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path bin = Files.createTempFile("mga-flood", "");
+            sh(true, "cc", "-O2", "-o", bin.toString(), src.toString());
+            Files.delete(src);
+            generator = bin;
+        } catch (Exception e) {
+            System.out.println("no C compiler for the sendmmsg generator (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "): sending through pcap4j, which may be slower than the paths measured");
+        }
+    }
+
+    static Run flood(byte[] rtMac, double seconds) throws Exception {
+        long before = rxPackets("mgbsink", "mgb-sink");
+        long cpu0 = busyNanos();
+        long t0 = System.nanoTime();
+        long sent = blast(rtMac, seconds);
+        Thread.sleep(500);
+        long got = rxPackets("mgbsink", "mgb-sink") - before;
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Run(sent, got, secs, busyNanos() - cpu0);
     }
 
     static void setup() throws Exception {
@@ -135,6 +194,14 @@ public final class ForwardingRate {
         frame[12] = (byte) 0x86;
         frame[13] = (byte) 0xdd;
         System.arraycopy(ip, 0, frame, 14, ip.length);
+        if (generator != null) {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : frame) {
+                hex.append(String.format("%02x", b & 0xff));
+            }
+            return Long.parseLong(sh(true, generator.toString(), "mgb-gen", Double.toString(seconds), hex.toString())
+                    .trim());
+        }
         long sent = 0;
         try (PcapHandle h = nif.openLive(128, PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, 10)) {
             long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -164,53 +231,123 @@ public final class ForwardingRate {
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        compileGenerator();
         setup();
         try {
             byte[] rtMac = mac("mgbrt", "mgb-rtgen");
             // the generator's address is on its link: tell the router where it is
             ns("mgbrt", "ip", "-6", "neigh", "replace", GEN.toString(), "lladdr",
                     sh(true, "cat", "/sys/class/net/mgb-gen/address").trim(), "dev", "mgb-rtgen");
-            // 1. through mga: the router reaches the anycast address on the home link, where the mga agent is
-            LiveInterface live = LiveInterface.builder().interfaceName("mgb-haa").own(HAA)
-                    .ownAnycast(new Ipv6Prefix(AA, 128)).defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
+            // XDP_TX on a veth reaches the peer only while the peer runs an XDP program: XDP_PASS on the router's
+            // ends of both agents' links, in every measurement, so that the paths stay alike
+            Path pass = Files.createTempFile("mga_pass", ".bpf.o");
+            io.mga.kernel.KernelDataPlane.writePassProgram(pass);
+            for (String d : List.of("mgb-rthaa", "mgb-rtk")) {
+                ns("mgbrt", "ip", "link", "set", "dev", d, "xdp", "obj", pass.toString(), "sec", "xdp");
+            }
+            Files.delete(pass);
             Bytes key = Bytes.fromHex("00112233445566778899aabbccddeeff");
-            HomeAnycastAgent haa = HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128))
-                    .model(Model.BASIC).policy(Policies.first()).replayProtection(false, 7_000_000_000L)
-                    .responder(new ResponderCredentials("sink@example.net", 1000, key,
-                            List.of(new Ipv6Prefix(AA, 128))))
-                    .io(live).build(System.nanoTime());
+            // 1. through mga: the router reaches the anycast address on the home link, where the mga agent is
+            LiveInterface live = agentInterface();
+            HomeAnycastAgent haa = agent(live, key);
             live.start(haa);
             registerSink(live, haa, key);
-            long before = rxPackets("mgbsink", "mgb-sink");
-            long t0 = System.nanoTime();
-            long sent = blast(rtMac, seconds);
-            Thread.sleep(500);
-            long got = rxPackets("mgbsink", "mgb-sink") - before;
-            double mgaSecs = (System.nanoTime() - t0) / 1e9;
+            Run pcap = flood(rtMac, seconds);
             live.close();
-            // 2. through the kernel: packets from the generator go to the kernel agent, which forwards them back to
+            // 2. the same agent with its kernel data plane (the XDP program on mgb-haa, the maps mirrored), attached
+            // natively (veth's driver XDP: the peer's XDP_PASS program takes what it transmits) and generically
+            Run xdp = null;
+            Run generic = null;
+            io.mga.kernel.KernelCounters kc = null;
+            for (io.mga.kernel.KernelDataPlane.Mode mode : List.of(io.mga.kernel.KernelDataPlane.Mode.NATIVE,
+                    io.mga.kernel.KernelDataPlane.Mode.GENERIC)) {
+                LiveInterface live2 = agentInterface();
+                HomeAnycastAgent haa2 = agent(live2, key);
+                io.mga.kernel.KernelDataPlane dp = io.mga.kernel.KernelDataPlane.load(
+                        new io.mga.kernel.KernelDataPlane.Options("mgb-haa", HAA, List.of(new Ipv6Prefix(AA, 128)), 64,
+                                1L, false, 60_000_000_000L, null, null, 0));
+                try {
+                    dp.attach(mode);
+                    live2.start(haa2);
+                    java.util.concurrent.CountDownLatch mirrored = new java.util.concurrent.CountDownLatch(1);
+                    live2.submit(now -> {
+                        haa2.bindingTableListener(dp);
+                        mirrored.countDown();
+                    });
+                    mirrored.await(5, TimeUnit.SECONDS);
+                    registerSink(live2, haa2, key);
+                    // the agent learnt the router's Ethernet address answering the registration: to the program
+                    java.util.concurrent.CountDownLatch router = new java.util.concurrent.CountDownLatch(1);
+                    for (int i = 0; i < 50 && router.getCount() > 0; i++) {
+                        live2.submit(now -> live2.neighborMac(Ipv6Address.parse("2001:db8:a::fe"))
+                                .filter(m -> m != null).ifPresent(m -> {
+                                    dp.routerMac(m.toBytes());
+                                    router.countDown();
+                                }));
+                        router.await(100, TimeUnit.MILLISECONDS);
+                    }
+                    if (router.getCount() > 0) {
+                        throw new IllegalStateException("the agent did not resolve the router in 5 s");
+                    }
+                    Run r = flood(rtMac, seconds);
+                    if (mode == io.mga.kernel.KernelDataPlane.Mode.NATIVE) {
+                        xdp = r;
+                        kc = dp.counters();
+                    } else {
+                        generic = r;
+                    }
+                } finally {
+                    live2.close();
+                    dp.close();
+                }
+            }
+            // 3. through the kernel: packets from the generator go to the kernel agent, which forwards them back to
             // the router (policy routing on the incoming interface), which delivers them on the sink's link
             ns("mgbrt", "ip", "-6", "route", "add", AA + "/128", "via", PUA.toString());
             ns("mgbrt", "ip", "-6", "rule", "add", "iif", "mgb-rtgen", "table", "100");
             ns("mgbrt", "ip", "-6", "route", "add", AA + "/128", "via", "2001:db8:b::1", "table", "100");
-            long kbefore = rxPackets("mgbsink", "mgb-sink");
-            long k0 = System.nanoTime();
-            long ksent = blast(rtMac, seconds);
-            Thread.sleep(500);
-            long kgot = rxPackets("mgbsink", "mgb-sink") - kbefore;
-            double kSecs = (System.nanoTime() - k0) / 1e9;
-            System.out.printf("%-44s %12s %14s%n", "", "offered pps", "tunnelled pps");
-            System.out.printf("%-44s %12.0f %14.0f%n", "mga HAA through pcap4j (LiveInterface)", sent / seconds,
-                    got / mgaSecs);
-            System.out.printf("%-44s %12.0f %14.0f%n", "Linux kernel, same path, forwarding (no tunnel)",
-                    ksent / seconds, kgot / kSecs);
-            System.out.printf("ratio mga / kernel: %.2f%n", (got / mgaSecs) / (kgot / kSecs));
-            Files.writeString(Path.of("forwarding-rate.txt"), String.format(
-                    "mga %.0f pps (offered %.0f), kernel %.0f pps (offered %.0f)%n", got / mgaSecs, sent / seconds,
-                    kgot / kSecs, ksent / seconds));
+            Run kernel = flood(rtMac, seconds);
+            String load = Files.readString(Path.of("/proc/loadavg")).trim();
+            StringBuilder t = new StringBuilder();
+            t.append(String.format("generator: %s; %.0f s per measurement%n", generator != null
+                    ? "sendmmsg, 64 frames per call (flood.c)" : "pcap4j sendPacket", seconds));
+            t.append(String.format("%-50s %12s %14s %16s%n", "", "offered pps", "delivered pps", "CPU ns/packet"));
+            for (Object[] r : new Object[][] {{"mga HAA through pcap4j (LiveInterface)", pcap},
+                    {"mga HAA --data-plane=kernel (XDP, native on veth)", xdp},
+                    {"mga HAA --data-plane=kernel (XDP, generic)", generic},
+                    {"Linux kernel, same path, forwarding (no tunnel)", kernel}}) {
+                Run x = (Run) r[1];
+                t.append(String.format("%-50s %12.0f %14.0f %16.0f%n", r[0], x.sent() / x.seconds(), x.pps(),
+                        x.cpuPerPacket()));
+            }
+            t.append(String.format("ratio pcap4j / kernel forwarding: %.2f%n", pcap.pps() / kernel.pps()));
+            t.append(String.format("ratio XDP data plane (native) / kernel forwarding: %.2f pps, %.2f CPU%n",
+                    xdp.pps() / kernel.pps(), kernel.cpuPerPacket() / xdp.cpuPerPacket()));
+            t.append(String.format("ratio XDP data plane (generic) / kernel forwarding: %.2f pps, %.2f CPU%n",
+                    generic.pps() / kernel.pps(), kernel.cpuPerPacket() / generic.cpuPerPacket()));
+            t.append(String.format("kernel data plane counters (native run): %s%n", kc));
+            t.append(String.format("load average at the end (/proc/loadavg): %s; %d CPUs%n", load,
+                    Runtime.getRuntime().availableProcessors()));
+            System.out.print(t);
+            Files.writeString(Path.of("forwarding-rate.txt"), t.toString());
         } finally {
             cleanup();
+            if (generator != null) {
+                Files.deleteIfExists(generator);
+            }
         }
+    }
+
+    static LiveInterface agentInterface() {
+        return LiveInterface.builder().interfaceName("mgb-haa").own(HAA).ownAnycast(new Ipv6Prefix(AA, 128))
+                .defaultRouter(Ipv6Address.parse("2001:db8:a::fe")).build();
+    }
+
+    static HomeAnycastAgent agent(LiveInterface live, Bytes key) {
+        return HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128)).model(Model.BASIC)
+                .policy(Policies.first()).replayProtection(false, 7_000_000_000L)
+                .responder(new ResponderCredentials("sink@example.net", 1000, key, List.of(new Ipv6Prefix(AA, 128))))
+                .io(live).build(System.nanoTime());
     }
 
     /** Registers the sink's address with the agent, as a responder would (a signed BU built here). */

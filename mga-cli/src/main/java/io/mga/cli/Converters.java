@@ -99,7 +99,7 @@ final class Converters {
     static final class Policy implements CommandLine.ITypeConverter<SelectionPolicy> {
         /** The names accepted, the library's default (round-robin in the Advanced Model) first. */
         static final List<String> NAMES = List.of("round-robin", "first", "weighted", "least-loaded", "nearest",
-                "rendezvous");
+                "rendezvous", "table");
 
         @Override
         public SelectionPolicy convert(String value) {
@@ -110,9 +110,21 @@ final class Converters {
                 case "least-loaded" -> Policies.leastLoaded();
                 case "nearest" -> Policies.nearest();
                 case "rendezvous" -> Policies.rendezvous();
+                case "table" -> new TableName();
                 default -> throw new TypeConversionException("'" + value + "' is not a policy: "
                         + String.join(", ", NAMES));
             };
+        }
+    }
+
+    /**
+     * {@code --policy table}, before the command gives it its key ({@link io.mga.engine.Policies#table}); never
+     * handed to an agent.
+     */
+    static final class TableName implements SelectionPolicy {
+        @Override
+        public int select(long initiatorHigh, long initiatorLow, Candidates candidates) {
+            throw new IllegalStateException("--policy table was not given its key");
         }
     }
 

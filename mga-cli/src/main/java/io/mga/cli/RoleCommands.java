@@ -23,6 +23,8 @@ import io.mga.engine.InitiatorEvent;
 import io.mga.engine.ResponderConfig;
 import io.mga.engine.ResponderCounters;
 import io.mga.engine.ResponderEvent;
+import io.mga.kernel.KernelCounters;
+import io.mga.kernel.KernelDataPlane;
 import io.mga.pcapio.LiveInterface;
 import io.mga.pcapio.link.MacAddress;
 import java.io.IOException;
@@ -445,6 +447,20 @@ final class RoleCommands {
                         + " (default 10000,1000); packets over it are dropped and counted")
         String reverseRate;
 
+        @Option(names = "--table-key", paramLabel = "HEX", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+                description = "the secret of --policy table's initiator hash, 16 hex digits; agents on one home link"
+                        + " given the same key choose alike (default: drawn at random)")
+        String tableKeyHex;
+
+        @Option(names = "--data-plane", defaultValue = "pcap", paramLabel = "pcap|kernel",
+                description = "pcap: every packet through the Java agent over pcap; kernel: an XDP program on the"
+                        + " interface tunnels and decapsulates, the Java agent stays the control plane and mirrors"
+                        + " its bindings into the program's maps (needs root, bpftool and the program that"
+                        + " mga-kernel's build compiles when clang and libbpf-dev are installed; selection is"
+                        + " --policy table, its default there). If it cannot be installed the agent says why and"
+                        + " exits 1.")
+        String dataPlane;
+
         @Spec
         CommandSpec spec;
 
@@ -463,6 +479,25 @@ final class RoleCommands {
                 throw new CommandLine.ParameterException(cl, "--liveness-ms: 0, or at least 500, got " + livenessMillis);
             }
             List<ResponderCredentials> creds = credentials(cl, responders, anycast);
+            boolean kernel = switch (dataPlane.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "pcap" -> false;
+                case "kernel" -> true;
+                default -> throw new CommandLine.ParameterException(cl, "--data-plane: pcap or kernel, got " + dataPlane);
+            };
+            long tableKey;
+            try {
+                tableKey = tableKeyHex == null ? new java.security.SecureRandom().nextLong()
+                        : Long.parseUnsignedLong(tableKeyHex, 16);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--table-key: 16 hex digits, got " + tableKeyHex);
+            }
+            SelectionPolicy p = policy;
+            if (kernel && p == null || p instanceof Converters.TableName) {
+                p = io.mga.engine.Policies.table(tableKey);
+            } else if (kernel) {
+                throw new CommandLine.ParameterException(cl, "--data-plane=kernel selects with --policy table (the"
+                        + " kernel looks the table up per packet); a per-packet policy runs on --data-plane=pcap only");
+            }
             daemon.check(cl);
             ethernet(cl, link.iface);
             daemon.logLevel.applyToLibraryLogs();
@@ -470,7 +505,7 @@ final class RoleCommands {
             anycast.forEach(lb::ownAnycast);
             LiveInterface live = lb.build();
             EventLog log = new EventLog(cl.getOut(), "haa", daemon.logLevel, java.time.Clock.systemUTC());
-            AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(model).policy(policy)
+            AgentConfig.Builder b = HomeAnycastAgent.builder().address(link.address).model(model).policy(p)
                     .maxLifetimeSeconds(maxLifetime).epochClock(EpochClock.system()).io(live)
                     .liveness(livenessMillis * 1_000_000L, 2000).listener(log::agent);
             anycast.forEach(b::serve);
@@ -513,7 +548,63 @@ final class RoleCommands {
             DaemonRun run = new DaemonRun(spec, "haa", daemon, link, log, live);
             run.snapshot = now -> agentSnapshot(haa, live, link, now, started);
             run.onHangUp = () -> reload(cl, log, live, haa);
-            return run.run(haa, owned, null, null, null, null);
+            if (!kernel) {
+                return run.run(haa, owned, null, null, null, null);
+            }
+            return runKernel(cl, log, run, live, haa, owned, tableKey);
+        }
+
+        /** {@code --data-plane=kernel}: installs the XDP data plane, runs the agent as its control plane, removes it. */
+        int runKernel(CommandLine cl, EventLog log, DaemonRun run, LiveInterface live, HomeAnycastAgent haa,
+                List<Ipv6Address> owned, long tableKey) {
+            PrintWriter err = cl.getErr();
+            String missing = KernelDataPlane.missing();
+            if (missing != null) {
+                err.println("mga haa: --data-plane=kernel: " + missing);
+                err.flush();
+                return 1;
+            }
+            KernelDataPlane dp;
+            try {
+                // the engine's defaults: outer hop limit 64, pins (Advanced Model) idle for 60 s
+                dp = KernelDataPlane.install(new KernelDataPlane.Options(link.iface, link.address, anycast, 64,
+                        tableKey, model == Model.ADVANCED, 60_000_000_000L, null, null, 0));
+            } catch (IOException | RuntimeException e) {
+                err.println("mga haa: --data-plane=kernel: cannot install on " + link.iface + ": "
+                        + oneLine(e.getMessage()));
+                err.flush();
+                return 1;
+            }
+            Runnable remove = () -> {
+                KernelCounters kc = dp.counters();
+                log.line(Level.INFO, "kernel data plane " + kc);
+                log.line(Level.INFO, "counters with the kernel's " + kc.addedTo(haa.counters()) + "; mirror "
+                        + dp.mirrorStats());
+                dp.close();
+            };
+            Thread detach = new Thread(() -> {
+                try {
+                    live.termination().get(3, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // stopped on an error, or not yet: remove the program now all the same
+                }
+                remove.run();
+            }, "mga-kernel-detach");
+            Runtime.getRuntime().addShutdownHook(detach);
+            log.line(Level.INFO, "kernel data plane (XDP) on " + link.iface + ", pinned under " + dp.pinDir());
+            try {
+                return run.run(new KernelMirrored(haa, dp, live, link.router), owned,
+                        now -> haa.bindingTableListener(dp), null, null, null);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(detach);
+                    remove.run(); // the role stopped on its own: nothing stays installed
+                } catch (IllegalStateException e) {
+                    // shutting down already: the hook removes it
+                }
+            }
         }
 
         /** SIGHUP: the responders read again, then replaced on the agent's thread. */
@@ -547,6 +638,62 @@ final class RoleCommands {
             if (!queued) {
                 log.line(Level.ERROR, "reload not queued: the agent is stopping or busy");
             }
+        }
+    }
+
+    /**
+     * The agent with a kernel data plane: gives the program the router's Ethernet address as Neighbor Discovery
+     * learns it, at most every 100 ms, on the role thread. Everything else is the agent's.
+     */
+    static final class KernelMirrored implements Role {
+        private static final long POLL_NANOS = 100_000_000L;
+        private final HomeAnycastAgent haa;
+        private final KernelDataPlane dp;
+        private final LiveInterface live;
+        private final Ipv6Address router;
+        private long polled = Long.MIN_VALUE;
+
+        KernelMirrored(HomeAnycastAgent haa, KernelDataPlane dp, LiveInterface live, Ipv6Address router) {
+            this.haa = haa;
+            this.dp = dp;
+            this.live = live;
+            this.router = router;
+        }
+
+        private void poll(long now) {
+            if (polled == Long.MIN_VALUE || now - polled >= POLL_NANOS) {
+                polled = now;
+                dp.routerMac(live.neighborMac(router).map(MacAddress::toBytes).orElse(null));
+            }
+        }
+
+        @Override
+        public void receive(byte[] packet, int offset, int length, long now) {
+            haa.receive(packet, offset, length, now);
+            poll(now);
+        }
+
+        @Override
+        public void receiveBurst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long now) {
+            haa.receiveBurst(buffer, offsets, lengths, first, count, now);
+            poll(now);
+        }
+
+        @Override
+        public int doWork(long now) {
+            int n = haa.doWork(now);
+            poll(now);
+            return n;
+        }
+
+        @Override
+        public long nextDeadline() {
+            long d = haa.nextDeadline();
+            if (polled == Long.MIN_VALUE || d == Long.MIN_VALUE) {
+                return d;
+            }
+            long p = polled + POLL_NANOS;
+            return d == Long.MAX_VALUE || p - d < 0 ? p : d;
         }
     }
 

@@ -60,6 +60,7 @@ public final class HomeAnycastAgent implements Role {
     private final Inbound in = new Inbound();
     private final Ipv6View view = in.view();
     private long lastNow;
+    private BindingTableListener tableListener;
 
     HomeAnycastAgent(AgentConfig c, PacketIo io, EventListener<AgentEvent> listener, long nowNanos) {
         this.address = c.address();
@@ -104,6 +105,11 @@ public final class HomeAnycastAgent implements Role {
         @Override
         public void changed(Registrar.Change change, AnycastBinding before, AnycastBinding after, long now) {
             long wall = epoch.unixNanos(now);
+            BindingTableListener t = tableListener;
+            if (t != null && moves(change, before, after)) {
+                Ipv6Address a = after != null ? after.anycast() : before.anycast();
+                t.bindingsChanged(a, bindings(a));
+            }
             listener.onEvent(switch (change) {
                 case REGISTERED -> new AgentEvent.Registered(now, wall, after);
                 case REFRESHED -> new AgentEvent.Refreshed(now, wall, after);
@@ -118,6 +124,37 @@ public final class HomeAnycastAgent implements Role {
         @Override
         public void rejected(Ipv6Address from, int status, String reason, long now) {
             listener.onEvent(new AgentEvent.Rejected(now, epoch.unixNanos(now), from, status, reason));
+        }
+    }
+
+    /** Whether a change changes where packets go: all but a refresh of the lifetime alone. */
+    private static boolean moves(Registrar.Change change, AnycastBinding before, AnycastBinding after) {
+        return change != Registrar.Change.REFRESHED || !before.careOf().equals(after.careOf())
+                || before.weight() != after.weight() || before.load() != after.load()
+                || before.bindingId() != after.bindingId();
+    }
+
+    /**
+     * Sets (or, with null, removes) the one {@link BindingTableListener}, a data plane's mirror. It is told the
+     * tunnels' Flow Label secret and then every anycast address that has bindings now, before this returns. Call
+     * on the agent's thread.
+     *
+     * @param l the listener, or null
+     */
+    public void bindingTableListener(BindingTableListener l) {
+        this.tableListener = l;
+        if (l == null) {
+            return;
+        }
+        l.tunnelLabelSecret(labels.secret(), labels.multiplier());
+        java.util.Set<Ipv6Address> seen = new java.util.LinkedHashSet<>();
+        for (int s = 0; s < cache.slotLimit(); s++) {
+            if (cache.isLive(s)) {
+                seen.add(new Ipv6Address(cache.anycastHigh(s), cache.anycastLow(s)));
+            }
+        }
+        for (Ipv6Address a : seen) {
+            l.bindingsChanged(a, bindings(a));
         }
     }
 
@@ -289,7 +326,9 @@ public final class HomeAnycastAgent implements Role {
     @Override
     public int doWork(long nowNanos) {
         lastNow = nowNanos;
-        labels.rotate(nowNanos);
+        if (labels.rotate(nowNanos) && tableListener != null) {
+            tableListener.tunnelLabelSecret(labels.secret(), labels.multiplier());
+        }
         return registrar.doWork(nowNanos);
     }
 

@@ -161,4 +161,83 @@ public final class Policies {
             return best;
         };
     }
+
+    /**
+     * Weighted rendezvous hashing into a {@value SelectionTable#SIZE}-entry table ({@link SelectionTable}): the
+     * selection of the kernel data plane, which looks the same table up per packet, so that the Java path and the
+     * kernel send an initiator to the same responder. Stable per initiator while the set does not change;
+     * removing a responder moves only the initiators it served, adding one moves only those it now wins; weights
+     * are honoured in proportion. Tables are kept in a direct-mapped cache of {@value #TABLES_CACHED} candidate
+     * sets (16 KiB each): a table is computed once per change of an anycast address's bindings, not per packet, as
+     * long as the sets in use (anycast addresses with several bindings) do not collide in it; two that do are
+     * recomputed in turn, which costs 4,096 hashes per candidate and per packet (the kernel data plane holds 256
+     * tables too).
+     *
+     * @param key the table's hash secret: the kernel data plane must be given the same
+     * @return the policy
+     */
+    public static SelectionPolicy table(long key) {
+        return new TablePolicy(key);
+    }
+
+    /** How many candidate sets' tables {@link #table} keeps: direct-mapped by the set's fingerprint. */
+    static final int TABLES_CACHED = 256;
+
+    /** {@link #table}: a direct-mapped cache of tables keyed by the candidate set, checked field by field. */
+    private static final class TablePolicy implements SelectionPolicy {
+        private final long key;
+        private final long[] fingerprints = new long[TABLES_CACHED];
+        private final long[][] careOfs = new long[TABLES_CACHED][];
+        private final int[][] ids = new int[TABLES_CACHED][];
+        private final int[][] tables = new int[TABLES_CACHED][];
+
+        TablePolicy(long key) {
+            this.key = key;
+        }
+
+        @Override
+        public int select(long initiatorHigh, long initiatorLow, Candidates c) {
+            int n = c.size();
+            long fp = n;
+            for (int i = 0; i < n; i++) {
+                fp = mix(fp ^ c.careOfHigh(i)) ^ mix(c.careOfLow(i) ^ ((long) c.bindingId(i) << 16 | c.weight(i)));
+            }
+            int e = SelectionTable.index(key, initiatorHigh, initiatorLow);
+            int t = (int) (fp ^ fp >>> 32) & (TABLES_CACHED - 1);
+            if (tables[t] != null && fingerprints[t] == fp && same(t, c)) {
+                return tables[t][e];
+            }
+            // a new candidate set (a change of the bindings): computed once, kept in its slot
+            long[] co = new long[2 * n];
+            int[] id = new int[2 * n];
+            for (int i = 0; i < n; i++) {
+                co[2 * i] = c.careOfHigh(i);
+                co[2 * i + 1] = c.careOfLow(i);
+                id[2 * i] = c.bindingId(i);
+                id[2 * i + 1] = c.weight(i);
+            }
+            int[] table = new int[SelectionTable.SIZE];
+            SelectionTable.build(key, c, table);
+            fingerprints[t] = fp;
+            careOfs[t] = co;
+            ids[t] = id;
+            tables[t] = table;
+            return table[e];
+        }
+
+        private boolean same(int t, Candidates c) {
+            long[] co = careOfs[t];
+            int[] id = ids[t];
+            if (co.length != 2 * c.size()) {
+                return false;
+            }
+            for (int i = 0; i < c.size(); i++) {
+                if (co[2 * i] != c.careOfHigh(i) || co[2 * i + 1] != c.careOfLow(i) || id[2 * i] != c.bindingId(i)
+                        || id[2 * i + 1] != c.weight(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 }

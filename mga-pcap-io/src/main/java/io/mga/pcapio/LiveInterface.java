@@ -601,6 +601,19 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         return r != null && r.offerSide(packet, offset, length);
     }
 
+    /**
+     * The link-layer address Neighbor Discovery holds for a neighbour now (a kernel data plane that sends to the
+     * router itself asks for the router's). Call from the role thread.
+     *
+     * @param a the neighbour's address
+     * @return its Ethernet address, or empty when not resolved (or not started)
+     */
+    public java.util.Optional<MacAddress> neighborMac(Ipv6Address a) {
+        NeighborDiscovery n = nd;
+        return n == null ? java.util.Optional.empty()
+                : n.neighbor(a).map(NeighborDiscovery.Neighbor::linkAddress);
+    }
+
     /** Stops the threads and closes the interface; idempotent. */
     @Override
     public void close() {

@@ -37,15 +37,28 @@ public final class TunnelLabels {
      * Rotates the secret when it is due.
      *
      * @param now the current time
+     * @return whether it rotated now
      */
-    public void rotate(long now) {
+    public boolean rotate(long now) {
         if (now - rotateAt >= 0) {
             previous0 = current0;
             previous1 = current1;
             current0 = random.nextLong();
             current1 = random.nextLong() | 1;
             rotateAt = now + ROTATION_NANOS;
+            return true;
         }
+        return false;
+    }
+
+    /** @return the current secret (for a data plane that writes the same labels) */
+    public long secret() {
+        return current0;
+    }
+
+    /** @return the current odd multiplier */
+    public long multiplier() {
+        return current1;
     }
 
     /** @return when {@link #rotate} is due next */
