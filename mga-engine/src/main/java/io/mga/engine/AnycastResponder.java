@@ -109,7 +109,7 @@ public final class AnycastResponder implements Role {
         RrAuthenticator rr = new RrAuthenticator();
         this.sender = new MobilitySender(io, rr);
         this.tunnel = new ReverseTunnel(careOf, sender);
-        this.answers = new NodeAnswers(careOf, sender, KeyedHash.mix(c.seed() ^ 0x9b05_688c_2b3e_6c1fL));
+        this.answers = new NodeAnswers(careOf, anycast::equals, sender, KeyedHash.mix(c.seed() ^ 0x9b05_688c_2b3e_6c1fL));
         this.registrations = new Registrations(anycast, careOf, c.identity(), new MnHaKey(c.spi(), c.key()),
                 c.bindingId(), Lifetimes.unitsOf(c.lifetimeSeconds()), new WeightLoad(c.weight(), c.load()),
                 new ReplayClock(epoch), sender, wheel, this::phase);

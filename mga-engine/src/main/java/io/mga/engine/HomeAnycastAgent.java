@@ -91,7 +91,8 @@ public final class HomeAnycastAgent implements Role {
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
                 c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels,
                 c.served(), icmp, c.linkMtu(), c.reverseTunnelPacketsPerSecond(), c.reverseTunnelBurst());
-        this.answers = new NodeAnswers(address, sender, KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
+        this.answers = new NodeAnswers(address, a -> registrar.serves(a.high(), a.low()), sender,
+                KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
         this.lastNow = nowNanos;
     }
 

@@ -48,6 +48,7 @@ public final class NodeAnswers {
     }
 
     private final Ipv6Address self;
+    private final java.util.function.Predicate<Ipv6Address> alsoOwn;
     private final MobilitySender sender;
     private final AnswerLimiter errors;
     private final AnswerLimiter echoes;
@@ -61,7 +62,20 @@ public final class NodeAnswers {
      * @param limiterKey the secret of the limiters' tables
      */
     public NodeAnswers(Ipv6Address self, MobilitySender sender, long limiterKey) {
+        this(self, a -> false, sender, limiterKey);
+    }
+
+    /**
+     * @param self the node's own (unicast) address, the source of every answer
+     * @param alsoOwn the node's other addresses, which no answer may go to (a responder's anycast address, an
+     *     agent's served prefixes): a packet claiming one as its source is forged
+     * @param sender the node's sender
+     * @param limiterKey the secret of the limiters' tables
+     */
+    public NodeAnswers(Ipv6Address self, java.util.function.Predicate<Ipv6Address> alsoOwn, MobilitySender sender,
+            long limiterKey) {
         this.self = self;
+        this.alsoOwn = alsoOwn;
         this.sender = sender;
         this.errors = new AnswerLimiter(1_000_000_000L / ERRORS_PER_SOURCE, 1_000_000_000L / ERRORS_TOTAL, 10, 1024,
                 limiterKey);
@@ -162,6 +176,6 @@ public final class NodeAnswers {
 
     /** Answers go to unicast routable sources other than this node (RFC 4443 §2.4 (e), RFC 6275 §9.3.3). */
     private boolean answerable(Ipv6Address src) {
-        return src.isUnicastRoutable() && !src.equals(self);
+        return src.isUnicastRoutable() && !src.equals(self) && !alsoOwn.test(src);
     }
 }
