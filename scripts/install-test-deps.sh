@@ -4,7 +4,8 @@
 # socat and ethtool (the end-to-end test with network namespaces); for host delivery's namespace test: nftables,
 # curl, dig (bind9-dnsutils) and dnsmasq (dnsmasq-base: the program without the system service).
 # clang, libbpf-dev and bpftool (mga-kernel
-# compiles its XDP program with them, and the kernel data plane's tests and agent load it).
+# compiles its XDP program with them, and the kernel data plane's tests and agent load it); etcd-server (the
+# shared binding store's tests run a real etcd cluster).
 # Idempotent: does nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -27,6 +28,8 @@ command -v clang >/dev/null 2>&1 || need+=(clang)
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
 [ -f /usr/include/linux/bpf.h ] || need+=(linux-libc-dev)
 command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || need+=(bpftool)
+# the shared binding store (mga-store-etcd): its tests start a real 3-member etcd cluster on loopback ports
+command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || need+=(etcd-server)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "mga tests need: ${need[*]} (Debian packages); install them as root: apt-get install -y ${need[*]}" >&2
