@@ -11,6 +11,7 @@ module io.mga.engine {
 
     exports io.mga.engine;
     exports io.mga.engine.persist;
+    exports io.mga.engine.store;
     exports io.mga.engine.agent to io.mga.bench;
     exports io.mga.engine.time to io.mga.bench;
     exports io.mga.engine.mobility to io.mga.bench;

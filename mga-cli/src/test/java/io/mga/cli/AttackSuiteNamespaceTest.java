@@ -50,7 +50,12 @@ class AttackSuiteNamespaceTest {
     static final String ATTACKER = "2001:db8:c::66";
     static final String VICTIM = "2001:db8:99:0";
     static final String[] COA = {"2001:db8:1::100", "2001:db8:2::100"};
-    static final String[] KEY = {"31313131313131313131313131313131", "32323232323232323232323232323232"};
+    /** The keys of ar1, ar2 and two identities no running responder uses (an insider, another identity): their
+     * forged BUs carry timestamps that never race a running responder's refreshes (RFC 4285 §6, one per SPI). */
+    static final String[] KEY = {"31313131313131313131313131313131", "32323232323232323232323232323232",
+        "33333333333333333333333333333333", "34343434343434343434343434343434"};
+    static final int INSIDER = 2;
+    static final int OTHER = 3;
     /** The stated memory bound: the launcher's heap (256 MiB) plus what a JVM needs beside it (JIT, metaspace,
      * thread stacks, the 32 MiB capture buffer); measured below it under every flood. */
     static final long RSS_BOUND_KIB = 450 * 1024;
@@ -187,7 +192,8 @@ class AttackSuiteNamespaceTest {
 
         role("haa", "haa", "--interface", dev("max-haa"), "--address", HAA, "--router", ROUTER_HOME,
                 "--anycast", AA + "/128", "--responder", "ar1@example.net,1001," + KEY[0],
-                "--responder", "ar2@example.net,1002," + KEY[1]);
+                "--responder", "ar2@example.net,1002," + KEY[1], "--responder", "insider@example.net,1003," + KEY[2],
+                "--responder", "other@example.net,1004," + KEY[3]);
         awaitLog("haa", "running on", 1, 30_000);
         for (int i = 0; i < 2; i++) {
             role(NAMES[1 + i], "responder", "--interface", dev("max-ar" + (i + 1)), "--address", COA[i], "--router",
@@ -515,12 +521,12 @@ class AttackSuiteNamespaceTest {
     @Test
     @Order(9)
     void loopingCareOfAddressesAreRefusedAndAnInsiderCannotFillTheCache() throws Exception {
-        // an insider (ar1's key) registers care-of addresses that lead back to the agent: refused with 174
+        // an insider (a configured identity's key) registers care-of addresses that lead back to the agent: refused with 174
         Path loop = DIR.resolve("loop.hex");
         // the agent's own address first: the CLI prints one refusal a second, and the anycast address as care-of
         // is a deregistration (RFC 6275 §9.5.1), refused with 133 for want of a binding
-        Files.write(loop, List.of(signedBu(0, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(HAA), 30_000, 91),
-                signedBu(0, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(AA), 30_001, 90)));
+        Files.write(loop, List.of(signedBu(INSIDER, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(HAA), 30_000, 91),
+                signedBu(INSIDER, Ipv6Address.parse(ATTACKER), Ipv6Address.parse(AA), 30_001, 90)));
         long haaBefore = Files.size(log("haa"));
         Figures f = measure("looping care-of addresses (the anycast address, the agent) from an insider", 3,
                 () -> offPath("raw", "--file", loop.toString(), "--rate", "10"));
@@ -533,34 +539,34 @@ class AttackSuiteNamespaceTest {
         List<String> bus = new ArrayList<>();
         for (int i = 0; i < 1100; i++) {
             Ipv6Address coa = Ipv6Address.parse("2001:db8:1::" + Integer.toHexString(0x1000 + i));
-            bus.add(signedBu(0, coa, coa, 31_000 + i, 1000 + i));
+            bus.add(signedBu(INSIDER, coa, coa, 31_000 + i, 1000 + i));
         }
         Files.write(fill, bus);
-        Figures cache = measure("insider fills the cache: 1100 Binding IDs of ar1 for the anycast address", 3,
-                () -> offPath("raw", "--file", fill.toString(), "--rate", "2000"));
+        Figures cache = measure("insider fills the cache: 1100 Binding IDs of one identity for the anycast address",
+                3, () -> offPath("raw", "--file", fill.toString(), "--rate", "2000"));
         String log = Files.readString(log("haa")).substring((int) haaBefore);
         assertThat(log).as("the share answers 130").contains("status 130");
-        long registered = log.lines().filter(l -> l.contains(" registered ar1@")).count();
+        long registered = log.lines().filter(l -> l.contains(" registered insider@")).count();
         // the bound that applies is the identity's share of the anycast address (half of maxBindingsPerAnycast,
-        // 256: 128, one held already), not the cache's nor the identity's quota over all addresses (1024)
-        assertThat(registered).as("bindings the insider got").isEqualTo(127);
+        // 256: 128, none held before), not the cache's nor the identity's quota over all addresses (1024)
+        assertThat(registered).as("bindings the insider got").isEqualTo(128);
         // another identity asks for a new Binding ID while the insider holds its share
         Path other = DIR.resolve("other.hex");
-        Files.write(other, List.of(signedBu(1, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_000, 3)));
+        Files.write(other, List.of(signedBu(OTHER, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_000, 3)));
         long mark = Files.size(log("haa"));
         offPath("raw", "--file", other.toString(), "--rate", "10");
         awaitLog("haa", "(Binding ID 3, care-of " + COA[1], 1, 3_000);
         FIGURES.add("  the insider got " + registered + " new bindings (its share of the anycast address: 128);"
-                + " a new Binding ID of ar2 meanwhile: registered");
-        assertThat(Files.readString(log("haa")).substring((int) mark)).contains(" registered ar2@");
-        // ar2's extra binding goes again too (its care-of is ar2's, which answers: harmless, but not the set-up)
-        Files.write(other, List.of(signedBu(1, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_001, 3, 0)));
+                + " a new Binding ID of another identity meanwhile: registered");
+        assertThat(Files.readString(log("haa")).substring((int) mark)).contains(" registered other@");
+        // the other identity's binding goes again too (its care-of is ar2's, which answers: harmless, but not the set-up)
+        Files.write(other, List.of(signedBu(OTHER, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_001, 3, 0)));
         offPath("raw", "--file", other.toString(), "--rate", "10");
         // the insider's bindings go again (deregistrations), so that the client is not left to them
         List<String> gone = new ArrayList<>();
         for (int i = 0; i < 1100; i++) {
             Ipv6Address coa = Ipv6Address.parse("2001:db8:1::" + Integer.toHexString(0x1000 + i));
-            gone.add(signedBu(0, coa, coa, 33_000 + i, 1000 + i, 0));
+            gone.add(signedBu(INSIDER, coa, coa, 33_000 + i, 1000 + i, 0));
         }
         Files.write(fill, gone);
         offPath("raw", "--file", fill.toString(), "--rate", "2000");

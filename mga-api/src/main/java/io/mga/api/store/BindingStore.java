@@ -15,12 +15,16 @@ import java.util.function.Consumer;
  * completes at once, on the caller's thread).
  */
 public interface BindingStore extends AutoCloseable {
+    /** An expected revision that sets no condition: the write happens whatever the binding's revision. */
+    long ANY = -1;
+
     /**
      * Writes a binding (a registration or a refresh), if it is still at {@code expectedRevision} and the mark is
      * fresh; the binding lapses by itself after its lifetime unless written again.
      *
      * @param binding the binding
-     * @param expectedRevision the revision of the binding the caller saw, 0 when it saw none
+     * @param expectedRevision the revision of the binding the caller saw, 0 when it saw none (then the write
+     *     happens only if there is none), or {@link #ANY}
      * @param mark the BU's replay mark, or null when it carried none
      * @return the answer
      */
@@ -30,7 +34,8 @@ public interface BindingStore extends AutoCloseable {
      * Removes a binding (a deregistration), on the same conditions.
      *
      * @param key which
-     * @param expectedRevision the revision of the binding the caller saw, 0 to remove whatever is there
+     * @param expectedRevision the revision of the binding the caller saw, 0 when it saw none, or {@link #ANY};
+     *     removing a binding that is not there commits and changes nothing
      * @param mark the BU's replay mark, or null
      * @return the answer
      */

@@ -1,0 +1,196 @@
+package io.mga.engine.store;
+
+import io.mga.api.store.BindingKey;
+import io.mga.api.store.BindingStore;
+import io.mga.api.store.ReplayMark;
+import io.mga.api.store.StoreEvent;
+import io.mga.api.store.StoreResult;
+import io.mga.api.store.StoreStatus;
+import io.mga.api.store.StoredBinding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The embedded {@link BindingStore}: one agent's bindings in its own memory, bounded. Every write completes at once,
+ * on the caller's thread, and its event reaches the watch before the write returns; lapsed bindings go when
+ * {@link #expire} is called (the agent calls it from its timers) or when a write or a watch finds them. Revisions
+ * count writes from 1. Thread-safe (one lock); nothing here blocks.
+ */
+public final class LocalBindingStore implements BindingStore {
+    private final LongSupplier unixNanos;
+    private final int maxBindings;
+    private final int maxMarks;
+    private final Map<BindingKey, Entry> bindings = new HashMap<>();
+    private final Map<Long, Long> marks = new HashMap<>();
+    private Consumer<StoreEvent> listener;
+    private long revision;
+
+    private record Entry(StoredBinding binding, long revision) { }
+
+    /**
+     * @param unixNanos the wall clock (Unix nanoseconds) lifetimes are told in
+     * @param maxBindings how many bindings it holds at most (a put beyond: {@link StoreResult.Unavailable})
+     * @param maxMarks how many SPIs' replay marks it holds at most (the agent's configured SPIs)
+     */
+    public LocalBindingStore(LongSupplier unixNanos, int maxBindings, int maxMarks) {
+        this.unixNanos = Objects.requireNonNull(unixNanos, "unixNanos");
+        if (maxBindings <= 0 || maxMarks <= 0) {
+            throw new IllegalArgumentException("bounds must be positive");
+        }
+        this.maxBindings = maxBindings;
+        this.maxMarks = maxMarks;
+    }
+
+    @Override
+    public CompletionStage<StoreResult> put(StoredBinding binding, long expectedRevision, ReplayMark mark) {
+        Objects.requireNonNull(binding, "binding");
+        StoreResult r;
+        Consumer<StoreEvent> l;
+        StoreEvent e = null;
+        synchronized (this) {
+            expire(unixNanos.getAsLong());
+            Entry at = bindings.get(binding.key());
+            r = check(at, expectedRevision, mark);
+            if (r == null && at == null && bindings.size() >= maxBindings) {
+                r = new StoreResult.Unavailable("the store holds " + maxBindings + " bindings");
+            }
+            if (r == null) {
+                remember(mark);
+                revision++;
+                bindings.put(binding.key(), new Entry(binding, revision));
+                e = new StoreEvent.Put(binding, revision);
+                r = new StoreResult.Committed(revision);
+            }
+            l = listener;
+        }
+        tell(l, e);
+        return CompletableFuture.completedFuture(r);
+    }
+
+    @Override
+    public CompletionStage<StoreResult> remove(BindingKey key, long expectedRevision, ReplayMark mark) {
+        Objects.requireNonNull(key, "key");
+        StoreResult r;
+        Consumer<StoreEvent> l;
+        StoreEvent e = null;
+        synchronized (this) {
+            expire(unixNanos.getAsLong());
+            Entry at = bindings.get(key);
+            r = check(at, expectedRevision, mark);
+            if (r == null) {
+                remember(mark);
+                if (at != null) {
+                    revision++;
+                    bindings.remove(key);
+                    e = new StoreEvent.Removed(key, false, revision);
+                }
+                r = new StoreResult.Committed(revision);
+            }
+            l = listener;
+        }
+        tell(l, e);
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /** The conditions of a write, or null when they hold. */
+    private StoreResult check(Entry at, long expectedRevision, ReplayMark mark) {
+        if (mark != null) {
+            Long last = marks.get(mark.spi());
+            if (last != null && Long.compareUnsigned(mark.timestamp(), last) <= 0) {
+                return new StoreResult.Conflict(StoreResult.Reason.STALE_TIMESTAMP, revision);
+            }
+            if (last == null && marks.size() >= maxMarks) {
+                return new StoreResult.Unavailable("the store holds " + maxMarks + " SPIs' replay marks");
+            }
+        }
+        long seen = at == null ? 0 : at.revision();
+        if (expectedRevision != BindingStore.ANY && expectedRevision != seen) {
+            return new StoreResult.Conflict(StoreResult.Reason.BINDING_CHANGED, revision);
+        }
+        return null;
+    }
+
+    private void remember(ReplayMark mark) {
+        if (mark != null) {
+            marks.put(mark.spi(), mark.timestamp());
+        }
+    }
+
+    /**
+     * Drops the bindings lapsed at a time, each reported to the watch as {@link StoreEvent.Removed} with
+     * {@code expired} true.
+     *
+     * @param nowUnixNanos the wall-clock time
+     * @return how many went
+     */
+    public int expire(long nowUnixNanos) {
+        List<StoreEvent> gone = new ArrayList<>();
+        Consumer<StoreEvent> l;
+        synchronized (this) {
+            for (Iterator<Map.Entry<BindingKey, Entry>> it = bindings.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<BindingKey, Entry> x = it.next();
+                if (x.getValue().binding().expiresAtUnixNanos() - nowUnixNanos <= 0) {
+                    it.remove();
+                    revision++;
+                    gone.add(new StoreEvent.Removed(x.getKey(), true, revision));
+                }
+            }
+            l = listener;
+        }
+        for (StoreEvent e : gone) {
+            tell(l, e);
+        }
+        return gone.size();
+    }
+
+    @Override
+    public AutoCloseable watch(Consumer<StoreEvent> l) {
+        Objects.requireNonNull(l, "listener");
+        StoreEvent.Snapshot s;
+        synchronized (this) {
+            if (listener != null) {
+                throw new IllegalStateException("one watch per store");
+            }
+            List<StoredBinding> all = new ArrayList<>(bindings.size());
+            for (Entry x : bindings.values()) {
+                all.add(x.binding());
+            }
+            s = new StoreEvent.Snapshot(all, revision);
+            listener = l;
+        }
+        l.accept(s);
+        return () -> {
+            synchronized (this) {
+                if (listener == l) {
+                    listener = null;
+                }
+            }
+        };
+    }
+
+    private static void tell(Consumer<StoreEvent> l, StoreEvent e) {
+        if (l != null && e != null) {
+            l.accept(e);
+        }
+    }
+
+    @Override
+    public synchronized StoreStatus status() {
+        return new StoreStatus("local", true, revision, revision, bindings.size() + " bindings");
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            listener = null;
+        }
+    }
+}
