@@ -521,7 +521,8 @@ class AttackSuiteNamespaceTest {
     @Test
     @Order(9)
     void loopingCareOfAddressesAreRefusedAndAnInsiderCannotFillTheCache() throws Exception {
-        // an insider (a configured identity's key) registers care-of addresses that lead back to the agent: refused with 174
+        // an insider (a configured identity's key) registers care-of addresses that lead back to the agent:
+        // refused with 174
         Path loop = DIR.resolve("loop.hex");
         // the agent's own address first: the CLI prints one refusal a second, and the anycast address as care-of
         // is a deregistration (RFC 6275 §9.5.1), refused with 133 for want of a binding
@@ -559,8 +560,10 @@ class AttackSuiteNamespaceTest {
         FIGURES.add("  the insider got " + registered + " new bindings (its share of the anycast address: 128);"
                 + " a new Binding ID of another identity meanwhile: registered");
         assertThat(Files.readString(log("haa")).substring((int) mark)).contains(" registered other@");
-        // the other identity's binding goes again too (its care-of is ar2's, which answers: harmless, but not the set-up)
-        Files.write(other, List.of(signedBu(OTHER, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_001, 3, 0)));
+        // the other identity's binding goes again too (its care-of is ar2's, which answers: harmless, but not the
+        // set-up)
+        Files.write(other, List.of(signedBu(OTHER, Ipv6Address.parse(COA[1]), Ipv6Address.parse(COA[1]), 40_001, 3,
+                0)));
         offPath("raw", "--file", other.toString(), "--rate", "10");
         // the insider's bindings go again (deregistrations), so that the client is not left to them
         List<String> gone = new ArrayList<>();
