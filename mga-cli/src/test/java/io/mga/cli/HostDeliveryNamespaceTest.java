@@ -595,4 +595,89 @@ class HostDeliveryNamespaceTest {
         }
         throw new AssertionError("counters of responder " + (r + 1) + " did not get there: " + counters(r));
     }
+
+    /**
+     * Crash failover for a new TCP connection (issue 15), ten times, with the kernel's default neighbour timers: an
+     * unmodified client ({@code tcp_client.py}, Debian's python3) opens a new connection to the anycast address
+     * every 20 ms and asks who answers; the responder serving it is killed with SIGKILL (its JVM gone without a
+     * word: no deregistration, its TUN device gone, the tunnelled packets dropped on its host), and the figure is
+     * the time from the kill to the first answer from the other responder, both on CLOCK_MONOTONIC. The killed
+     * responder is started again (over what the killed one left in its kernel) before the next run.
+     */
+    @Test
+    @Order(10)
+    void crashFailoverForANewTcpConnectionTenTimes() throws Exception {
+        List<long[]> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        Process client = new ProcessBuilder("ip", "netns", "exec", CL, "/usr/bin/python3",
+                Path.of("src", "test", "resources", "failover", "tcp_client.py").toAbsolutePath().toString(), AA,
+                "8080").redirectError(DIR.resolve("tcp-client.err").toFile()).start();
+        PROCS.add(client);
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    client.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 3) {
+                        answers.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]),
+                            "ar1".equals(f[2]) ? 0 : 1});
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // the client ended
+            }
+        }, "tcp-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+        List<Long> figures = new ArrayList<>();
+        try {
+            for (int run = 0; run < 10; run++) {
+                // steady first: an answer to a connection opened from now on tells who serves the client
+                long since = System.nanoTime();
+                int serving = (int) awaitAnswer(answers, since, -1, 20)[2];
+                int other = 1 - serving;
+                long crash = System.nanoTime();
+                RESPONDERS[serving].destroyForcibly(); // SIGKILL
+                long[] first = awaitAnswer(answers, crash, other, 15);
+                figures.add(TimeUnit.NANOSECONDS.toMillis(first[1] - crash));
+                assertThat(RESPONDERS[serving].waitFor(10, TimeUnit.SECONDS)).isTrue();
+                startResponder(serving);
+            }
+        } finally {
+            client.getOutputStream().close();
+            client.waitFor(10, TimeUnit.SECONDS);
+        }
+        List<Long> sorted = new ArrayList<>(figures);
+        java.util.Collections.sort(sorted);
+        long median = (sorted.get(4) + sorted.get(5)) / 2;
+        String line = "crash -> first answer from the other responder, new TCP connection every 20 ms, 10 crashes: "
+                + figures + " ms; min " + sorted.get(0) + ", median " + median + ", max " + sorted.get(9) + " ms";
+        REPORT.put("TCP crash failover", line);
+        Files.writeString(DIR.resolve("tcp-failover.txt"), line + "\n");
+        System.out.println(line);
+        // the issue's goal: crash to the first answer from another responder within 1.5 s
+        assertThat(median).as("median TCP failover, goal 1.5 s").isLessThanOrEqualTo(1_500);
+        assertThat(sorted.get(9)).as("slowest TCP failover").isLessThanOrEqualTo(5_000);
+    }
+
+    /**
+     * The first answer to a connection the client completed after {@code since}, from {@code who} (or anyone: -1),
+     * polled: the client's answers arrive in real time.
+     */
+    static long[] awaitAnswer(List<long[]> answers, long since, int who, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            synchronized (answers) {
+                for (long[] a : answers) {
+                    if (a[1] - since > 0 && (who < 0 || a[2] == who) && (who >= 0 || a[0] - since > 0)) {
+                        return a;
+                    }
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // polling a child process's answers: real time
+        }
+        throw new AssertionError("no answer " + (who < 0 ? "" : "from ar" + (who + 1) + " ") + "within " + seconds
+                + " s; responder logs:\n" + Files.readString(DIR.resolve("r1.log")).lines()
+                .filter(l -> !l.startsWith("mga responder: counters")).reduce("", (x, y) -> x + y + "\n"));
+    }
 }
