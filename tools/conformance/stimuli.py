@@ -24,6 +24,9 @@ for dst in dsts:
         / MIP6MH_Generic(nh=59, mhtype=42, msg=b"\x00" * 10),
         # RFC 6275 §9.2: Payload Proto 6 (TCP) instead of 59 (IPPROTO_NONE)
         "mh-proto-6": IPv6(src=src, dst=dst) / MIP6MH_BU(nh=6, seq=7, flags="A", mhtime=10),
+        # RFC 6275 §9.2: a BU (MH Type 5, 12 octets at least: Header Len 1) whose Header Len says 0 (8 octets),
+        # Payload Proto 59, checksum right over the 8 octets
+        "mh-short-bu": IPv6(src=src, dst=dst) / MIP6MH_Generic(nh=59, len=0, mhtype=5, msg=b"\x00\x00"),
         # RFC 4443 §4.1: an Echo Request to the node's own address
         "echo": IPv6(src=src, dst=dst) / ICMPv6EchoRequest(id=0x1234, seq=7, data=b"conformance"),
         # RFC 6275 §10.3.1: a home registration (H=1, A=1) to a node that is no home agent, from a care-of

@@ -265,6 +265,9 @@ public final class AnycastInitiator implements Role {
         }
         Ipv6Packet p = in.packet();
         if (p == null) {
+            if (view.upperLayerProtocol() == Protocols.MOBILITY) {
+                answers.mobility(in, now); // RFC 6275 §9.2: a Header Len too short draws a Parameter Problem
+            }
             malformed++;
             return;
         }

@@ -70,7 +70,7 @@ class ConformanceTest {
             String[] f = line.trim().split(" ");
             stimuli.put(f[0], HexFormat.of().parseHex(f[1]));
         }
-        assertThat(stimuli).hasSize(6 * 3);
+        assertThat(stimuli).hasSize(7 * 3);
     }
 
     HomeAnycastAgent agent() {
@@ -142,6 +142,34 @@ class ConformanceTest {
                     .decode(sent.get(i)).upper()).message();
             assertThat(pp.invoking().toArray()).isEqualTo(stimuli.get("mh-proto-6@" + from[i]));
         }
+    }
+
+    @Test
+    void headerLenBelowTheTypesMinimumGetsParameterProblemPointingAtItFromEveryRole() throws Exception {
+        assertThat(stimuli.get("mh-short-bu@" + HAA)).hasSize(40 + 8);
+        for (Map.Entry<Ipv6Address, Role> e : roles().entrySet()) {
+            deliver(e.getValue(), "mh-short-bu", e.getKey());
+            now += World.S;
+        }
+        // RFC 6275 §9.2: a Header Len below the type's minimum (a BU needs 1) MUST be discarded and SHOULD draw an
+        // ICMP Parameter Problem code 0 to the source, the Pointer at Header Len (octet 41: no extension header)
+        List<String[]> t = tshark("ipv6.src", "ipv6.dst", "icmpv6.type", "icmpv6.code", "icmpv6.pointer",
+                "icmpv6.checksum.status");
+        assertThat(t).hasSize(3);
+        Ipv6Address[] from = {HAA, CN, PUA};
+        for (int i = 0; i < 3; i++) {
+            assertThat(t.get(i)).as("answer %d", i).containsExactly(from[i].toString(), EVIL.toString(), "4", "0",
+                    "41", "1");
+        }
+        // the same header with its checksum broken: discarded silently (the checksum is checked first)
+        sent.clear();
+        for (Map.Entry<Ipv6Address, Role> e : roles().entrySet()) {
+            byte[] b = stimuli.get("mh-short-bu@" + e.getKey()).clone();
+            b[44] ^= 0x01;
+            e.getValue().receive(b, 0, b.length, now);
+            now += World.S;
+        }
+        assertThat(sent).isEmpty();
     }
 
     @Test

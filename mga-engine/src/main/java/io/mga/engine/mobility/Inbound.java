@@ -1,6 +1,7 @@
 package io.mga.engine.mobility;
 
 import io.mga.api.Bytes;
+import io.mga.api.Ipv6Address;
 import io.mga.wire.Checksums;
 import io.mga.wire.Icmpv6;
 import io.mga.wire.Icmpv6Message;
@@ -32,6 +33,7 @@ public final class Inbound {
     private int offset;
     private int length;
     private Ipv6Packet decoded;
+    private MalformedPacketException failure;
     private boolean tried;
 
     /**
@@ -50,6 +52,7 @@ public final class Inbound {
         length = len;
         if (tried) {
             decoded = null;
+            failure = null;
             tried = false;
         }
         return view.wrap(packet, off, len);
@@ -83,9 +86,35 @@ public final class Inbound {
                 decoded = PacketDecoder.decode(buffer, offset, length);
             } catch (MalformedPacketException e) {
                 decoded = null;
+                failure = e;
             }
         }
         return decoded;
+    }
+
+    /** @return why {@link #packet()} answered null (the decoder's refusal), or null when it did not */
+    public MalformedPacketException failure() {
+        return failure;
+    }
+
+    /**
+     * Whether the upper layer's checksum verifies over the octets the packet holds for it (from the view's upper
+     * layer offset to the end of the payload), with the pseudo-header of the IPv6 header's addresses: for a packet
+     * the decoder refused, whose records cannot be had. Not meant for packets with a type 2 routing header (their
+     * pseudo-header destination is the home address).
+     *
+     * @return true when it verifies
+     */
+    public boolean rawUpperLayerChecksumVerifies() {
+        int at = view.upperLayerOffset();
+        int len = view.upperLayerLength();
+        if (at < offset || len < 0 || at + len > offset + length) {
+            return false;
+        }
+        Ipv6Address src = new Ipv6Address(view.sourceHigh(), view.sourceLow());
+        Ipv6Address dst = new Ipv6Address(view.destinationHigh(), view.destinationLow());
+        // the sum over octets that include a correct checksum folds to 0xffff: its complement is 0
+        return Checksums.compute(src, dst, view.upperLayerProtocol(), buffer, at, len) == 0;
     }
 
     /**

@@ -8,6 +8,8 @@ import io.mga.wire.Icmpv6;
 import io.mga.wire.Icmpv6Message;
 import io.mga.wire.Ipv6Header;
 import io.mga.wire.Ipv6Packet;
+import io.mga.wire.Layer;
+import io.mga.wire.MalformedPacketException;
 import io.mga.wire.MobilityHeader;
 import io.mga.wire.MobilityMessage;
 import io.mga.wire.fast.Ipv6View;
@@ -34,6 +36,8 @@ public final class NodeAnswers {
     static final int MAX_QUOTED = 1280 - Ipv6View.HEADER_LENGTH - 8;
     /** Offset of the Payload Proto field in a Mobility Header (RFC 6275 §6.1.1). */
     private static final int PAYLOAD_PROTO_OFFSET = 0;
+    /** Offset of the Header Len field in a Mobility Header (RFC 6275 §6.1.1). */
+    private static final int HEADER_LEN_OFFSET = 1;
 
     /** What {@link #mobility} did with a Mobility Header the role could not use. */
     public enum Outcome {
@@ -108,7 +112,10 @@ public final class NodeAnswers {
      */
     public Outcome mobility(Inbound in, long now) {
         Ipv6Packet p = in.packet();
-        if (p == null || !(p.upper() instanceof MobilityHeader mh)) {
+        if (p == null) {
+            return headerLenTooShort(in, now) ? Outcome.PARAMETER_PROBLEM : Outcome.DISCARDED;
+        }
+        if (!(p.upper() instanceof MobilityHeader mh)) {
             return Outcome.DISCARDED;
         }
         // RFC 6275 §9.2: "If the checksum is incorrect, the message MUST be silently discarded" (checked first:
@@ -171,6 +178,35 @@ public final class NodeAnswers {
         sender.send(Ipv6Packet.build(Ipv6Header.of(MobilitySender.HOP_LIMIT, self, src), List.of(),
                 new Icmpv6(new Icmpv6Message.Echo(Icmpv6Message.Echo.REPLY, 0, e.identifier(), e.sequence(),
                         e.data()))));
+        return true;
+    }
+
+    /**
+     * RFC 6275 §9.2: "The Header Len field in the Mobility Header MUST NOT be less than the length specified for
+     * this particular type of message in Section 6.1. Otherwise, the node MUST discard the message and SHOULD send
+     * ICMP Parameter Problem, Code 0, directly to the Source Address of the packet ... The Pointer field in the
+     * Parameter Problem message SHOULD point to the Header Len field." The decoder refuses such a header (kind
+     * BAD_LENGTH at the Header Len octet); the checksum is verified first over the octets the packet holds, as for
+     * any Mobility Header, so that a corrupted one stays unanswered.
+     */
+    private boolean headerLenTooShort(Inbound in, long now) {
+        MalformedPacketException f = in.failure();
+        Ipv6View v = in.view();
+        if (f == null || v.upperLayerProtocol() != Protocols.MOBILITY || f.layer() != Layer.MH
+                || f.kind() != MalformedPacketException.Kind.BAD_LENGTH) {
+            return false;
+        }
+        int pointer = v.upperLayerOffset() - v.offset() + HEADER_LEN_OFFSET;
+        if (f.offset() != pointer || !in.rawUpperLayerChecksumVerifies()) {
+            return false;
+        }
+        Ipv6Address src = new Ipv6Address(v.sourceHigh(), v.sourceLow());
+        if (!answerable(src) || !errors.allow(src.high(), now)) {
+            return false;
+        }
+        parameterProblems++;
+        sender.send(Ipv6Packet.build(Ipv6Header.of(MobilitySender.HOP_LIMIT, self, src), List.of(),
+                new Icmpv6(new Icmpv6Message.ParameterProblem(0, pointer, in.quote(MAX_QUOTED)))));
         return true;
     }
 
