@@ -269,6 +269,34 @@ def cmd_storm(args):
     out(r)
 
 
+def cmd_burst(args):
+    # bursts of UDP queries to the anycast address from random sources of a /64, each burst as fast as one L2
+    # socket sends, a pause between bursts: what a capture ring that holds too few frames loses
+    prefix = args.sources.rstrip(":")
+    frames = []
+    for i in range(args.size):
+        src = "%s:%x:%x:%x:%x" % (prefix, random.getrandbits(16), random.getrandbits(16), random.getrandbits(16),
+                                  random.getrandbits(16) | 1)
+        frames.append(bytes(eth(args) / IPv6(src=src, dst=args.anycast, hlim=63)
+                            / UDP(sport=40000 + i, dport=7) / Raw(b"burst %04d" % i)))
+    s = conf.L2socket(iface=args.iface)
+    sent = 0
+    t0 = time.monotonic()
+    worst = 0.0
+    try:
+        for _ in range(args.bursts):
+            b0 = time.monotonic()
+            for f in frames:
+                s.send(f)
+                sent += 1
+            worst = max(worst, time.monotonic() - b0)
+            time.sleep(args.gap_ms / 1000.0)
+    finally:
+        s.close()
+    out({"packets": sent, "bursts": args.bursts, "size": args.size, "seconds": round(time.monotonic() - t0, 3),
+         "slowest_burst_ms": round(worst * 1000, 2)})
+
+
 def cmd_raw(args):
     # frames built elsewhere (hex, one IPv6 packet a line), behind an Ethernet header
     frames = []
@@ -311,6 +339,9 @@ def main():
     p = sub.add_parser("storm"); p.add_argument("--dst", nargs="+"); p.add_argument("--anycast")
     p.add_argument("--variants", type=int, default=4096); p.add_argument("--count", type=int, default=100000)
     p.add_argument("--rate", type=float, default=None); p.add_argument("--seed", type=int, default=16)
+    p = sub.add_parser("burst"); p.add_argument("--anycast"); p.add_argument("--sources")
+    p.add_argument("--bursts", type=int, default=10); p.add_argument("--size", type=int, default=100)
+    p.add_argument("--gap-ms", type=float, default=200)
     p = sub.add_parser("raw"); p.add_argument("--file"); p.add_argument("--count", type=int, default=0)
     p.add_argument("--rate", type=float, default=1000)
     args = ap.parse_args()

@@ -594,6 +594,8 @@ final class RoleCommands {
             }, "mga-kernel-detach");
             Runtime.getRuntime().addShutdownHook(detach);
             log.line(Level.INFO, "kernel data plane (XDP) on " + link.iface + ", pinned under " + dp.pinDir());
+            java.util.function.LongFunction<Snapshot> pcapSnapshot = run.snapshot;
+            run.snapshot = now -> kernelSnapshot(pcapSnapshot.apply(now), dp);
             try {
                 return run.run(new KernelMirrored(haa, dp, live, link.router), owned,
                         now -> haa.bindingTableListener(dp), null, null, null);
@@ -605,6 +607,30 @@ final class RoleCommands {
                     // shutting down already: the hook removes it
                 }
             }
+        }
+
+        /** The agent's snapshot with the kernel data path's counters (one read of its per-CPU array) and state. */
+        static Snapshot kernelSnapshot(Snapshot s, KernelDataPlane dp) {
+            KernelCounters k = dp.counters();
+            KernelDataPlane.MirrorStats ms = dp.mirrorStats();
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("kernel_forwarded", k.forwarded());
+            m.put("kernel_reverse_forwarded", k.reverseForwarded());
+            m.put("kernel_malformed", k.malformed());
+            m.put("kernel_no_binding", k.noBinding());
+            m.put("kernel_dropped_hop_limit", k.droppedHopLimit());
+            m.put("kernel_dropped_reverse_source", k.droppedReverseSource());
+            m.put("kernel_dropped_reverse_destination", k.droppedReverseDestination());
+            m.put("kernel_passed_too_big", k.passedTooBig());
+            m.put("kernel_passed_no_table", k.passedNoTable());
+            m.put("kernel_passed_no_router", k.passedNoRouter());
+            m.put("kernel_passed_other", k.passedOther());
+            m.put("kernel_pin_hits", k.pinHits());
+            m.put("kernel_mirror_changes", ms.changes());
+            m.put("kernel_mirror_failures", ms.failures());
+            return s.with(m, "kernel (XDP), pinned under " + dp.pinDir() + "; mirror: " + ms.tablesInUse()
+                    + " tables in use, " + ms.anycastWithoutTable() + " anycast addresses without a table (to Java), "
+                    + ms.failures() + " failed writes");
         }
 
         /** SIGHUP: the responders read again, then replaced on the agent's thread. */
@@ -724,7 +750,7 @@ final class RoleCommands {
         m.put("binding_probes", c.probes());
         interfaceCounters(live, m);
         return new Snapshot("haa", link.iface, link.address.toString(), java.time.Instant.now().toString(),
-                (now - started) / 1_000_000_000L, bs, pins, cs, null, m);
+                (now - started) / 1_000_000_000L, bs, pins, cs, null, m, "pcap");
     }
 
     /**
@@ -751,6 +777,8 @@ final class RoleCommands {
         m.put("interface_packets_sent", c.sent());
         m.put("interface_packets_malformed", c.malformed());
         m.put("interface_packets_dropped", c.dropped());
+        m.put("interface_packets_kernel_dropped", c.kernelDropped());
+        m.put("interface_packets_queue_dropped", c.queueDropped());
         m.put("interface_packets_foreign", c.foreign());
     }
 

@@ -103,6 +103,9 @@ final class StatusCommand implements Callable<Integer> {
     static void print(PrintWriter out, JsonNode s) {
         out.printf("%s on %s, address %s, up %d s, at %s%n", s.path("role").asText(), s.path("interfaceName").asText(),
                 s.path("address").asText(), s.path("uptimeSeconds").asLong(), s.path("time").asText());
+        if (s.has("dataPlane")) {
+            out.printf("data plane: %s%n", s.path("dataPlane").asText());
+        }
         if (s.has("bindings")) {
             out.printf("bindings: %d, pins: %d%n", s.get("bindings").size(), s.path("pins").asInt());
             if (s.get("bindings").size() > 0) {

@@ -244,6 +244,9 @@ class KernelDataPlaneNamespaceTest {
     @Order(1)
     void theProgramIsAttachedAndAnUnmodifiedHostPingsTheAnycastAddressThroughTheKernel() throws Exception {
         assertThat(sh(true, "ip", "-d", "link", "show", "dev", dev("kh-"))).contains("xdpgeneric");
+        // one ping first: until the agent has resolved the router's link-layer address (Neighbor Discovery, in
+        // Java) the program passes packets up to the Java agent (passed_no_router), which forwards them itself
+        sh(false, "ip", "netns", "exec", CL_NS, "ping", "-6", "-n", "-c", "1", "-W", "3", AA.toString());
         long[] before = kernelCounters();
         String out = sh(false, "ip", "netns", "exec", CL_NS, "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3",
                 AA.toString());
@@ -371,6 +374,15 @@ class KernelDataPlaneNamespaceTest {
     @Test
     @Order(5)
     void stoppingTheAgentRemovesTheProgramAndItsPinsAndReportsTheKernelsCounters() throws Exception {
+        // while it runs, mga status says the data path is the kernel's and shows the kernel's counters
+        String status = sh(true, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.mga.cli.Main", "status", "--json", "--control-socket",
+                "/run/mga/haa-" + dev("kh-") + ".sock");
+        JsonNode st = new ObjectMapper().readTree(status);
+        assertThat(st.path("dataPlane").asText()).as(status).startsWith("kernel (XDP), pinned under /sys/fs/bpf/mga/");
+        assertThat(st.path("counters").path("kernel_forwarded").asLong()).as(status).isPositive();
+        assertThat(st.path("counters").path("kernel_mirror_changes").asLong()).as(status).isPositive();
+        assertThat(st.path("counters").path("kernel_mirror_failures").asLong()).as(status).isZero();
         // SIGTERM, as a supervisor stops it (Process.destroy would also close the pipe before the last lines)
         sh(true, "kill", "-TERM", Long.toString(agent.pid()));
         assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();

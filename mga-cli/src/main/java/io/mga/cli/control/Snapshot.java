@@ -17,12 +17,15 @@ import java.util.Map;
  * @param pins the agent's pins in force (null for a responder)
  * @param responders the agent's accepted responders, without keys (null for a responder)
  * @param registrations the responder's registration with each agent (null for an agent)
- * @param counters the role's and its interface's counters, by name
+ * @param counters the role's and its interface's counters, by name (with the kernel data path's, {@code kernel_*},
+ *     when it runs)
+ * @param dataPlane the agent's data path: "pcap", or the kernel's (XDP) with where it is pinned and its mirror's
+ *     state (null for a responder)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
         List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
-        Map<String, Long> counters) {
+        Map<String, Long> counters, String dataPlane) {
 
     /**
      * Copies the lists.
@@ -37,12 +40,48 @@ public record Snapshot(String role, String interfaceName, String address, String
      * @param responders the responders or null
      * @param registrations the registrations or null
      * @param counters the counters
+     * @param dataPlane the data path or null
      */
     public Snapshot {
         bindings = bindings == null ? null : List.copyOf(bindings);
         responders = responders == null ? null : List.copyOf(responders);
         registrations = registrations == null ? null : List.copyOf(registrations);
         counters = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(counters));
+    }
+
+    /**
+     * A snapshot without a data path (a responder's).
+     *
+     * @param role the role
+     * @param interfaceName the interface
+     * @param address the address
+     * @param time the time
+     * @param uptimeSeconds the uptime
+     * @param bindings the bindings or null
+     * @param pins the pins or null
+     * @param responders the responders or null
+     * @param registrations the registrations or null
+     * @param counters the counters
+     */
+    public Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
+            List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
+            Map<String, Long> counters) {
+        this(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders, registrations, counters,
+                null);
+    }
+
+    /**
+     * The same snapshot with more counters and another data path.
+     *
+     * @param more counters to add (or replace)
+     * @param path the data path
+     * @return the new snapshot
+     */
+    public Snapshot with(Map<String, Long> more, String path) {
+        Map<String, Long> all = new java.util.TreeMap<>(counters);
+        all.putAll(more);
+        return new Snapshot(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders,
+                registrations, all, path);
     }
 
     /**
