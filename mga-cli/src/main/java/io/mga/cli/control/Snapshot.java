@@ -18,11 +18,12 @@ import java.util.Map;
  * @param responders the agent's accepted responders, without keys (null for a responder)
  * @param registrations the responder's registration with each agent (null for an agent)
  * @param counters the role's and its interface's counters, by name
+ * @param store the agent's binding store (null for a responder)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
         List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
-        Map<String, Long> counters) {
+        Map<String, Long> counters, Store store) {
 
     /**
      * Copies the lists.
@@ -37,12 +38,49 @@ public record Snapshot(String role, String interfaceName, String address, String
      * @param responders the responders or null
      * @param registrations the registrations or null
      * @param counters the counters
+     * @param store the store or null
      */
     public Snapshot {
         bindings = bindings == null ? null : List.copyOf(bindings);
         responders = responders == null ? null : List.copyOf(responders);
         registrations = registrations == null ? null : List.copyOf(registrations);
         counters = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(counters));
+    }
+
+    /**
+     * A snapshot without a binding store (a responder's).
+     *
+     * @param role the role
+     * @param interfaceName the interface
+     * @param address the address
+     * @param time the time
+     * @param uptimeSeconds the uptime
+     * @param bindings the bindings or null
+     * @param pins the pins or null
+     * @param responders the responders or null
+     * @param registrations the registrations or null
+     * @param counters the counters
+     */
+    public Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
+            List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
+            Map<String, Long> counters) {
+        this(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders, registrations, counters,
+                null);
+    }
+
+    /**
+     * The agent's binding store.
+     *
+     * @param kind local (the embedded one) or etcd
+     * @param connected whether writes can commit now
+     * @param revision the newest revision the store told of
+     * @param appliedRevision the newest revision the agent applied to its copy
+     * @param lag revisions the copy is behind
+     * @param pendingWrites Binding Updates whose write waits for the store
+     * @param detail a few words (endpoints, the last error)
+     */
+    public record Store(String kind, boolean connected, long revision, long appliedRevision, long lag,
+            int pendingWrites, String detail) {
     }
 
     /**
