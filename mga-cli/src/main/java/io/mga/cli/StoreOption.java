@@ -31,8 +31,9 @@ final class StoreOption {
                     + " https:// with --etcd-ca)")
     List<String> endpoints = new ArrayList<>();
 
-    @Option(names = "--etcd-prefix", defaultValue = "/mga/", paramLabel = "PREFIX",
-            description = "the key prefix of this deployment's bindings and replay marks in etcd")
+    @Option(names = "--etcd-prefix", defaultValue = "/mga", paramLabel = "PREFIX",
+            description = "the key prefix of this deployment's bindings and replay marks in etcd: /name[/name...],"
+                    + " at most 128 characters of letters, digits and . _ - /")
     String prefix;
 
     @Option(names = "--etcd-ca", paramLabel = "FILE", description = "the CA certificates (PEM) that etcd's server"
@@ -56,7 +57,7 @@ final class StoreOption {
     Path passwordFile;
 
     /** What the options ask for, checked. */
-    record Etcd(List<URI> endpoints, String prefix, Path ca, Path cert, Path key, String user, String password) {
+    record Etcd(List<URI> endpoints, String prefix, Path ca, Path cert, Path key, String user, Path passwordFile) {
     }
 
     /** @return true for {@code --store=etcd} */
@@ -106,8 +107,9 @@ final class StoreOption {
             }
             uris.add(u);
         }
-        if (prefix.isEmpty() || prefix.length() > 256 || !prefix.startsWith("/")) {
-            throw new CommandLine.ParameterException(cl, "--etcd-prefix: 1 to 256 characters starting with /");
+        if (!prefix.matches("/[A-Za-z0-9._/-]{1,127}") || prefix.endsWith("/") || prefix.contains("//")) {
+            throw new CommandLine.ParameterException(cl, "--etcd-prefix: /name[/name...] (letters, digits, . _ - /;"
+                    + " no trailing /), got " + prefix);
         }
         if ((cert == null) != (key == null)) {
             throw new CommandLine.ParameterException(cl, "--etcd-cert and --etcd-key go together");
@@ -118,13 +120,12 @@ final class StoreOption {
         if ((user == null) != (passwordFile == null)) {
             throw new CommandLine.ParameterException(cl, "--etcd-user and --etcd-password-file go together");
         }
-        String password = null;
         try {
             if (key != null) {
                 KeyFile.checkPrivate(key, "etcd client key");
             }
             if (passwordFile != null) {
-                password = KeyFile.readSecret(passwordFile, "etcd password file");
+                KeyFile.readSecret(passwordFile, "etcd password file"); // checked here; the store reads it
             }
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
@@ -134,7 +135,7 @@ final class StoreOption {
                 throw new CommandLine.ParameterException(cl, p + ": cannot read it");
             }
         }
-        return new Etcd(List.copyOf(uris), prefix, ca, cert, key, user, password);
+        return new Etcd(List.copyOf(uris), prefix, ca, cert, key, user, passwordFile);
     }
 
     /**

@@ -177,7 +177,7 @@ class DaemonOpsTest {
                 peer = ["2001:db8:a::2"]
                 store = "etcd"
                 etcd-endpoints = ["http://[2001:db8:a::10]:2379", "http://[2001:db8:a::11]:2379"]
-                etcd-prefix = "/site1/"
+                etcd-prefix = "/site1"
                 etcd-ca = "/etc/mga/etcd-ca.pem"
                 etcd-cert = "/etc/mga/agent.pem"
                 etcd-key = "/etc/mga/agent.key"
@@ -197,7 +197,7 @@ class DaemonOpsTest {
         assertThat(h.maxLifetime).as("the command line wins").isEqualTo(900);
         assertThat(h.store.kind).isEqualTo("etcd");
         assertThat(h.store.endpoints).hasSize(2);
-        assertThat(h.store.prefix).isEqualTo("/site1/");
+        assertThat(h.store.prefix).isEqualTo("/site1");
         assertThat(h.store.ca).hasToString("/etc/mga/etcd-ca.pem");
         assertThat(h.store.cert).hasToString("/etc/mga/agent.pem");
         assertThat(h.store.key).hasToString("/etc/mga/agent.key");

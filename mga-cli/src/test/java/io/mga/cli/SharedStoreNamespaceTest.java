@@ -221,7 +221,7 @@ class SharedStoreNamespaceTest {
         return mga("haa", "--interface=" + iface, "--address=" + address, "--router=2001:db8:a::fe",
                 "--anycast=" + AA + "/128", "--responder=ar1@example.net,1001,@" + dir.resolve("ar1.key"),
                 "--responder=ar2@example.net,1002,@" + dir.resolve("ar2.key"), "--store=etcd",
-                "--etcd-endpoints=" + String.join(",", eps), "--etcd-prefix=/mga-" + TAG + "/",
+                "--etcd-endpoints=" + String.join(",", eps), "--etcd-prefix=/mga-" + TAG,
                 "--control-socket=" + dir.resolve(name + ".sock"));
     }
 

@@ -48,7 +48,7 @@ class StoreOptionTest {
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
         oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--etcd-user=mga",
                 "--etcd-password-file=" + open)), 2, "chmod 600");
-        oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--etcd-prefix=mga")), 2,
+        oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--etcd-prefix=/mga/")), 2,
                 "--etcd-prefix");
     }
 
