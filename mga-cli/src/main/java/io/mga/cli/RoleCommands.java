@@ -538,7 +538,11 @@ final class RoleCommands {
             io.mga.api.store.BindingStore shared = null;
             if (etcd != null) {
                 EpochClock wall = EpochClock.system();
-                shared = StoreOption.open(etcd, () -> wall.unixNanos(System.nanoTime()));
+                try {
+                    shared = StoreOption.open(etcd, () -> wall.unixNanos(System.nanoTime()));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cl, "--store=etcd: " + oneLine(e.getMessage()));
+                }
                 b.store(shared);
                 if (tableKeyHex != null) {
                     b.selectionKey(tableKey);

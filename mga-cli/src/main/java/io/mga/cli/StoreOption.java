@@ -3,6 +3,8 @@ package io.mga.cli;
 import io.mga.api.store.BindingStore;
 import io.mga.cli.config.ConfigException;
 import io.mga.cli.config.KeyFile;
+import io.mga.store.etcd.EtcdBindingStore;
+import io.mga.store.etcd.EtcdStoreConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,8 +147,12 @@ final class StoreOption {
      * @param e the checked settings
      * @param unixNanos the wall clock
      * @return the store
+     * @throws java.io.IOException if a TLS or password file cannot be read
      */
-    static BindingStore open(Etcd e, java.util.function.LongSupplier unixNanos) {
-        throw new UnsupportedOperationException("the etcd store (mga-store-etcd) is not in this build yet");
+    static BindingStore open(Etcd e, java.util.function.LongSupplier unixNanos) throws java.io.IOException {
+        EtcdStoreConfig d = EtcdStoreConfig.of(e.endpoints());
+        return EtcdBindingStore.open(new EtcdStoreConfig(e.endpoints(), e.prefix(), d.opTimeout(),
+                d.connectTimeout(), d.probeInterval(), d.maxBindings(), e.ca(), e.cert(), e.key(), e.user(),
+                e.passwordFile()), unixNanos);
     }
 }

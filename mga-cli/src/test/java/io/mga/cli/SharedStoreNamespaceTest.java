@@ -339,19 +339,20 @@ class SharedStoreNamespaceTest {
         firstAnswerAfter(System.nanoTime(), 10);
         DaemonNamespaceTest.Mga b = agent("b", B, dev("mgsb"), 1, 2);
         b.await("running on ", 30);
-        JsonNode sb = until("b", 10, "the binding from the store", s -> s.path("bindings").size() == 1);
+        JsonNode sb = until("b", 10, "the binding from the store", s -> s.path("bindings").size() == 1
+                && s.path("store").path("connected").asBoolean());
         assertThat(sb.get("bindings").get(0).get("responder").asText()).isEqualTo("ar1@example.net");
         assertThat(sb.get("store").get("kind").asText()).isEqualTo("etcd");
-        assertThat(sb.get("store").get("connected").asBoolean()).isTrue();
         FIGURES.add("B's status: store " + sb.get("store"));
 
         // a BU captured on its way to A, replayed to B: refused
-        assertThat(busToA(0)).as("BUs captured on their way to A").isPositive();
+        assertThat(busToA(0)).as("BUs captured on their way to A, of %d packets", TO_A.size()).isPositive();
         Ipv6Packet p = PacketDecoder.decode(TO_A.get(0).ipv6());
         byte[] captured = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(p.header().hopLimit(),
                 p.header().source(), Ipv6Address.parse(B)), p.extensions(), p.upper()));
         long rejectedBefore = counter(status("b"), "binding_updates_rejected");
-        inject(dev("mgshr"), mac(dev("mgsb")), mac(dev("mgshr")), captured);
+        inject(dev("mgshr"), mac(dev("mgsb")), rt("cat", "/sys/class/net/" + dev("mgshr") + "/address").trim(),
+                captured);
         JsonNode afterReplay = until("b", 5, "the replay refused",
                 s -> counter(s, "binding_updates_rejected") > rejectedBefore);
         assertThat(afterReplay.get("bindings")).hasSize(1);
@@ -378,7 +379,9 @@ class SharedStoreNamespaceTest {
         DaemonNamespaceTest.Mga bDead = b;
         kill9(bDead);
         long back = firstAnswerAfter(t1 + TimeUnit.MILLISECONDS.toNanos(40), 20);
-        FIGURES.add("kill -9 of B to the first answer through the restarted A: " + (back - t1) / 1_000_000 + " ms");
+        // not a failover figure when the router had moved to the restarted A already (it answers for the anycast
+        // address too); what counts is that A forwards from the store
+        FIGURES.add("kill -9 of B to the next answer, through the restarted A: " + (back - t1) / 1_000_000 + " ms");
         JsonNode sa = until("a", 5, "forwarding", s -> counter(s, "packets_forwarded") > 0);
         assertThat(sa.get("bindings")).hasSize(1);
         assertThat(busToA(restart)).as("BUs that reached A since its restart").isZero();
@@ -411,7 +414,8 @@ class SharedStoreNamespaceTest {
                 && s.path("store").path("connected").asBoolean());
         assertThat(end.get("bindings")).extracting(x -> x.get("responder").asText())
                 .containsExactlyInAnyOrder("ar1@example.net", "ar2@example.net");
-        assertThat(a2.all()).noneMatch(l -> l.contains("expired ") || l.contains("unreachable "));
+        assertThat(a2.all()).as("no binding lost").noneMatch(l -> l.contains("haa: expired ")
+                || l.contains("haa: unreachable ") || l.contains("haa: deregistered "));
         assertThat(failoverMs).as("failover, ms").isLessThan(10_000);
         long totalMs = (System.nanoTime() - started) / 1_000_000;
         FIGURES.add("test body " + totalMs + " ms");
@@ -430,12 +434,12 @@ class SharedStoreNamespaceTest {
     static void sniff() throws IOException {
         String script = String.join("\n",
                 "import socket, sys, time",
-                "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))",
+                "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))", // ETH_P_ALL: outgoing too
                 "s.bind(('" + dev("mgshr") + "', 0))",
                 "a = bytes.fromhex('" + HexFormat.of().formatHex(Ipv6Address.parse(A).toBytes()) + "')",
                 "while True:",
                 "    f, addr = s.recvfrom(65535)",
-                "    if addr[2] == socket.PACKET_OUTGOING and f[38:54] == a:",
+                "    if f[12:14] == b'\\x86\\xdd' and f[38:54] == a:",
                 "        print(time.monotonic_ns(), f[14:].hex(), flush=True)");
         Process p = new ProcessBuilder("ip", "netns", "exec", RT, "/usr/bin/python3", "-c", script)
                 .redirectErrorStream(true).start();
