@@ -504,6 +504,10 @@ final class RoleCommands {
                         + " kernel looks the table up per packet); a per-packet policy runs on --data-plane=pcap only");
             }
             StoreOption.Etcd etcd = store.check(cl);
+            if (etcd != null && tableKeyHex == null && (kernel || policy instanceof Converters.TableName)) {
+                throw new CommandLine.ParameterException(cl, "--store=etcd with the table selection needs the same"
+                        + " --table-key on every agent of the store (else each draws its own and they choose apart)");
+            }
             if (etcd != null && state != null) {
                 throw new CommandLine.ParameterException(cl, "--state is for --store=local: with etcd the store"
                         + " keeps the state");

@@ -42,6 +42,8 @@ class StoreOptionTest {
         oneLine(run(haa("--store=etcd", "--etcd-endpoints=https://[::1]:2379")), 2, "--etcd-ca");
         oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--state", dir.resolve("s").toString())),
                 2, "--state");
+        oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--policy=table")), 2,
+                "--table-key");
         oneLine(run(haa("--store=etcd", "--etcd-endpoints=http://[::1]:2379", "--etcd-user=mga")), 2,
                 "--etcd-password-file");
         Path open = Files.writeString(dir.resolve("password"), "secret\n");
