@@ -243,4 +243,32 @@ class EtcdFailureTest {
         assertThat(s.revision()).isGreaterThanOrEqualTo(last);
         assertThat(s.bindings()).containsExactlyInAnyOrder(binding(2, 1), binding(3, 1));
     }
+
+    @Test
+    void valuesThatAreNotBindingsAreSkippedAndCounted() throws Exception {
+        EtcdBindingStore a = open(cluster.endpoints());
+        String bindings = prefix + "/bindings/";
+        StoredBinding good = binding(1, 1);
+        commitSoon(a, good);
+        try (Client raw = Client.builder().endpoints(cluster.endpoints().toArray(new URI[0])).build()) {
+            put(raw, bindings + "2001:db8:bb::1/7", "garbage");
+            put(raw, bindings + "2001:DB8:bb::1/8", new String(BindingCodec.encode(binding(8, 1)),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            put(raw, bindings + "not-an-address/1", "{}");
+            BlockingQueue<StoreEvent> events = new LinkedBlockingQueue<>();
+            a.watch(events::add);
+            StoreEvent.Snapshot snap = (StoreEvent.Snapshot) nextChange(events);
+            assertThat(snap.bindings()).containsExactly(good);
+            put(raw, bindings + "2001:db8:bb::1/9", "{\"v\":1}");
+            long r = commitSoon(a, binding(2, 1));
+            assertThat(nextChange(events)).isEqualTo(new StoreEvent.Put(binding(2, 1), r));
+        }
+        assertThat(a.status().detail()).contains("4 bad values skipped");
+    }
+
+    private static void put(Client raw, String key, String value) throws Exception {
+        raw.getKVClient().put(io.etcd.jetcd.ByteSequence.from(key, java.nio.charset.StandardCharsets.UTF_8),
+                io.etcd.jetcd.ByteSequence.from(value, java.nio.charset.StandardCharsets.UTF_8))
+                .get(WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    }
 }
