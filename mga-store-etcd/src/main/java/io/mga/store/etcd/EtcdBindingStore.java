@@ -126,6 +126,8 @@ public final class EtcdBindingStore implements BindingStore {
     private long lastWatchAnswer;
     private final Set<BindingKey> known = new HashSet<>();
     private boolean overBound;
+    private long listenerFailures;
+    private long lastListenerLog;
     private long notDelivered;
 
     private EtcdBindingStore(EtcdStoreConfig config, LongSupplier unixNanos, Client client) {
@@ -485,7 +487,7 @@ public final class EtcdBindingStore implements BindingStore {
                 LOG.warn("etcd binding store unreachable or without a majority ({}): {}", config.endpoints(), why);
             }
             if (listener != null && snapshotDelivered) {
-                listener.accept(new StoreEvent.Connectivity(now, why));
+                tell(new StoreEvent.Connectivity(now, why));
             }
         }
     }
@@ -571,7 +573,7 @@ public final class EtcdBindingStore implements BindingStore {
             backoffMs = MIN_BACKOFF_MS;
             boolean first = !snapshotDelivered;
             snapshotDelivered = true;
-            listener.accept(new StoreEvent.Snapshot(list, at));
+            tell(new StoreEvent.Snapshot(list, at));
             if (first && !connected) {
                 // the read that made the snapshot committed: the cluster is reachable
                 connected = true;
@@ -660,6 +662,10 @@ public final class EtcdBindingStore implements BindingStore {
         if (ev.getEventType() == WatchEvent.EventType.PUT) {
             StoredBinding b = decode(kvNow.getKey(), kvNow.getValue());
             if (b == null) {
+                if (known.remove(key)) {
+                    // what was a binding is not one now: the copy must not keep the old one
+                    tell(new StoreEvent.Removed(key, false, rev));
+                }
                 return;
             }
             if (!known.contains(key) && known.size() >= config.maxBindings()) {
@@ -670,7 +676,7 @@ public final class EtcdBindingStore implements BindingStore {
                 return;
             }
             known.add(key);
-            listener.accept(new StoreEvent.Put(b, rev));
+            tell(new StoreEvent.Put(b, rev));
         } else if (ev.getEventType() == WatchEvent.EventType.DELETE) {
             if (!known.remove(key)) {
                 return; // never delivered (over the bound, or a bad value)
@@ -681,7 +687,22 @@ public final class EtcdBindingStore implements BindingStore {
                 StoredBinding b = decode(before.getKey(), before.getValue());
                 expired = b != null && b.expiresAtUnixNanos() - now <= EXPIRY_SLACK_NANOS;
             }
-            listener.accept(new StoreEvent.Removed(key, expired, rev));
+            tell(new StoreEvent.Removed(key, expired, rev));
+        }
+    }
+
+    /** Hands an event to the listener, under watchLock; a listener that throws loses nothing else. */
+    private void tell(StoreEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException x) {
+            listenerFailures++;
+            long now = unixNanos.getAsLong();
+            if (listenerFailures == 1 || now - lastListenerLog > 1_000_000_000L) {
+                lastListenerLog = now;
+                LOG.warn("etcd binding store: the watch's listener threw on {} ({} times in all)",
+                        e.getClass().getSimpleName(), listenerFailures, x);
+            }
         }
     }
 

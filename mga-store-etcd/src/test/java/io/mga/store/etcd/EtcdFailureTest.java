@@ -262,8 +262,13 @@ class EtcdFailureTest {
             put(raw, bindings + "2001:db8:bb::1/9", "{\"v\":1}");
             long r = commitSoon(a, binding(2, 1));
             assertThat(nextChange(events)).isEqualTo(new StoreEvent.Put(binding(2, 1), r));
+            // a binding overwritten by what is not one goes from the copy
+            put(raw, bindings + "2001:db8:bb::1/2", "garbage");
+            StoreEvent gone = nextChange(events);
+            assertThat(gone).isInstanceOf(StoreEvent.Removed.class);
+            assertThat(((StoreEvent.Removed) gone).key()).isEqualTo(binding(2, 1).key());
         }
-        assertThat(a.status().detail()).contains("4 bad values skipped");
+        assertThat(a.status().detail()).contains("5 bad values skipped");
     }
 
     private static void put(Client raw, String key, String value) throws Exception {
