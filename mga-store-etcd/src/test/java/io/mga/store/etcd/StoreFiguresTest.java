@@ -2,6 +2,8 @@ package io.mga.store.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.mga.api.Ipv6Address;
 import io.mga.api.store.BindingKey;
 import io.mga.api.store.BindingStore;
@@ -10,6 +12,8 @@ import io.mga.api.store.StoreResult;
 import io.mga.api.store.StoredBinding;
 import io.mga.engine.store.LocalBindingStore;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,13 +94,32 @@ class StoreFiguresTest {
         return new Figures(p50, p99, committed.get() / seconds, refused.get());
     }
 
+    /** The reference inside etcd: a plain put, no lease, no condition (one consensus round), p50 and p99 in ms. */
+    private static double[] plainPuts(EtcdCluster cluster) throws Exception {
+        int n = 300;
+        long[] took = new long[n];
+        try (Client raw = Client.builder().endpoints(cluster.endpoints().toArray(new URI[0])).build()) {
+            ByteSequence v = ByteSequence.from(BindingCodec.encode(binding(0)));
+            for (int i = 0; i < n; i++) {
+                ByteSequence k = ByteSequence.from("/figures/plain/" + i, StandardCharsets.UTF_8);
+                long t0 = System.nanoTime();
+                raw.getKVClient().put(k, v).get(10, TimeUnit.SECONDS);
+                took[i] = System.nanoTime() - t0;
+            }
+        }
+        Arrays.sort(took);
+        return new double[] {took[n / 2] / 1e6, took[n * 99 / 100] / 1e6};
+    }
+
     @Test
     void registrationLatencyAndSustainedRateEtcdBesideTheEmbeddedStore() throws Exception {
         Figures etcd;
+        double[] onePut;
         try (EtcdCluster cluster = new EtcdCluster(3);
              EtcdBindingStore s = EtcdBindingStore.open(EtcdStoreConfig.of(cluster.endpoints())
                      .withKeyPrefix("/figures"), StoreFiguresTest::now)) {
             etcd = measure(s);
+            onePut = plainPuts(cluster);
         }
         Figures local;
         try (LocalBindingStore s = new LocalBindingStore(StoreFiguresTest::now, 10_000, 10_000)) {
@@ -112,6 +135,7 @@ class StoreFiguresTest {
         String out = String.format(Locale.ROOT, """
                 store figures (%d sequential registrations; then %d in flight for %d s), %d cores
                 etcd, 3 members on loopback: p50 %.2f ms, p99 %.2f ms, %.0f changes/s sustained (%d refused)
+                  (for reference, a plain etcd put, one consensus round, 300 sequential: p50 %.2f ms, p99 %.2f ms)
                 embedded LocalBindingStore:  p50 %.4f ms, p99 %.4f ms, %.0f changes/s sustained (%d refused)
                 ratio embedded/etcd: %.0fx the rate
                 arithmetic on the measured etcd rate: %d agents x %d responders, lifetime 300 s refreshed every %.0f s:
@@ -121,7 +145,7 @@ class StoreFiguresTest {
                     (%.1f/s at each agent); the same pattern through one shared etcd would need %.0f%% of it: %s
                 """,
                 SEQUENTIAL, IN_FLIGHT, SUSTAINED.toSeconds(), Runtime.getRuntime().availableProcessors(),
-                etcd.p50Ms, etcd.p99Ms, etcd.changesPerSecond, etcd.refused,
+                etcd.p50Ms, etcd.p99Ms, etcd.changesPerSecond, etcd.refused, onePut[0], onePut[1],
                 local.p50Ms, local.p99Ms, local.changesPerSecond, local.refused,
                 local.changesPerSecond / etcd.changesPerSecond,
                 AGENTS, RESPONDERS, REFRESH_SECONDS,
