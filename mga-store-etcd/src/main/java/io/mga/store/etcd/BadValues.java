@@ -36,7 +36,8 @@ final class BadValues {
 
     synchronized void log(String key, String why) {
         count++;
-        if (logged.put(key, Boolean.TRUE) != null) {
+        String shown = key.length() > MAX_KEY_SHOWN ? key.substring(0, MAX_KEY_SHOWN) + "..." : key;
+        if (logged.put(shown, Boolean.TRUE) != null) {
             return;
         }
         long now = nanos.getAsLong();
@@ -46,7 +47,6 @@ final class BadValues {
         }
         anyLine = true;
         lastLine = now;
-        String shown = key.length() > MAX_KEY_SHOWN ? key.substring(0, MAX_KEY_SHOWN) + "..." : key;
         LOG.warn("etcd binding store: skipped {}: {} ({} skipped in all, {} not logged)", shown, why, count,
                 unlogged);
     }

@@ -116,10 +116,18 @@ public final class EtcdBindingStore implements BindingStore {
     private Watch.Watcher watcher;
     private long epoch;
     private boolean snapshotDelivered;
-    private long applied;
+    /** The revision of the last change delivered (or of the snapshot): the watch resumes after it. */
+    private long delivered;
+    /** The newest progress notification's revision: no change below it is pending (for the status only). */
+    private long progress;
     private long backoffMs = MIN_BACKOFF_MS;
+    private boolean watchCreated;
+    private long watchSince;
+    private long lastWatchAnswer;
     private final Set<BindingKey> known = new HashSet<>();
     private boolean overBound;
+    private long listenerFailures;
+    private long lastListenerLog;
     private long notDelivered;
 
     private EtcdBindingStore(EtcdStoreConfig config, LongSupplier unixNanos, Client client) {
@@ -401,24 +409,50 @@ public final class EtcdBindingStore implements BindingStore {
         kv.get(probeKey, GetOption.builder().withCountOnly(true).build())
                 .orTimeout(ms, TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> {
-                    if (e == null) {
-                        note(r.getHeader().getRevision());
-                        connectivity(true, "a read committed");
-                    } else {
-                        connectivity(false, unwrap(e) instanceof TimeoutException
-                                ? "no linearizable read in " + ms + " ms" : describe(e));
+                    try {
+                        if (e == null) {
+                            note(r.getHeader().getRevision());
+                            connectivity(true, "a read committed");
+                            checkWatch();
+                        } else {
+                            connectivity(false, unwrap(e) instanceof TimeoutException
+                                    ? "no linearizable read in " + ms + " ms" : describe(e));
+                        }
+                    } catch (RuntimeException x) {
+                        LOG.debug("etcd probe: {}", describe(x));
+                    } finally {
+                        scheduleQuietly(this::probe, config.probeInterval().toMillis());
                     }
-                    requestProgressIfBehind();
-                    scheduleQuietly(this::probe, config.probeInterval().toMillis());
                 });
     }
 
-    private void requestProgressIfBehind() {
+    /**
+     * With the cluster reachable: a watch stream opened while it was not may never be created (gRPC holds it), and
+     * one may go silent; either is reopened from the last revision delivered. A watch behind the newest revision
+     * asks for its progress (the revision moves with writes outside the bindings' prefix too).
+     */
+    private void checkWatch() {
         Watch.Watcher w;
+        long e;
+        String stuck = null;
+        long now = unixNanos.getAsLong();
+        long patience = config.opTimeout().toNanos() + 3 * config.probeInterval().toNanos();
         synchronized (watchLock) {
-            w = revision.get() > applied ? watcher : null;
+            w = watcher;
+            e = epoch;
+            if (w == null || listener == null) {
+                return;
+            }
+            if (!watchCreated && now - watchSince > config.opTimeout().toNanos()) {
+                stuck = "the watch was not created in " + config.opTimeout().toMillis() + " ms";
+            } else if (watchCreated && revision.get() > applied() && now - lastWatchAnswer > patience) {
+                stuck = "the watch did not answer a progress request in " + patience / 1_000_000 + " ms";
+            }
         }
-        if (w != null) {
+        LOG.trace("etcd watch check: epoch {}, revision {}, stuck {}", e, revision.get(), stuck);
+        if (stuck != null) {
+            restartWatch(e, stuck, false, false);
+        } else if (revision.get() > applied()) {
             w.requestProgress();
         }
     }
@@ -453,7 +487,7 @@ public final class EtcdBindingStore implements BindingStore {
                 LOG.warn("etcd binding store unreachable or without a majority ({}): {}", config.endpoints(), why);
             }
             if (listener != null && snapshotDelivered) {
-                listener.accept(new StoreEvent.Connectivity(now, why));
+                tell(new StoreEvent.Connectivity(now, why));
             }
         }
     }
@@ -534,11 +568,12 @@ public final class EtcdBindingStore implements BindingStore {
                         keys.bindings(), config.maxBindings(), config.maxBindings());
             }
             overBound = over;
-            applied = at;
+            delivered = at;
+            progress = at;
             backoffMs = MIN_BACKOFF_MS;
             boolean first = !snapshotDelivered;
             snapshotDelivered = true;
-            listener.accept(new StoreEvent.Snapshot(list, at));
+            tell(new StoreEvent.Snapshot(list, at));
             if (first && !connected) {
                 // the read that made the snapshot committed: the cluster is reachable
                 connected = true;
@@ -550,8 +585,15 @@ public final class EtcdBindingStore implements BindingStore {
     }
 
     private void watchFrom(long e, long from) {
+        LOG.debug("etcd watch from revision {} (epoch {})", from, e);
         WatchOption o = WatchOption.builder().isPrefix(true).withRevision(from).withPrevKV(true)
-                .withRequireLeader(true).build();
+                .withRequireLeader(true).withCreateNotify(true).build();
+        synchronized (watchLock) {
+            if (e == epoch) {
+                watchCreated = false;
+                watchSince = unixNanos.getAsLong();
+            }
+        }
         Watch.Watcher w;
         try {
             w = watches.watch(bindingsPrefix, o, Watch.listener(
@@ -580,13 +622,26 @@ public final class EtcdBindingStore implements BindingStore {
             if (e != epoch || listener == null) {
                 return;
             }
-            backoffMs = MIN_BACKOFF_MS;
+            lastWatchAnswer = now;
+            if (LOG.isTraceEnabled()) {
+                LOG.trace("etcd watch epoch {}: created {}, progress {}, {} events, header {}", e,
+                        resp.isCreatedNotify(), resp.isProgressNotify(), resp.getEvents().size(),
+                        resp.getHeader().getRevision());
+            }
+            if (resp.isCreatedNotify()) {
+                // its header tells the revision now, not that every change up to it was sent
+                watchCreated = true;
+                backoffMs = MIN_BACKOFF_MS;
+                return;
+            }
             for (WatchEvent ev : resp.getEvents()) {
                 deliver(ev, now);
             }
             if (resp.isProgressNotify() || resp.getEvents().isEmpty()) {
                 // a progress notification: every change up to its revision has been sent
-                applied = Math.max(applied, resp.getHeader().getRevision());
+                // etcd 3.4.23 may send it before the events of a watch that is catching up (etcd issue 15220):
+                // it moves the status only, never where the watch resumes or what it skips
+                progress = Math.max(progress, resp.getHeader().getRevision());
             }
         }
     }
@@ -595,10 +650,10 @@ public final class EtcdBindingStore implements BindingStore {
     private void deliver(WatchEvent ev, long now) {
         KeyValue kvNow = ev.getKeyValue();
         long rev = kvNow.getModRevision();
-        if (rev <= applied) {
+        if (rev <= delivered) {
             return; // already delivered before a reconnection
         }
-        applied = rev;
+        delivered = rev;
         BindingKey key = keys.parseBinding(kvNow.getKey().toString(StandardCharsets.UTF_8));
         if (key == null) {
             bad.log(kvNow.getKey().toString(StandardCharsets.UTF_8), "not a binding key");
@@ -607,6 +662,10 @@ public final class EtcdBindingStore implements BindingStore {
         if (ev.getEventType() == WatchEvent.EventType.PUT) {
             StoredBinding b = decode(kvNow.getKey(), kvNow.getValue());
             if (b == null) {
+                if (known.remove(key)) {
+                    // what was a binding is not one now: the copy must not keep the old one
+                    tell(new StoreEvent.Removed(key, false, rev));
+                }
                 return;
             }
             if (!known.contains(key) && known.size() >= config.maxBindings()) {
@@ -617,7 +676,7 @@ public final class EtcdBindingStore implements BindingStore {
                 return;
             }
             known.add(key);
-            listener.accept(new StoreEvent.Put(b, rev));
+            tell(new StoreEvent.Put(b, rev));
         } else if (ev.getEventType() == WatchEvent.EventType.DELETE) {
             if (!known.remove(key)) {
                 return; // never delivered (over the bound, or a bad value)
@@ -628,14 +687,40 @@ public final class EtcdBindingStore implements BindingStore {
                 StoredBinding b = decode(before.getKey(), before.getValue());
                 expired = b != null && b.expiresAtUnixNanos() - now <= EXPIRY_SLACK_NANOS;
             }
-            listener.accept(new StoreEvent.Removed(key, expired, rev));
+            tell(new StoreEvent.Removed(key, expired, rev));
         }
     }
 
+    /** Hands an event to the listener, under watchLock; a listener that throws loses nothing else. */
+    private void tell(StoreEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException x) {
+            listenerFailures++;
+            long now = unixNanos.getAsLong();
+            if (listenerFailures == 1 || now - lastListenerLog > 1_000_000_000L) {
+                lastListenerLog = now;
+                LOG.warn("etcd binding store: the watch's listener threw on {} ({} times in all)",
+                        e.getClass().getSimpleName(), listenerFailures, x);
+            }
+        }
+    }
+
+    /** Under watchLock. */
+    private long applied() {
+        return Math.max(delivered, progress);
+    }
+
     private void onWatchError(long e, Throwable err) {
-        Throwable t = unwrap(err);
-        boolean compacted = t instanceof CompactedException
-                || t.getMessage() != null && t.getMessage().contains("compacted");
+        restartWatch(e, describe(err), isCompacted(unwrap(err)), true);
+    }
+
+    private static boolean isCompacted(Throwable t) {
+        return t instanceof CompactedException || t.getMessage() != null && t.getMessage().contains("compacted");
+    }
+
+    /** Closes the watch of an epoch and opens the next: from the revision after the last delivered, or a snapshot. */
+    private void restartWatch(long e, String why, boolean compacted, boolean lost) {
         Watch.Watcher w;
         long next;
         long from;
@@ -646,17 +731,19 @@ public final class EtcdBindingStore implements BindingStore {
             w = watcher;
             watcher = null;
             next = ++epoch;
-            from = applied + 1;
+            from = delivered + 1;
         }
         if (w != null) {
             w.close(); // stops jetcd's own resume: this store resumes, from its own revision
         }
         if (compacted) {
             LOG.warn("etcd binding store: revision {} was compacted; a fresh snapshot replaces the copy", from);
-            timer.execute(() -> snapshot(next));
+            scheduleQuietly(() -> snapshot(next), 0);
         } else {
-            LOG.debug("etcd watch failed, resuming from revision {}: {}", from, describe(t));
-            connectivity(false, "watch: " + describe(t));
+            LOG.debug("etcd watch failed, resuming from revision {}: {}", from, why);
+            if (lost) {
+                connectivity(false, "watch: " + why);
+            }
             retry(next, () -> watchFrom(next, from));
         }
     }
@@ -705,7 +792,7 @@ public final class EtcdBindingStore implements BindingStore {
         boolean over;
         long dropped;
         synchronized (watchLock) {
-            app = applied;
+            app = applied();
             over = overBound;
             dropped = notDelivered;
         }
