@@ -7,20 +7,22 @@ import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import org.junit.jupiter.api.Test;
 
-/** The module descriptor of mga-api, as compiled: one exported package, and nothing required but java.base. */
+/**
+ * The module descriptor of mga-api, as compiled: two exported packages (the value types and role SPIs, and the
+ * binding store SPI), and nothing required but java.base.
+ */
 class ModuleDescriptorTest {
     @Test
-    void exportsTheOnePackageAndRequiresOnlyTheJdkBase() throws IOException {
+    void exportsTheTwoPackagesAndRequiresOnlyTheJdkBase() throws IOException {
         ModuleDescriptor d;
         try (InputStream in = Bytes.class.getResourceAsStream("/module-info.class")) {
             assertThat(in).as("module-info.class in the classes of mga-api").isNotNull();
             d = ModuleDescriptor.read(in);
         }
         assertThat(d.name()).isEqualTo("io.mga.api");
-        assertThat(d.exports()).singleElement().satisfies(e -> {
-            assertThat(e.source()).isEqualTo("io.mga.api");
-            assertThat(e.isQualified()).isFalse();
-        });
+        assertThat(d.exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("io.mga.api", "io.mga.api.store");
+        assertThat(d.exports()).noneMatch(ModuleDescriptor.Exports::isQualified);
         assertThat(d.requires()).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo("java.base"));
         assertThat(d.opens()).isEmpty();
     }

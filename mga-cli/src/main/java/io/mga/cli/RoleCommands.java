@@ -394,6 +394,9 @@ final class RoleCommands {
         @Mixin
         Daemon daemon;
 
+        @Mixin
+        StoreOption store;
+
         @Option(names = "--anycast", required = true, paramLabel = "PREFIX", converter = Converters.AnycastPrefix.class,
                 description = "the anycast address(es) served, e.g. 2001:db8:a::53/128 (global unicast format;"
                         + " repeatable)")
@@ -449,7 +452,9 @@ final class RoleCommands {
 
         @Option(names = "--table-key", paramLabel = "HEX", showDefaultValue = CommandLine.Help.Visibility.NEVER,
                 description = "the secret of --policy table's initiator hash, 16 hex digits; agents on one home link"
-                        + " given the same key choose alike (default: drawn at random)")
+                        + " given the same key choose alike (default: drawn at random). With --store=etcd and no"
+                        + " --policy the agents select with the table under this key, or without it by rendezvous"
+                        + " hashing: either way an initiator reaches the same responder through any agent")
         String tableKeyHex;
 
         @Option(names = "--data-plane", defaultValue = "pcap", paramLabel = "pcap|kernel",
@@ -498,6 +503,15 @@ final class RoleCommands {
                 throw new CommandLine.ParameterException(cl, "--data-plane=kernel selects with --policy table (the"
                         + " kernel looks the table up per packet); a per-packet policy runs on --data-plane=pcap only");
             }
+            StoreOption.Etcd etcd = store.check(cl);
+            if (etcd != null && tableKeyHex == null && (kernel || policy instanceof Converters.TableName)) {
+                throw new CommandLine.ParameterException(cl, "--store=etcd with the table selection needs the same"
+                        + " --table-key on every agent of the store (else each draws its own and they choose apart)");
+            }
+            if (etcd != null && state != null) {
+                throw new CommandLine.ParameterException(cl, "--state is for --store=local: with etcd the store"
+                        + " keeps the state");
+            }
             daemon.check(cl);
             ethernet(cl, link.iface);
             daemon.logLevel.applyToLibraryLogs();
@@ -525,6 +539,31 @@ final class RoleCommands {
                 throw new CommandLine.ParameterException(cl, "--reverse-rate: PPS,BURST");
             }
             creds.forEach(b::responder);
+            io.mga.api.store.BindingStore shared = null;
+            if (etcd != null) {
+                EpochClock wall = EpochClock.system();
+                try {
+                    shared = StoreOption.open(etcd, () -> wall.unixNanos(System.nanoTime()));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cl, "--store=etcd: " + oneLine(e.getMessage()));
+                }
+                b.store(shared);
+                if (tableKeyHex != null) {
+                    b.selectionKey(tableKey);
+                }
+                log.line(Level.INFO, "binding store: etcd " + etcd.endpoints() + " under " + etcd.prefix());
+            }
+            try {
+                return runWith(cl, log, b, live, kernel, tableKey, shared);
+            } finally {
+                if (shared != null) {
+                    shared.close();
+                }
+            }
+        }
+
+        private Integer runWith(CommandLine cl, EventLog log, AgentConfig.Builder b, LiveInterface live,
+                boolean kernel, long tableKey, io.mga.api.store.BindingStore shared) {
             AgentStateOption saved;
             try {
                 saved = AgentStateOption.load(state, b, log::agent);
@@ -541,6 +580,10 @@ final class RoleCommands {
             }
             if (saved != null) {
                 saved.follow(haa, live, m -> log.line(Level.INFO, m));
+            }
+            if (shared != null) {
+                // store answers and watch events wait on the agent's thread: a no-op task wakes its runner
+                haa.storeWakeup(() -> live.submit(now -> { }));
             }
             List<Ipv6Address> owned = new ArrayList<>(List.of(link.address));
             anycast.forEach(a -> owned.add(a.address()));
@@ -748,9 +791,14 @@ final class RoleCommands {
         m.put("binding_updates_rejected", c.rejected());
         m.put("forged_tunnel_errors", c.forgedErrors());
         m.put("binding_probes", c.probes());
+        io.mga.engine.StoreState st = haa.storeState();
+        m.put("store_unavailable", st.unavailable());
+        m.put("store_conflicts", st.conflicts());
+        m.put("store_refused", st.refused());
         interfaceCounters(live, m);
         return new Snapshot("haa", link.iface, link.address.toString(), java.time.Instant.now().toString(),
-                (now - started) / 1_000_000_000L, bs, pins, cs, null, m, "pcap");
+                (now - started) / 1_000_000_000L, bs, pins, cs, null, m, new Snapshot.Store(st.kind(), st.connected(),
+                        st.revision(), st.appliedRevision(), st.lag(), st.pendingWrites(), st.detail()), "pcap");
     }
 
     /**
@@ -796,6 +844,13 @@ final class RoleCommands {
 
         @Mixin
         Daemon daemon;
+
+        @Option(names = "--shared-agent", converter = Converters.Address.class, paramLabel = "ADDR",
+                showDefaultValue = CommandLine.Help.Visibility.NEVER,
+                description = "an agent that shares a binding store (mga haa --store=etcd) with the --agent ones: it"
+                        + " serves this responder without a registration of its own, so its tunnelled packets are"
+                        + " taken and answered through it (repeatable; nothing is sent to it)")
+        List<Ipv6Address> sharedAgents = new ArrayList<>();
 
         @Option(names = "--anycast", required = true, converter = Converters.Anycast.class, paramLabel = "ADDR",
                 description = "the anycast address served (global unicast format)")
@@ -969,6 +1024,7 @@ final class RoleCommands {
                         StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
             }
             agents.forEach(b::agent);
+            sharedAgents.forEach(b::sharedAgent);
             AnycastResponder r;
             try {
                 r = b.build(System.nanoTime());

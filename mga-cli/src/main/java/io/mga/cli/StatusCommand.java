@@ -119,6 +119,13 @@ final class StatusCommand implements Callable<Integer> {
                         b.path("pins").asInt());
             }
         }
+        if (s.has("store")) {
+            JsonNode st = s.get("store");
+            out.printf("store: %s, %s, revision %d, applied %d, lag %d, writes waiting %d (%s)%n",
+                    st.path("kind").asText(), st.path("connected").asBoolean() ? "connected" : "NOT CONNECTED",
+                    st.path("revision").asLong(), st.path("appliedRevision").asLong(), st.path("lag").asLong(),
+                    st.path("pendingWrites").asInt(), st.path("detail").asText());
+        }
         if (s.has("responders")) {
             out.printf("responders accepted: %d%n", s.get("responders").size());
             for (JsonNode r : s.get("responders")) {

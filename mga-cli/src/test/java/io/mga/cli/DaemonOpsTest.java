@@ -112,6 +112,7 @@ class DaemonOpsTest {
                 router-mac = "aa:bb:cc:dd:ee:ff"
                 anycast = "2001:db8:a::53"
                 agent = ["2001:db8:a::1", "2001:db8:a::2"]
+                shared-agent = ["2001:db8:a::3"]
                 nai = "ar1@example.net"
                 spi = 1001
                 key-file = "%s"
@@ -138,6 +139,7 @@ class DaemonOpsTest {
         assertThat(r.link.routerMac).hasToString("aa:bb:cc:dd:ee:ff");
         assertThat(r.anycast).hasToString("2001:db8:a::53");
         assertThat(r.agents).hasSize(2);
+        assertThat(r.sharedAgents).hasToString("[2001:db8:a::3]");
         assertThat(r.nai).isEqualTo("ar1@example.net");
         assertThat(r.spi).isEqualTo(1001);
         assertThat(r.keyFile).isEqualTo(k);
@@ -155,7 +157,7 @@ class DaemonOpsTest {
         assertThat(r.stats).isEqualTo(5);
         // every option of the command but --config, --help, --version and --key was in the file
         assertThat(ConfigFile.keys(sub.getCommandSpec()).split(", ")).containsExactlyInAnyOrder("interface",
-                "address", "router", "router-mac", "anycast", "agent", "nai", "spi", "key-file", "key", "bid",
+                "address", "router", "router-mac", "anycast", "agent", "shared-agent", "nai", "spi", "key-file", "key", "bid",
                 "lifetime", "udp-echo", "no-route-optimisation", "log-level", "control-socket", "metrics", "deliver",
                 "tun", "mtu", "table", "stats");
     }
@@ -173,6 +175,14 @@ class DaemonOpsTest {
                 policy = "Weighted"
                 max-lifetime = 600
                 peer = ["2001:db8:a::2"]
+                store = "etcd"
+                etcd-endpoints = ["http://[2001:db8:a::10]:2379", "http://[2001:db8:a::11]:2379"]
+                etcd-prefix = "/site1"
+                etcd-ca = "/etc/mga/etcd-ca.pem"
+                etcd-cert = "/etc/mga/agent.pem"
+                etcd-key = "/etc/mga/agent.key"
+                etcd-user = "mga"
+                etcd-password-file = "/etc/mga/etcd.password"
                 """.formatted(k, k));
         CommandLine sub = new CommandLine(new RoleCommands.Haa());
         List<String> args = new java.util.ArrayList<>(ConfigFile.arguments(c, sub.getCommandSpec(),
@@ -185,6 +195,14 @@ class DaemonOpsTest {
         assertThat(h.model).isEqualTo(io.mga.api.Model.BASIC);
         assertThat(h.policy).isNotNull();
         assertThat(h.maxLifetime).as("the command line wins").isEqualTo(900);
+        assertThat(h.store.kind).isEqualTo("etcd");
+        assertThat(h.store.endpoints).hasSize(2);
+        assertThat(h.store.prefix).isEqualTo("/site1");
+        assertThat(h.store.ca).hasToString("/etc/mga/etcd-ca.pem");
+        assertThat(h.store.cert).hasToString("/etc/mga/agent.pem");
+        assertThat(h.store.key).hasToString("/etc/mga/agent.key");
+        assertThat(h.store.user).isEqualTo("mga");
+        assertThat(h.store.passwordFile).hasToString("/etc/mga/etcd.password");
         assertThat(h.peers).as("a repeatable option given on the command line is not taken from the file").isEmpty();
         assertThat(RoleCommands.credentials(sub, h.responders, h.anycast)).extracting(x -> x.key().toHex())
                 .containsOnly(KEY);

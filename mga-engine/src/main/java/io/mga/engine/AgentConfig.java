@@ -7,6 +7,7 @@ import io.mga.api.Model;
 import io.mga.api.PacketIo;
 import io.mga.api.ResponderCredentials;
 import io.mga.api.SelectionPolicy;
+import io.mga.api.store.BindingStore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,10 @@ import java.util.List;
  * @param reverseTunnelBurst how many packets one binding may reverse-tunnel at once before that rate applies
  * @param maxBindingsPerResponderPerAnycast the most bindings one responder identity may hold for one anycast
  *     address (Advanced Model)
+ * @param store where the bindings are kept, shared with other agents (null: the embedded one, this agent's own)
+ * @param storePendingLimit the most Binding Updates whose write waits for the store at once
+ * @param selectionKey the secret of the selection table that the agents sharing a store use by default, the same
+ *     on all of them (null: rendezvous hashing, which needs no key)
  */
 public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model model, SelectionPolicy policy,
         List<ResponderCredentials> responders, int maxLifetimeSeconds, int maxBindings, int maxBindingsPerAnycast,
@@ -47,7 +52,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         EpochClock epoch, int tunnelHopLimit, List<Ipv6Address> peers, boolean refreshRequests,
         long probeTimeoutNanos, int maxBindingsPerResponder, long livenessIntervalNanos,
         int livenessProbesPerSecond, int linkMtu, int reverseTunnelPacketsPerSecond, int reverseTunnelBurst,
-        int maxBindingsPerResponderPerAnycast) {
+        int maxBindingsPerResponderPerAnycast, BindingStore store, int storePendingLimit, Long selectionKey) {
     /** The shortest liveness interval: responders answer at most 4 Binding Refresh Requests a second. */
     public static final long MIN_LIVENESS_INTERVAL_NANOS = 500_000_000L;
 
@@ -79,6 +84,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
      * @param reverseTunnelPacketsPerSecond 1 to 10<sup>9</sup>
      * @param reverseTunnelBurst at least 1
      * @param maxBindingsPerResponderPerAnycast 1 to {@code maxBindingsPerAnycast}
+     * @param store may be null
+     * @param storePendingLimit 1 to 65536
+     * @param selectionKey may be null
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public AgentConfig {
@@ -127,6 +135,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
                 || reverseTunnelBurst < 1) {
             throw new IllegalArgumentException("reverse tunnel rate must be 1..10^9 packets/s, burst at least 1");
         }
+        if (storePendingLimit < 1 || storePendingLimit > 65_536) {
+            throw new IllegalArgumentException("the store's pending writes must be bounded by 1..65536");
+        }
     }
 
     /**
@@ -167,6 +178,9 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         private int reversePps = 10_000;
         private int reverseBurst = 1_000;
         private int maxPerResponderPerAnycast;
+        private BindingStore store;
+        private int storePendingLimit = 1024;
+        private Long selectionKey;
         private PacketIo io;
         private EventListener<AgentEvent> listener;
 
@@ -436,6 +450,52 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
         }
 
         /**
+         * Where the bindings, their sequence numbers and the replay-protection marks are kept (issue 14). Default:
+         * the embedded {@link io.mga.engine.store.LocalBindingStore}, the agent's own, which completes every write
+         * at once. A store shared by several agents (etcd, {@code mga-store-etcd}) makes every agent serve what any
+         * agent registered: each accepted Binding Update is written through the store and acknowledged only once
+         * the store committed it (RFC 6275 §10.3.1), the agent's copy is fed by the store's watch, and the data
+         * path reads the copy only. While a write waits, the BU's answer waits in a table of
+         * {@link #storePendingLimit} entries; when it is full, or the store is unreachable or does not answer in
+         * 2 s, the BU is refused with status 130 (insufficient resources), which a responder retries with
+         * backoff, and forwarding goes on from the copy. The agent does not close the store.
+         *
+         * @param s the store, or null for the embedded one
+         * @return this builder
+         */
+        public Builder store(BindingStore s) {
+            this.store = s;
+            return this;
+        }
+
+        /**
+         * The secret of the selection that agents sharing a {@link #store store} use when no {@link #policy} is
+         * set: {@link Policies#table} with this key, which every agent of the store must be given alike (the same
+         * initiator then reaches the same responder through any of them, also with the kernel data plane, which
+         * looks the same table up). Without it they use {@link Policies#rendezvous}, which needs no key and agrees
+         * across agents too. Unused with the embedded store.
+         *
+         * @param key the shared key
+         * @return this builder
+         */
+        public Builder selectionKey(long key) {
+            this.selectionKey = key;
+            return this;
+        }
+
+        /**
+         * The most Binding Updates whose write waits for a shared store at once (default 1024); beyond it a BU is
+         * refused with status 130, which its responder retries.
+         *
+         * @param n 1 to 65536
+         * @return this builder
+         */
+        public Builder storePendingLimit(int n) {
+            this.storePendingLimit = n;
+            return this;
+        }
+
+        /**
          * The outer hop limit of tunnelled packets (default 64).
          *
          * @param h 1 to 255
@@ -477,7 +537,7 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
                     maxPerAnycast, hashKey, maxPins, pinIdleNanos, requireReplayProtection, replayWindowNanos, epoch,
                     tunnelHopLimit, peers, refreshRequests, probeTimeoutNanos, maxPerResponder, livenessIntervalNanos,
                     livenessProbesPerSecond, linkMtu, reversePps, reverseBurst, maxPerResponderPerAnycast > 0
-                            ? maxPerResponderPerAnycast : Math.max(1, maxPerAnycast / 2));
+                            ? maxPerResponderPerAnycast : Math.max(1, maxPerAnycast / 2), store, storePendingLimit, selectionKey);
         }
 
         /**
@@ -488,6 +548,10 @@ public record AgentConfig(Ipv6Address address, List<Ipv6Prefix> served, Model mo
          * @throws IllegalArgumentException if the configuration is incomplete or inconsistent
          */
         public HomeAnycastAgent build(long nowNanos) {
+            if (restore != null && store != null) {
+                throw new IllegalArgumentException("a saved state is for the embedded store; a shared store is"
+                        + " the state");
+            }
             HomeAnycastAgent a = new HomeAnycastAgent(config(), java.util.Objects.requireNonNull(io, "io"), listener,
                     nowNanos);
             if (restore != null) {

@@ -18,8 +18,12 @@ package io.mga.engine;
  * @param errorsSent ICMPv6 errors the agent sent (Packet Too Big, Parameter Problem)
  * @param errorsSuppressed ICMPv6 errors not sent: a source that may not get one (RFC 4443 §2.4(e)), or the rate
  *     limit (RFC 4443 §2.4(f))
+ * @param storeUnavailable Binding Updates refused with 130 because the binding store could not be reached, did
+ *     not answer in time, or had too many writes waiting
+ * @param storeConflicts Binding Updates whose write the store refused on a condition: a timestamp another agent
+ *     had accepted (144), a binding another agent changed meanwhile (135)
  */
 public record AgentCounters(long received, long forwarded, long reverseForwarded, long malformed, long noBinding,
         long rejected, long dropped, long forgedErrors, long probes, long tooBig, long encapsulationLimited,
-        long reverseLimited, long errorsSent, long errorsSuppressed) {
+        long reverseLimited, long errorsSent, long errorsSuppressed, long storeUnavailable, long storeConflicts) {
 }

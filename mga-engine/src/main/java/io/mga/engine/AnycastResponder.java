@@ -76,6 +76,9 @@ public final class AnycastResponder implements Role {
     private final Random cookies;
     private final TimerWheel wheel;
     private final Registrations registrations;
+    /** Agents sharing a binding store with ours: their tunnels are taken too (ResponderConfig#sharedAgents). */
+    private final java.util.Set<Ipv6Address> sharedAgents;
+    private final List<Ipv6Address> configuredAgents;
     private final Discovery discovery;
     private final ServiceHost services;
     private final RouteOptimiser optimiser;
@@ -114,6 +117,8 @@ public final class AnycastResponder implements Role {
                 c.bindingId(), Lifetimes.unitsOf(c.lifetimeSeconds()), new WeightLoad(c.weight(), c.load()),
                 new ReplayClock(epoch), sender, wheel, this::phase);
         Random r = new Random(c.seed());
+        this.sharedAgents = java.util.Set.copyOf(c.sharedAgents());
+        this.configuredAgents = List.copyOf(c.agents());
         for (Ipv6Address a : c.agents()) {
             // RFC 6275 §11.7.1: with no Binding Update List entry, start from a random sequence number
             registrations.add(a, r.nextInt(0x10000));
@@ -291,6 +296,15 @@ public final class AnycastResponder implements Role {
 
     /** RFC 6275 §10.4.5 at the tunnel's far end: only an agent this responder registers with may tunnel to it. */
     private boolean registeredWith(Ipv6Address agent) {
+        if (sharedAgents.contains(agent)) {
+            // an agent sharing the store serves the binding made with one of ours
+            for (Ipv6Address a : configuredAgents) {
+                if (registeredWith(a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         Registrations.Phase p = registrations.phase(agent);
         return p != Registrations.Phase.IDLE && p != Registrations.Phase.FAILED;
     }
@@ -338,7 +352,7 @@ public final class AnycastResponder implements Role {
             return;
         }
         Ipv6Address from = new Ipv6Address(view.sourceHigh(), view.sourceLow());
-        if (!registrations.isAgent(from)) {
+        if (!registrations.isAgent(from) && !(protocol == Protocols.IPV6_IN_IPV6 && sharedAgents.contains(from))) {
             if (protocol == Protocols.IPV6_IN_IPV6) {
                 // RFC 6275 §11.3.3 / §10.4.5: a tunnelled packet not from our agent is not decapsulated
                 notFromAgent++;

@@ -6,7 +6,10 @@ import io.mga.api.Ipv6Address;
 import io.mga.api.Model;
 import io.mga.api.PacketIo;
 import io.mga.api.ResponderCredentials;
+import io.mga.api.SelectionPolicy;
 import io.mga.api.Role;
+import io.mga.api.store.BindingStore;
+import io.mga.api.store.StoreStatus;
 import io.mga.engine.agent.AgentIcmp;
 import io.mga.engine.agent.AgentStats;
 import io.mga.engine.agent.BindingCache;
@@ -20,6 +23,7 @@ import io.mga.engine.mobility.MobilitySender;
 import io.mga.engine.mobility.NodeAnswers;
 import io.mga.engine.mobility.ReplayGuard;
 import io.mga.engine.mobility.RrAuthenticator;
+import io.mga.engine.store.LocalBindingStore;
 import io.mga.wire.MobilityMessage;
 import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.fast.Protocols;
@@ -61,6 +65,8 @@ public final class HomeAnycastAgent implements Role {
     private final Ipv6View view = in.view();
     private long lastNow;
     private BindingTableListener tableListener;
+    private final BindingStore store;
+    private final boolean embeddedStore;
 
     HomeAnycastAgent(AgentConfig c, PacketIo io, EventListener<AgentEvent> listener, long nowNanos) {
         this.address = c.address();
@@ -78,6 +84,13 @@ public final class HomeAnycastAgent implements Role {
                 cache, sender, new Report(), stats, c.probeTimeoutNanos(), c.maxBindingsPerResponder(),
                 c.maxBindingsPerResponderPerAnycast(),
                 KeyedHash.mix(key ^ 0xa54f_f53a_5f1d_36f1L), nowNanos);
+        this.embeddedStore = c.store() == null;
+        // the embedded store tells lifetimes by the agent's last time (it expires nothing the agent still holds:
+        // the agent removes what lapses from it as it removes it from its cache)
+        this.store = embeddedStore ? new LocalBindingStore(() -> epoch.unixNanos(lastNow), c.maxBindings(),
+                Registrar.MAX_IDENTITIES) : c.store();
+        this.lastNow = nowNanos;
+        registrar.attachStore(store, embeddedStore, epoch, c.storePendingLimit(), 4 * c.maxBindings() + 4096);
         if (c.livenessIntervalNanos() > 0) {
             registrar.liveness(c.livenessIntervalNanos(), c.livenessProbesPerSecond(), nowNanos);
         }
@@ -89,11 +102,30 @@ public final class HomeAnycastAgent implements Role {
                 KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL), io);
         this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
-                c.policy() != null ? c.policy() : basic ? Policies.first() : Policies.roundRobin(), stats, labels,
+                policy(c, basic), stats, labels,
                 c.served(), icmp, c.linkMtu(), c.reverseTunnelPacketsPerSecond(), c.reverseTunnelBurst());
         this.answers = new NodeAnswers(address, a -> registrar.serves(a.high(), a.low()), sender,
                 KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
         this.lastNow = nowNanos;
+    }
+
+    /**
+     * The selection: the configured one; else first in the Basic Model; in the Advanced Model round-robin with the
+     * embedded store, and with a shared store one that every agent computes alike from the shared bindings (so the
+     * same initiator reaches the same responder through any agent): the selection table keyed with the shared
+     * selection key, or, without one, rendezvous hashing.
+     */
+    private static SelectionPolicy policy(AgentConfig c, boolean basic) {
+        if (c.policy() != null) {
+            return c.policy();
+        }
+        if (basic) {
+            return Policies.first();
+        }
+        if (c.store() == null) {
+            return Policies.roundRobin();
+        }
+        return c.selectionKey() != null ? Policies.table(c.selectionKey()) : Policies.rendezvous();
     }
 
     /** @return a builder */
@@ -169,7 +201,41 @@ public final class HomeAnycastAgent implements Role {
         AgentStats s = stats;
         return new AgentCounters(s.received, s.forwarded, s.reverseForwarded, s.malformed, s.noBinding, s.rejected,
                 s.dropped, s.forgedErrors, s.probes, s.tooBig, s.encapsulationLimited, s.reverseLimited, s.errorsSent,
-                s.errorsSuppressed);
+                s.errorsSuppressed, s.storeUnavailable, s.storeConflicts);
+    }
+
+    /**
+     * The binding store as this agent sees it. Call on the agent's thread.
+     *
+     * @return the state now
+     */
+    public StoreState storeState() {
+        StoreStatus st = store.status();
+        long applied = Math.max(registrar.appliedRevision(), embeddedStore ? st.revision() : 0);
+        return new StoreState(st.kind(), st.connected() && registrar.storeConnected(), st.revision(), applied,
+                Math.max(0, st.revision() - applied), st.detail(), registrar.pendingWrites(), stats.storeUnavailable,
+                stats.storeConflicts, stats.storeBusy, stats.storeRefused);
+    }
+
+    /**
+     * Who to call, from the store's threads, when a store answer or event waits for the agent's thread (a live
+     * runner's wake-up, e.g. {@code () -> runner.submit(now -> { })}). The embedded store needs none. Thread-safe.
+     *
+     * @param wake the wake-up, or null
+     */
+    public void storeWakeup(Runnable wake) {
+        registrar.wakeup(wake);
+    }
+
+    /**
+     * Stops the store's watch (the agent stops); a shared store stays open, its owner closes it. Call on the
+     * agent's thread.
+     */
+    public void closeStore() {
+        registrar.detachStore();
+        if (embeddedStore) {
+            store.close();
+        }
     }
 
     /**

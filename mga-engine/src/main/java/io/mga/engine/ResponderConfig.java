@@ -34,11 +34,13 @@ import java.util.Map;
  * @param hostStack where host delivery hands packets to the host's own IPv6 stack (a TUN device), or null: then
  *     the in-JVM services answer
  * @param linkMtu with host delivery, the MTU of the path to the agents (the host side gets 40 less)
+ * @param sharedAgents agents that share a binding store with the agents registered with (issue 14): their
+ *     tunnelled packets are taken, and answered through them, though the responder does not register with them
  */
 public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6Address> agents,
         Ipv6Prefix discovery, String identity, long spi, Bytes key, int bindingId, int lifetimeSeconds, int weight,
         int load, EpochClock epoch, long seed, Map<Integer, UdpService> services, boolean routeOptimisation,
-        int maxCorrespondents, PacketIo hostStack, int linkMtu) {
+        int maxCorrespondents, PacketIo hostStack, int linkMtu, List<Ipv6Address> sharedAgents) {
 
     /**
      * Checks the configuration.
@@ -61,6 +63,7 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
      * @param maxCorrespondents at least 0
      * @param hostStack may be null; when set, no UDP service may be
      * @param linkMtu with host delivery, 1320 to 65535
+     * @param sharedAgents not null, at most 64
      * @throws IllegalArgumentException if incomplete or inconsistent
      */
     public ResponderConfig {
@@ -70,6 +73,10 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         java.util.Objects.requireNonNull(key, "key");
         java.util.Objects.requireNonNull(epoch, "epoch");
         agents = List.copyOf(agents);
+        sharedAgents = List.copyOf(sharedAgents);
+        if (sharedAgents.size() > 64) {
+            throw new IllegalArgumentException("at most 64 shared agents");
+        }
         services = Map.copyOf(services);
         if (discovery != null && discovery.length() != 64) {
             throw new IllegalArgumentException("agent discovery takes the anycast home link's /64 (RFC 2526), got "
@@ -104,6 +111,7 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
         private Ipv6Address anycast;
         private Ipv6Address careOf;
         private final List<Ipv6Address> agents = new ArrayList<>();
+        private final List<Ipv6Address> sharedAgents = new ArrayList<>();
         private String identity;
         private long spi;
         private Bytes key;
@@ -197,6 +205,20 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
          */
         public Builder agent(Ipv6Address a) {
             this.agents.add(a);
+            return this;
+        }
+
+        /**
+         * An agent that shares a binding store with the agents this responder registers with (issue 14): it
+         * serves this responder's binding without a registration of its own, so its tunnelled packets are taken
+         * (RFC 6275 §11.3.3 has a node take tunnelled packets only from its agent; this widens "its agent" to the
+         * agents the operator names) and answered through it. Nothing is sent to it.
+         *
+         * @param a the agent's unicast address
+         * @return this builder
+         */
+        public Builder sharedAgent(Ipv6Address a) {
+            this.sharedAgents.add(a);
             return this;
         }
 
@@ -315,7 +337,8 @@ public record ResponderConfig(Ipv6Address anycast, Ipv6Address careOf, List<Ipv6
          */
         public ResponderConfig config() {
             return new ResponderConfig(anycast, careOf, agents, discovery, identity, spi, key, bindingId,
-                    lifetimeSeconds, weight, load, epoch, seed, services, routeOptimisation, maxPeers, hostStack, linkMtu);
+                    lifetimeSeconds, weight, load, epoch, seed, services, routeOptimisation, maxPeers, hostStack, linkMtu,
+                    sharedAgents);
         }
 
         /**

@@ -29,13 +29,14 @@ class ModuleDescriptorTest {
         Map<String, Set<String>> exports = d.exports().stream()
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).isEqualTo(Map.of("io.mga.engine", Set.of(), "io.mga.engine.persist", Set.of(),
+                "io.mga.engine.store", Set.of(),
                 "io.mga.engine.agent", Set.of("io.mga.bench"), "io.mga.engine.time", Set.of("io.mga.bench"),
                 "io.mga.engine.mobility", Set.of("io.mga.bench"), "io.mga.engine.crypto", Set.of("io.mga.bench")));
         // (the fuzz tests' input folders are patched in as resource "packages"; packages of code are lower case)
         assertThat(HomeAnycastAgent.class.getModule().getPackages().stream().filter(n -> n.equals(n.toLowerCase()))
                 .collect(Collectors.toSet())).as("every package, exported or not").isEqualTo(Set.of("io.mga.engine",
                 "io.mga.engine.persist", "io.mga.engine.agent", "io.mga.engine.time", "io.mga.engine.mobility", "io.mga.engine.crypto",
-                "io.mga.engine.responder", "io.mga.engine.initiator", "io.mga.engine.hash"));
+                "io.mga.engine.responder", "io.mga.engine.initiator", "io.mga.engine.hash", "io.mga.engine.store"));
         assertThat(d.opens()).isEmpty();
     }
 

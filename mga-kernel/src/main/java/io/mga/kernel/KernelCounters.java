@@ -53,6 +53,7 @@ public record KernelCounters(long forwarded, long reverseForwarded, long malform
                 engine.noBinding() + noBinding, engine.rejected(),
                 engine.dropped() + droppedHopLimit + droppedReverseSource + droppedReverseDestination,
                 engine.forgedErrors(), engine.probes(), engine.tooBig(), engine.encapsulationLimited(),
-                engine.reverseLimited(), engine.errorsSent(), engine.errorsSuppressed());
+                engine.reverseLimited(), engine.errorsSent(), engine.errorsSuppressed(), engine.storeUnavailable(),
+                engine.storeConflicts());
     }
 }

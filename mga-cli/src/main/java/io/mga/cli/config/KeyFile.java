@@ -80,6 +80,60 @@ public final class KeyFile {
     }
 
     /**
+     * Reads and checks a secret file that is not a key (a password): a regular file of mode 0600 or stricter, at
+     * most 16 KiB; its first line that is neither blank nor a {@code #} comment, stripped, is the secret.
+     *
+     * @param file the file
+     * @param what what it holds, for messages (e.g. "etcd password file")
+     * @return the secret, not empty
+     * @throws ConfigException with one line naming the file: missing, unreadable, too open, empty
+     */
+    public static String readSecret(Path file, String what) throws ConfigException {
+        checkPrivate(file, what);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(what + " " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        for (String line : text.split("\n", -1)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                return t;
+            }
+        }
+        throw new ConfigException(what + " " + file + ": empty");
+    }
+
+    /**
+     * Checks that a file holding a secret (a private key) is a regular file readable by its owner only.
+     *
+     * @param file the file
+     * @param what what it holds, for messages
+     * @throws ConfigException with one line naming the file
+     */
+    public static void checkPrivate(Path file, String what) throws ConfigException {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(what + " " + file + ": " + (Files.exists(file) ? "not a regular file"
+                        : "no such file"));
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (!ALLOWED.containsAll(perms)) {
+                throw new ConfigException(what + " " + file + " has mode " + octal(perms)
+                        + ": readable by others; make it 0600 or stricter (chmod 600 " + file + ")");
+            }
+            if (Files.size(file) > MAX_SIZE) {
+                throw new ConfigException(what + " " + file + ": larger than " + MAX_SIZE + " octets");
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new ConfigException(what + " " + file + ": its permissions cannot be checked on this file system");
+        } catch (IOException e) {
+            throw new ConfigException(what + " " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
      * @param perms permissions
      * @return them as four octal digits, e.g. {@code 0644}
      */

@@ -19,13 +19,14 @@ import java.util.Map;
  * @param registrations the responder's registration with each agent (null for an agent)
  * @param counters the role's and its interface's counters, by name (with the kernel data path's, {@code kernel_*},
  *     when it runs)
+ * @param store the agent's binding store (null for a responder)
  * @param dataPlane the agent's data path: "pcap", or the kernel's (XDP) with where it is pinned and its mirror's
  *     state (null for a responder)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
         List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
-        Map<String, Long> counters, String dataPlane) {
+        Map<String, Long> counters, Store store, String dataPlane) {
 
     /**
      * Copies the lists.
@@ -40,6 +41,7 @@ public record Snapshot(String role, String interfaceName, String address, String
      * @param responders the responders or null
      * @param registrations the registrations or null
      * @param counters the counters
+     * @param store the store or null
      * @param dataPlane the data path or null
      */
     public Snapshot {
@@ -50,7 +52,7 @@ public record Snapshot(String role, String interfaceName, String address, String
     }
 
     /**
-     * A snapshot without a data path (a responder's).
+     * A snapshot without a binding store or a data path (a responder's).
      *
      * @param role the role
      * @param interfaceName the interface
@@ -67,7 +69,29 @@ public record Snapshot(String role, String interfaceName, String address, String
             List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
             Map<String, Long> counters) {
         this(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders, registrations, counters,
-                null);
+                null, null);
+    }
+
+    /**
+     * An agent's snapshot with its store and no data path named.
+     *
+     * @param role the role
+     * @param interfaceName the interface
+     * @param address the address
+     * @param time the time
+     * @param uptimeSeconds the uptime
+     * @param bindings the bindings or null
+     * @param pins the pins or null
+     * @param responders the responders or null
+     * @param registrations the registrations or null
+     * @param counters the counters
+     * @param store the store or null
+     */
+    public Snapshot(String role, String interfaceName, String address, String time, long uptimeSeconds,
+            List<Binding> bindings, Integer pins, List<Credential> responders, List<Registration> registrations,
+            Map<String, Long> counters, Store store) {
+        this(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders, registrations, counters,
+                store, null);
     }
 
     /**
@@ -81,7 +105,22 @@ public record Snapshot(String role, String interfaceName, String address, String
         Map<String, Long> all = new java.util.TreeMap<>(counters);
         all.putAll(more);
         return new Snapshot(role, interfaceName, address, time, uptimeSeconds, bindings, pins, responders,
-                registrations, all, path);
+                registrations, all, store, path);
+    }
+
+    /**
+     * The agent's binding store.
+     *
+     * @param kind local (the embedded one) or etcd
+     * @param connected whether writes can commit now
+     * @param revision the newest revision the store told of
+     * @param appliedRevision the newest revision the agent applied to its copy
+     * @param lag revisions the copy is behind
+     * @param pendingWrites Binding Updates whose write waits for the store
+     * @param detail a few words (endpoints, the last error)
+     */
+    public record Store(String kind, boolean connected, long revision, long appliedRevision, long lag,
+            int pendingWrites, String detail) {
     }
 
     /**

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * A role's metrics in the Prometheus text format on {@code http://ADDR:PORT/metrics}. Each snapshot counter
  * {@code k} becomes {@code mga_<role>_k_total} ({@code mga_agent_packets_forwarded_total}), an interface counter
  * {@code interface_k} becomes {@code mga_interface_k_total}; gauges: {@code mga_agent_bindings},
- * {@code mga_agent_pins}, {@code mga_agent_responders}, {@code mga_responder_registered_agents}. A scrape asks
+ * {@code mga_agent_pins}, {@code mga_agent_responders}, {@code mga_responder_registered_agents}, and the binding
+ * store's {@code mga_agent_store_connected} (1 or 0), {@code mga_agent_store_revision}, {@code mga_agent_store_lag}
+ * and {@code mga_agent_store_pending_writes}. A scrape asks
  * the role's thread for one snapshot (reused for half a second); when the role does not answer within a second,
  * the scrape has no mga samples rather than stale ones. One scrape is served at a time.
  */
@@ -65,6 +67,16 @@ public final class MetricsServer implements AutoCloseable {
             gauge(registry, snapshots, "mga_agent_pins", "pins in force", s -> s.pins());
             gauge(registry, snapshots, "mga_agent_responders", "responder credentials accepted",
                     s -> s.responders().size());
+        }
+        if (first.store() != null) {
+            gauge(registry, snapshots, "mga_agent_store_connected", "1 when the binding store can commit writes",
+                    s -> s.store() != null && s.store().connected() ? 1 : 0);
+            gauge(registry, snapshots, "mga_agent_store_revision", "the newest revision the binding store told of",
+                    s -> s.store() != null ? s.store().revision() : 0);
+            gauge(registry, snapshots, "mga_agent_store_lag", "revisions the agent's copy is behind the store",
+                    s -> s.store() != null ? s.store().lag() : 0);
+            gauge(registry, snapshots, "mga_agent_store_pending_writes", "Binding Updates waiting for the store",
+                    s -> s.store() != null ? s.store().pendingWrites() : 0);
         }
         if (first.registrations() != null) {
             gauge(registry, snapshots, "mga_responder_registered_agents", "agents this responder is registered with",

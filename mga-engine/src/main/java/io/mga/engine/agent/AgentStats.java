@@ -31,6 +31,14 @@ public final class AgentStats {
     public long errorsSent;
     /** ICMPv6 errors not sent: the source may not get one (RFC 4443 §2.4(e)) or the rate limit said no. */
     public long errorsSuppressed;
+    /** BUs refused with 130 because the binding store could not be reached or did not answer in time. */
+    public long storeUnavailable;
+    /** BUs whose write the store refused on a condition (a replayed timestamp, a binding changed meanwhile). */
+    public long storeConflicts;
+    /** BUs refused with 130 because too many writes waited for the store. */
+    public long storeBusy;
+    /** Bindings from the store's watch left out of the local copy (this agent's configuration refuses them). */
+    public long storeRefused;
     /** Other packets dropped (not for the agent, hop limit, reverse tunnel from an unknown source). */
     public long dropped;
 }

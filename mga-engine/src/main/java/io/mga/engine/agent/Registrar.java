@@ -1,9 +1,16 @@
 package io.mga.engine.agent;
 
 import io.mga.api.AnycastBinding;
+import io.mga.api.EpochClock;
 import io.mga.api.Ipv6Address;
 import io.mga.api.Ipv6Prefix;
 import io.mga.api.ResponderCredentials;
+import io.mga.api.store.BindingKey;
+import io.mga.api.store.BindingStore;
+import io.mga.api.store.ReplayMark;
+import io.mga.api.store.StoreEvent;
+import io.mga.api.store.StoreResult;
+import io.mga.api.store.StoredBinding;
 import io.mga.engine.mobility.AnswerLimiter;
 import io.mga.engine.mobility.BindingUpdateView;
 import io.mga.engine.mobility.Lifetimes;
@@ -22,6 +29,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +43,17 @@ import org.slf4j.LoggerFactory;
  * <p>Order of checks: Home Address option and H flag (else silent drop) → authentication option and known SPI
  * (else silent drop, RFC 4285 §5) → MAC (146) → timestamp (144/145) → served prefix (132) → authorisation (129) →
  * Binding ID (164) → care-of address (174) → sequence (135) → deregistration without binding (133) → Binding ID
- * owner (129) → quota (130) → share of the anycast address (130) → table bound (130). Every BA is signed with
- * the responder's key. Single-threaded.
+ * owner (129) → quota (130) → share of the anycast address (130) → table bound (130) → the binding store's
+ * conditional write: waiting writes bounded (130), store unreachable or silent for 2 s (130), replay mark not newer
+ * than one any agent of the store committed (144), binding changed since this agent's copy (135). The BA with
+ * status 0 goes only once the store committed (RFC 6275 §10.3.1); the embedded store commits at once, on this
+ * thread, so the agent alone answers inline as it always did. Every BA is signed with the responder's key.
+ *
+ * <p>With a shared store the local copy is fed by the store's watch (events from every agent, handed to this
+ * thread through a bounded queue and applied after the checks {@link #restore} makes), and only the agent that
+ * committed a binding's last change sends it Binding Refresh Requests and liveness probes: a responder answers
+ * only the agents it registered with, so another agent's probe would go unanswered and drop a live binding.
+ * Single-threaded, but for the store's callbacks, which only queue.
  */
 public final class Registrar {
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
@@ -55,6 +74,12 @@ public final class Registrar {
     private static final int PROBING = 2;
     /** Probes after tunnel errors, per second, all bindings together. */
     static final int PROBES_PER_SECOND = 20;
+    /** How long a BU's write may wait for the store before it is refused with 130 (the responder retries). */
+    public static final long PENDING_TIMEOUT_NANOS = 2_000_000_000L;
+    /** Store flag of a slot whose revision is the binding's own in the store (not a snapshot's). */
+    private static final byte EXACT = 1;
+    /** Store flag of a slot whose last change this agent committed: this agent probes it. */
+    private static final byte MINE = 2;
 
     /** What happened to a binding. */
     public enum Change {
@@ -134,6 +159,25 @@ public final class Registrar {
     private long livenessInterval;
     private int livenessPerRound;
     private long nextRound;
+    // the binding store (attachStore): per slot the revision of its last change and the store flags
+    private BindingStore store;
+    private boolean embedded = true;
+    private EpochClock epoch;
+    private int maxPending = 1;
+    private int maxInbox = 1;
+    private long[] rev = new long[0];
+    private byte[] storeFlags = new byte[0];
+    private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+    private long pendingIds;
+    private final ConcurrentLinkedQueue<Answer> storeAnswers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<StoreEvent> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private volatile boolean overflowed;
+    private volatile Runnable wake;
+    private AutoCloseable watch;
+    private long lastApplied;
+    private boolean storeConnected = true;
+    private final RateLimitedLog storeLog = new RateLimitedLog(10_000_000_000L);
 
     /**
      * @param address the agent's address
@@ -251,6 +295,7 @@ public final class Registrar {
             }
             if (!allowed) {
                 AnycastBinding gone = binding(s);
+                forget(s, true);
                 remove(s, cache.sequence(s), now);
                 events.changed(Change.REVOKED, gone, null, now);
                 revoked++;
@@ -271,7 +316,8 @@ public final class Registrar {
      * @return timers run
      */
     public int doWork(long now) {
-        int n = timers.poll(now, onTimer, TIMERS_PER_POLL);
+        int n = store != null && !embedded ? drainStore(now) : 0;
+        n += timers.poll(now, onTimer, TIMERS_PER_POLL);
         if (livenessInterval != 0 && now - nextRound >= 0) {
             n += livenessRound(now);
         }
@@ -280,7 +326,14 @@ public final class Registrar {
 
     /** @return when {@link #doWork} is due next */
     public long nextDeadline() {
+        if (!inbox.isEmpty() || !storeAnswers.isEmpty() || overflowed) {
+            return Long.MIN_VALUE; // store answers or events wait: due now
+        }
         long d = timers.nextDeadline();
+        if (!pending.isEmpty()) {
+            long p = pending.values().iterator().next().received() + PENDING_TIMEOUT_NANOS;
+            d = d == Long.MIN_VALUE ? d : d == Long.MAX_VALUE || p - d < 0 ? p : d;
+        }
         if (livenessInterval == 0 || cache.usedCount() == 0 || d == Long.MIN_VALUE) {
             return d;
         }
@@ -312,7 +365,7 @@ public final class Registrar {
         int n = Math.min(cache.usedCount(), livenessPerRound);
         for (int i = 0; i < n; i++) {
             int s = cache.pollUsed();
-            if (cache.isLive(s) && (cache.flags(s) & PROBING) == 0) {
+            if (cache.isLive(s) && (cache.flags(s) & PROBING) == 0 && probes(s)) {
                 probe(s, now);
             }
         }
@@ -472,10 +525,7 @@ public final class Registrar {
                 reject(reply, now, BaStatus.NOT_HOME_AGENT_FOR_THIS_MN.code(), "no binding to delete");
                 return;
             }
-            AnycastBinding gone = binding(existing);
-            remove(existing, sequence, now);
-            events.changed(Change.DEREGISTERED, gone, null, now);
-            acknowledge(reply, BaStatus.ACCEPTED.code(), 0);
+            write(new Pending(reply, cred, ownerId, new BindingKey(anycast, bid), null, 0, 0, now), existing, now);
             return;
         }
         if (existing != BindingCache.NONE && advanced && cache.owner(existing) != ownerId) {
@@ -497,18 +547,335 @@ public final class Registrar {
                     + maxPerResponderPerAnycast + " bindings for " + anycast);
             return;
         }
+        if (existing == BindingCache.NONE && (cache.size() >= cache.maxBindings()
+                || cache.chainLength(cache.find(anycast.high(), anycast.low())) >= cache.maxPerAnycast())) {
+            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cache.size() >= cache.maxBindings()
+                    ? "binding cache full" : "too many bindings for " + anycast);
+            return;
+        }
+        int granted = Math.min(v.bu().lifetime(), maxLifetimeUnits);
+        long lifetime = Lifetimes.toNanos(granted);
+        long expires = now + lifetime;
+        WeightLoad wl = v.weightLoad();
+        int weight = wl != null ? wl.weight() : existing != BindingCache.NONE ? cache.weight(existing) : 1;
+        int load = wl != null ? wl.load() : existing != BindingCache.NONE ? cache.load(existing) : 0;
+        StoredBinding sb = new StoredBinding(new BindingKey(anycast, bid), careOf, cred.identity(), weight, load,
+                sequence, lifetime, epoch.unixNanos(expires));
+        write(new Pending(reply, cred, ownerId, sb.key(), sb, granted, expires, now), existing, now);
+    }
+
+    // ------------------------------------------------------------------ the binding store (issue 14)
+
+    /**
+     * Connects the pipeline to its binding store and starts the store's watch: from now on every accepted
+     * registration, refresh and deregistration is written through the store and acknowledged only once the store
+     * committed it (RFC 6275 §10.3.1: "the home agent MUST ... create a new entry in its binding cache" before it
+     * returns a BA with status 0: with a store, the entry is the store's), and the local copy is fed by the watch.
+     *
+     * @param s the store
+     * @param embeddedStore true when the store is the agent's own {@code LocalBindingStore} (every binding is this
+     *     agent's: it probes and expires them all, and mirrors its local removals into the store; it has no watch,
+     *     since all it could tell is what the agent applied already)
+     * @param clock the wall clock stored lifetimes are told in
+     * @param pendingLimit the most writes waiting for the store at once
+     * @param inboxLimit the most watch events waiting for the agent's thread; beyond it the agent resynchronises
+     *     from a new snapshot
+     */
+    public void attachStore(BindingStore s, boolean embeddedStore, EpochClock clock, int pendingLimit,
+            int inboxLimit) {
+        this.store = java.util.Objects.requireNonNull(s, "store");
+        this.embedded = embeddedStore;
+        this.epoch = java.util.Objects.requireNonNull(clock, "clock");
+        this.maxPending = pendingLimit;
+        this.maxInbox = inboxLimit;
+        // the embedded store holds only what this agent wrote, applied already: nothing to hear from it
+        this.watch = embeddedStore ? null : s.watch(this::heard);
+    }
+
+    /**
+     * Who to call (from the store's threads) when a store answer or event waits for the agent's thread: the live
+     * runner's wake-up. Null for none (a simulation polls {@link #nextDeadline}).
+     *
+     * @param w the wake-up, or null
+     */
+    public void wakeup(Runnable w) {
+        this.wake = w;
+    }
+
+    /** A BU the store has not answered yet: what its BA and its application need. */
+    private record Pending(Reply reply, ResponderCredentials cred, int ownerId, BindingKey key, StoredBinding put,
+            int granted, long expires, long received) {
+    }
+
+    /** A store's answer, handed to the agent's thread. */
+    private record Answer(long id, StoreResult result) {
+    }
+
+    /** Writes a BU's change through the store; applies and answers at once if the store answered at once. */
+    private void write(Pending p, int existing, long now) {
+        if (pending.size() >= maxPending) {
+            stats.storeBusy++;
+            stats.storeUnavailable++;
+            storeLog.warn(LOG, now, "{} writes wait for the binding store: refusing {}'s BU with 130", maxPending,
+                    p.cred().identity());
+            reject(p.reply(), now, BaStatus.INSUFFICIENT_RESOURCES.code(), "binding store busy");
+            return;
+        }
+        long expected = expected(existing);
+        ReplayMark mark = p.reply().timestamp != null ? new ReplayMark(p.cred().spi(), p.reply().timestamp) : null;
+        CompletableFuture<StoreResult> f;
+        try {
+            f = (p.put() != null ? store.put(p.put(), expected, mark) : store.remove(p.key(), expected, mark))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(new StoreResult.Unavailable(String.valueOf(e.getMessage())));
+        }
+        if (f.isDone()) {
+            finish(p, result(f), now);
+            return;
+        }
+        long id = ++pendingIds;
+        pending.put(id, p);
+        f.whenComplete((r, t) -> {
+            storeAnswers.offer(new Answer(id, r != null ? r : new StoreResult.Unavailable(String.valueOf(t))));
+            ring();
+        });
+    }
+
+    private static StoreResult result(CompletableFuture<StoreResult> f) {
+        try {
+            StoreResult r = f.join();
+            return r != null ? r : new StoreResult.Unavailable("no answer");
+        } catch (RuntimeException e) {
+            return new StoreResult.Unavailable(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void ring() {
+        Runnable w = wake;
+        if (w != null) {
+            w.run();
+        }
+    }
+
+    /** The store answered a BU's write: apply and acknowledge, or refuse. */
+    private void finish(Pending p, StoreResult r, long now) {
+        Reply reply = p.reply();
+        if (r instanceof StoreResult.Committed c) {
+            if (p.put() == null) {
+                int s = cache.find(p.key().anycast().high(), p.key().anycast().low(), p.key().bindingId());
+                if (s != BindingCache.NONE && cache.owner(s) == p.ownerId()) {
+                    AnycastBinding gone = binding(s);
+                    remove(s, reply.sequence, now);
+                    events.changed(Change.DEREGISTERED, gone, null, now);
+                } else {
+                    deletedSequences.put(new SeqKey(p.ownerId(), p.key().anycast(), p.key().bindingId()),
+                            new DeletedSeq(reply.sequence, now + MAX_DELETE_BCE_NANOS));
+                }
+                acknowledge(reply, BaStatus.ACCEPTED.code(), 0);
+                return;
+            }
+            String why = applyStored(p.put(), c.revision(), true, true, p.expires(), now);
+            if (why != null) {
+                reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), "committed but not applied: " + why);
+                return;
+            }
+            acknowledge(reply, BaStatus.ACCEPTED.code(), p.granted());
+        } else if (r instanceof StoreResult.Conflict c && c.reason() == StoreResult.Reason.STALE_TIMESTAMP) {
+            // RFC 4285 §6: a timestamp not newer than one accepted before (by any agent of the store): 144
+            stats.storeConflicts++;
+            reply.timestamp = replay.resynchronisation(reply.timestamp != null ? reply.timestamp : 0, now);
+            reject(reply, now, BaStatus.MIPV6_ID_MISMATCH.code(), "replayed or stale timestamp (binding store)");
+        } else if (r instanceof StoreResult.Conflict) {
+            // another agent changed the binding since this one's copy: 135 with the newest sequence number
+            // known, which the responder takes to resynchronise and send again at once (RFC 6275 §9.5.1)
+            stats.storeConflicts++;
+            int s = cache.find(p.key().anycast().high(), p.key().anycast().low(), p.key().bindingId());
+            if (s != BindingCache.NONE && cache.owner(s) == p.ownerId()
+                    && Sequence.isNewer(cache.sequence(s), reply.sequence)) {
+                reply.sequence = cache.sequence(s);
+            }
+            reject(reply, now, BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code(), "binding changed in the store");
+        } else if (r instanceof StoreResult.Unavailable u) {
+            // a status the responder retries with backoff (130), never one it takes as a configuration error
+            stats.storeUnavailable++;
+            storeLog.warn(LOG, now, "binding store unavailable ({}): {}'s BU refused with 130, forwarding"
+                    + " continues from the local copy", u.why(), p.cred().identity());
+            reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), "binding store unavailable: " + u.why());
+        }
+    }
+
+    /** The watch, on the store's thread: events wait for the agent's thread, in a bounded queue. */
+    private void heard(StoreEvent e) {
+        if (inboxSize.incrementAndGet() > maxInbox) {
+            inboxSize.decrementAndGet();
+            overflowed = true;
+        } else {
+            inbox.offer(e);
+        }
+        ring();
+    }
+
+    /** On the agent's thread: the store's answers and events that arrived, at most {@value #TIMERS_PER_POLL}. */
+    private int drainStore(long now) {
+        int n = 0;
+        for (Answer a; n < TIMERS_PER_POLL && (a = storeAnswers.poll()) != null; n++) {
+            Pending p = pending.remove(a.id());
+            if (p != null) {
+                finish(p, a.result(), now);
+            }
+        }
+        if (overflowed && watch != null) {
+            // events were lost: start again from a snapshot
+            overflowed = false;
+            inbox.clear();
+            inboxSize.set(0);
+            storeLog.warn(LOG, now, "more than {} binding store events waited: resynchronising from a snapshot",
+                    maxInbox);
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("closing the store's watch", e);
+            }
+            watch = store.watch(this::heard);
+        }
+        for (StoreEvent e; n < TIMERS_PER_POLL && (e = inbox.poll()) != null; n++) {
+            inboxSize.decrementAndGet();
+            apply(e, now);
+        }
+        if (!pending.isEmpty()) {
+            Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
+            while (it.hasNext()) {
+                Pending p = it.next().getValue();
+                if (now - p.received() < PENDING_TIMEOUT_NANOS) {
+                    break;
+                }
+                it.remove();
+                stats.storeUnavailable++;
+                storeLog.warn(LOG, now, "the binding store did not answer within {} ms: {}'s BU refused with 130",
+                        PENDING_TIMEOUT_NANOS / 1_000_000, p.cred().identity());
+                reject(p.reply(), now, BaStatus.INSUFFICIENT_RESOURCES.code(), "binding store did not answer");
+            }
+        }
+        return n;
+    }
+
+    /** One event of the watch, from this agent or another, into the local copy. */
+    private void apply(StoreEvent e, long now) {
+        if (e instanceof StoreEvent.Put p) {
+            lastApplied = Math.max(lastApplied, p.revision());
+            long offset = epoch.unixNanos(now) - now;
+            String why = applyStored(p.binding(), p.revision(), true, false,
+                    p.binding().expiresAtUnixNanos() - offset, now);
+            if (why != null) {
+                stats.storeRefused++;
+                LOG.debug("binding from the store left out: {}: {}", why, p.binding());
+            }
+        } else if (e instanceof StoreEvent.Removed r) {
+            lastApplied = Math.max(lastApplied, r.revision());
+            int s = cache.find(r.key().anycast().high(), r.key().anycast().low(), r.key().bindingId());
+            if (s != BindingCache.NONE && rev[s] < r.revision()) {
+                AnycastBinding gone = binding(s);
+                remove(s, cache.sequence(s), now);
+                events.changed(r.expired() ? Change.EXPIRED : Change.DEREGISTERED, gone, null, now);
+            }
+        } else if (e instanceof StoreEvent.Snapshot sn) {
+            snapshot(sn, now);
+        } else if (e instanceof StoreEvent.Connectivity c) {
+            storeConnected = c.connected();
+            if (c.connected()) {
+                LOG.info("binding store reachable: {}", c.why());
+            } else {
+                LOG.warn("binding store unreachable: {}; forwarding continues from the local copy, new"
+                        + " registrations are refused with 130", c.why());
+            }
+        }
+    }
+
+    /** A snapshot replaces the copy: what it holds is applied, what it lacks (and is not newer) goes. */
+    private void snapshot(StoreEvent.Snapshot sn, long now) {
+        lastApplied = Math.max(lastApplied, sn.revision());
+        long offset = epoch.unixNanos(now) - now;
+        java.util.Set<BindingKey> keys = new java.util.HashSet<>();
+        for (StoredBinding b : sn.bindings()) {
+            keys.add(b.key());
+            int s = cache.find(b.key().anycast().high(), b.key().anycast().low(), b.key().bindingId());
+            if (s != BindingCache.NONE && same(s, b)) {
+                rev[s] = Math.max(rev[s], sn.revision()); // unchanged; its own revision stays exact if it was
+                continue;
+            }
+            String why = applyStored(b, sn.revision(), false, false, b.expiresAtUnixNanos() - offset, now);
+            if (why != null) {
+                stats.storeRefused++;
+                LOG.debug("binding from the store left out: {}: {}", why, b);
+            }
+        }
+        for (int s = 0; s < cache.slotLimit(); s++) {
+            if (cache.isLive(s) && rev[s] <= sn.revision() && !keys.contains(new BindingKey(
+                    new Ipv6Address(cache.anycastHigh(s), cache.anycastLow(s)), cache.bindingId(s)))) {
+                AnycastBinding gone = binding(s);
+                remove(s, cache.sequence(s), now);
+                events.changed(gone.expiresAtNanos() - now <= 0 ? Change.EXPIRED : Change.DEREGISTERED, gone, null,
+                        now);
+            }
+        }
+    }
+
+    private boolean same(int s, StoredBinding b) {
+        Integer o = ownerIds.get(b.responder());
+        return o != null && cache.owner(s) == o && cache.careOfHigh(s) == b.careOf().high()
+                && cache.careOfLow(s) == b.careOf().low() && cache.sequence(s) == b.sequence()
+                && cache.weight(s) == b.weight() && cache.load(s) == b.load();
+    }
+
+    /**
+     * Puts a binding the store holds into the local copy, after the checks {@link #restore} makes; an older
+     * revision than the copy's is ignored. Reports the change as a Binding Update would.
+     *
+     * @return null when applied (or already there), else why not
+     */
+    private String applyStored(StoredBinding b, long revision, boolean exact, boolean mine, long expiresAt,
+            long now) {
+        Ipv6Address anycast = b.key().anycast();
+        int bid = b.key().bindingId();
+        int existing = cache.find(anycast.high(), anycast.low(), bid);
+        if (existing != BindingCache.NONE && rev[existing] >= revision) {
+            if (mine && rev[existing] == revision) {
+                storeFlags[existing] |= MINE;
+            }
+            return null;
+        }
+        Integer ownerId = ownerIds.get(b.responder());
+        String why = admissible(anycast, bid, b.careOf(), b.responder(), ownerId);
+        if (why == null && expiresAt - now <= 0) {
+            why = "lapsed";
+        }
+        if (why == null && (existing == BindingCache.NONE || cache.owner(existing) != ownerId)
+                && owned[ownerId] >= maxPerResponder) {
+            why = "responder's quota full";
+        }
+        if (why != null) {
+            if (existing != BindingCache.NONE) {
+                // the store holds something newer for this key that this agent may not serve: the old one goes
+                AnycastBinding gone = binding(existing);
+                remove(existing, cache.sequence(existing), now);
+                events.changed(Change.REVOKED, gone, null, now);
+            }
+            return why;
+        }
+        // never longer than a Binding Update could be granted here
+        expiresAt = now + Math.min(expiresAt - now, Lifetimes.toNanos(maxLifetimeUnits));
         int slot = existing;
         if (slot == BindingCache.NONE) {
             slot = cache.insert(anycast.high(), anycast.low(), bid, ownerId);
             if (slot == BindingCache.NONE) {
-                reject(reply, now, BaStatus.INSUFFICIENT_RESOURCES.code(), cache.size() >= cache.maxBindings()
-                        ? "binding cache full" : "too many bindings for " + anycast);
-                return;
+                return cache.size() >= cache.maxBindings() ? "binding cache full" : "too many bindings for " + anycast;
             }
+            room(slot);
         }
         AnycastBinding before = existing == BindingCache.NONE ? null : binding(existing);
-        deletedSequences.remove(sk);
-        if (takesOne) {
+        deletedSequences.remove(new SeqKey(ownerId, anycast, bid));
+        if (existing == BindingCache.NONE || cache.owner(existing) != ownerId) {
             if (existing != BindingCache.NONE) {
                 owned[cache.owner(existing)]--;
             }
@@ -516,19 +883,16 @@ public final class Registrar {
         }
         // a new owner (Basic Model overwrite) changes the slot's generation: pins to the old responder lapse
         cache.setOwner(slot, ownerId);
-        int granted = Math.min(v.bu().lifetime(), maxLifetimeUnits);
-        long lifetime = Lifetimes.toNanos(granted);
-        long expires = now + lifetime;
-        WeightLoad wl = v.weightLoad();
-        int weight = wl != null ? wl.weight() : cache.weight(slot);
-        int load = wl != null ? wl.load() : cache.load(slot);
-        cache.update(slot, careOf.high(), careOf.low(), sequence, weight, load, expires);
+        cache.update(slot, b.careOf().high(), b.careOf().low(), b.sequence(), b.weight(), b.load(), expiresAt);
+        rev[slot] = revision;
+        storeFlags[slot] = (byte) ((exact ? EXACT : 0) | (mine || embedded ? MINE : 0));
+        long left = expiresAt - now;
         if (refreshRequests) {
             cache.setFlags(slot, REFRESH_DUE);
-            timers.schedule(slot, now + lifetime * 9 / 10);
+            timers.schedule(slot, now + left * 9 / 10);
         } else {
             cache.setFlags(slot, 0);
-            timers.schedule(slot, expires);
+            timers.schedule(slot, expiresAt);
         }
         AnycastBinding after = binding(slot);
         if (before == null) {
@@ -538,7 +902,80 @@ public final class Registrar {
         } else {
             events.changed(Change.REFRESHED, before, after, now);
         }
-        acknowledge(reply, BaStatus.ACCEPTED.code(), granted);
+        return null;
+    }
+
+    /** The per-slot store columns cover a slot. */
+    private void room(int slot) {
+        if (slot >= rev.length) {
+            int n = Math.max(16, Math.max(slot + 1, rev.length * 3 / 2));
+            rev = java.util.Arrays.copyOf(rev, n);
+            storeFlags = java.util.Arrays.copyOf(storeFlags, n);
+        }
+        rev[slot] = 0;
+        storeFlags[slot] = 0;
+    }
+
+    /**
+     * A removal this agent decided on its own (expiry, no answer to a probe, a revocation), written to the store
+     * when it should be: always for a revocation and for a binding this agent probes, and for any in the embedded
+     * store (which must not keep what the agent dropped); an expiry in a shared store is the store's own.
+     */
+    private void forget(int slot, boolean always) {
+        if (!always && !embedded) {
+            return;
+        }
+        BindingKey k = new BindingKey(new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)),
+                cache.bindingId(slot));
+        long expected = expected(slot);
+        try {
+            store.remove(k, expected, null);
+        } catch (RuntimeException e) {
+            LOG.debug("removing {} from the store", k, e);
+        }
+    }
+
+    /**
+     * The revision a write expects: the binding's in the copy, 0 for none; {@link BindingStore#ANY} when the copy
+     * knows it only from a snapshot (which gives no binding's own revision), and always for the embedded store,
+     * which holds what this agent's copy holds (the copy is the authority there).
+     */
+    private long expected(int slot) {
+        if (embedded) {
+            return BindingStore.ANY;
+        }
+        return slot == BindingCache.NONE ? 0 : (storeFlags[slot] & EXACT) != 0 ? rev[slot] : BindingStore.ANY;
+    }
+
+    /** @return whether this agent probes the binding in a slot (it committed its last change) */
+    private boolean probes(int slot) {
+        return embedded || (storeFlags[slot] & MINE) != 0;
+    }
+
+    /** @return the store's state as this agent sees it: the last revision applied, writes waiting, events queued */
+    public long appliedRevision() {
+        return lastApplied;
+    }
+
+    /** @return writes waiting for the store */
+    public int pendingWrites() {
+        return pending.size();
+    }
+
+    /** @return whether the store's watch last said it is reachable */
+    public boolean storeConnected() {
+        return storeConnected;
+    }
+
+    /** Stops the watch (the agent is closing). */
+    public void detachStore() {
+        try {
+            if (watch != null) {
+                watch.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("closing the store's watch", e);
+        }
     }
 
     /** Receives a deleted binding's remembered sequence number (for saving the agent's state). */
@@ -605,6 +1042,35 @@ public final class Registrar {
     }
 
     /**
+     * The checks a binding from elsewhere (saved state, the store) passes before it enters the copy: its responder
+     * is configured and may serve the anycast address, the address is served, the Binding ID fits the model, and
+     * the care-of address is unicast and does not lead back to the agent (RFC 2473 §4.1.1: a loop).
+     *
+     * @return null when it may, else why not
+     */
+    private String admissible(Ipv6Address anycast, int bindingId, Ipv6Address careOf, String responder,
+            Integer ownerId) {
+        if (ownerId == null) {
+            return "responder no longer configured";
+        }
+        boolean may = false;
+        for (ResponderCredentials c : bySpi.values()) {
+            may |= c.identity().equals(responder) && c.mayServe(anycast);
+        }
+        if (!may || !serves(anycast.high(), anycast.low()) || anycast.isUnspecified()) {
+            return "anycast address no longer served by this responder";
+        }
+        if (advanced ? bindingId < 1 || bindingId > 0xffff : bindingId != 0) {
+            return "Binding ID does not fit the model";
+        }
+        if (!careOf.isUnicastRoutable() || careOf.equals(address) || careOf.equals(anycast)
+                || serves(careOf.high(), careOf.low())) {
+            return "care-of address not acceptable";
+        }
+        return null;
+    }
+
+    /**
      * Puts back a binding from saved state, after the checks a Binding Update for it would pass today (the
      * configuration may have changed since it was saved): its responder is still configured and may serve the
      * anycast address, the address is served, the Binding ID fits the model, the care-of address is unicast and
@@ -627,22 +1093,9 @@ public final class Registrar {
     public String restore(Ipv6Address anycast, int bindingId, Ipv6Address careOf, String responder, int weight,
             int load, int sequence, long expiresAt, long now) {
         Integer ownerId = ownerIds.get(responder);
-        if (ownerId == null) {
-            return "responder no longer configured";
-        }
-        boolean may = false;
-        for (ResponderCredentials c : bySpi.values()) {
-            may |= c.identity().equals(responder) && c.mayServe(anycast);
-        }
-        if (!may || !serves(anycast.high(), anycast.low()) || anycast.isUnspecified()) {
-            return "anycast address no longer served by this responder";
-        }
-        if (advanced ? bindingId < 1 || bindingId > 0xffff : bindingId != 0) {
-            return "Binding ID does not fit the model";
-        }
-        if (!careOf.isUnicastRoutable() || careOf.equals(address) || careOf.equals(anycast)
-                || serves(careOf.high(), careOf.low())) {
-            return "care-of address not acceptable";
+        String why = admissible(anycast, bindingId, careOf, responder, ownerId);
+        if (why != null) {
+            return why;
         }
         if (expiresAt - now <= 0) {
             return "lapsed";
@@ -662,6 +1115,18 @@ public final class Registrar {
         owned[ownerId]++;
         cache.setOwner(slot, ownerId);
         cache.update(slot, careOf.high(), careOf.low(), sequence & 0xffff, weight, load, expiresAt);
+        room(slot);
+        storeFlags[slot] = MINE;
+        if (store != null) {
+            // the embedded store holds what the agent holds (a saved state is for the embedded store only)
+            StoredBinding sb = new StoredBinding(new BindingKey(anycast, bindingId), careOf, responder, weight, load,
+                    sequence & 0xffff, Math.max(1, expiresAt - now), epoch.unixNanos(expiresAt));
+            if (result(store.put(sb, BindingStore.ANY, null).toCompletableFuture())
+                    instanceof StoreResult.Committed c) {
+                rev[slot] = c.revision();
+                storeFlags[slot] = EXACT | MINE;
+            }
+        }
         if (refreshRequests) {
             cache.setFlags(slot, REFRESH_DUE);
             timers.schedule(slot, now + (expiresAt - now) / 10 * 9);
@@ -686,7 +1151,7 @@ public final class Registrar {
     public void suspect(Ipv6Address anycast, long careOfHigh, long careOfLow, long now) {
         for (int s = cache.find(anycast.high(), anycast.low()); s != BindingCache.NONE; s = cache.next(s)) {
             if (cache.careOfHigh(s) != careOfHigh || cache.careOfLow(s) != careOfLow
-                    || (cache.flags(s) & PROBING) != 0 || !probeLimit.allow(0, now)) {
+                    || (cache.flags(s) & PROBING) != 0 || !probes(s) || !probeLimit.allow(0, now)) {
                 continue;
             }
             probe(s, now);
@@ -710,18 +1175,26 @@ public final class Registrar {
         if ((cache.flags(slot) & PROBING) != 0) {
             // probed (liveness, or after a tunnel error), and no authenticated refresh came: the responder is gone
             AnycastBinding gone = binding(slot);
+            forget(slot, true);
             remove(slot, cache.sequence(slot), now);
             events.changed(Change.UNREACHABLE, gone, null, now);
             return;
         }
         if ((cache.flags(slot) & REFRESH_DUE) != 0) {
             cache.setFlags(slot, 0);
+            if (!probes(slot)) {
+                // another agent committed it: that one asks for the refresh (the responder answers only the
+                // agents it registered with)
+                timers.schedule(slot, cache.expiresAt(slot));
+                return;
+            }
             sender.refreshRequest(address, new Ipv6Address(cache.careOfHigh(slot), cache.careOfLow(slot)),
                     new Ipv6Address(cache.anycastHigh(slot), cache.anycastLow(slot)));
             timers.schedule(slot, cache.expiresAt(slot));
             return;
         }
         AnycastBinding gone = binding(slot);
+        forget(slot, false);
         remove(slot, cache.sequence(slot), now);
         LOG.debug("binding expired: {}", gone);
         events.changed(Change.EXPIRED, gone, null, now);
