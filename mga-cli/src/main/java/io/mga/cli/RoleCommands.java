@@ -849,7 +849,9 @@ final class RoleCommands {
                 showDefaultValue = CommandLine.Help.Visibility.NEVER,
                 description = "an agent that shares a binding store (mga haa --store=etcd) with the --agent ones: it"
                         + " serves this responder without a registration of its own, so its tunnelled packets are"
-                        + " taken and answered through it (repeatable; nothing is sent to it)")
+                        + " taken and answered through it; when the agent registered with stops answering (three"
+                        + " unanswered retransmissions) or refuses, the registration moves to the next of them, one"
+                        + " at a time (repeatable)")
         List<Ipv6Address> sharedAgents = new ArrayList<>();
 
         @Option(names = "--anycast", required = true, converter = Converters.Anycast.class, paramLabel = "ADDR",

@@ -29,6 +29,7 @@ import io.mga.wire.Tunnel;
 import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.fast.Protocols;
 import io.mga.wire.mga.WeightLoad;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -122,6 +123,16 @@ public final class AnycastResponder implements Role {
         for (Ipv6Address a : c.agents()) {
             // RFC 6275 §11.7.1: with no Binding Update List entry, start from a random sequence number
             registrations.add(a, r.nextInt(0x10000));
+        }
+        if (!c.sharedAgents().isEmpty()) {
+            // the agents named and those sharing their store: one registration at a time, moved on failure
+            List<Ipv6Address> ring = new ArrayList<>(c.agents());
+            for (Ipv6Address a : c.sharedAgents()) {
+                if (!ring.contains(a)) {
+                    ring.add(a);
+                }
+            }
+            registrations.shareOneStore(ring, () -> cookies.nextInt(0x10000));
         }
         this.discovery = c.discovery() == null ? null
                 : new Discovery(careOf, c.discovery(), sender, wheel, cookies, this::discovered);

@@ -131,6 +131,61 @@ class SharedStoreTopologyTest {
                 .isZero();
     }
 
+    @org.junit.jupiter.api.Test
+    void aResponderWhoseAgentStaysDownMovesItsRegistrationToAnotherAgentOfTheStore() {
+        SimNetwork net = new SimNetwork(15);
+        SharedStore store = new SharedStore(() -> EpochClock.SIMULATED_EPOCH_NANOS + net.now());
+        SimNode core = net.node("core", true);
+        SimNode edge = net.node("home-router", true);
+        SimLink lEdge = join(net, core, edge);
+        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
+        edge.route(ANY, lEdge);
+        SimNode h1 = net.node("haa1", false);
+        SimNode h2 = net.node("haa2", false);
+        SimLink l1 = join(net, edge, h1);
+        SimLink l2 = join(net, edge, h2);
+        edge.route(new Ipv6Prefix(A1, 128), l1).route(new Ipv6Prefix(A2, 128), l2);
+        edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
+        h1.route(ANY, l1);
+        h2.route(ANY, l2);
+        HomeAnycastAgent haa1 = agent(h1, A1, store.view(), net.now());
+        HomeAnycastAgent haa2 = agent(h2, A2, store.view(), net.now());
+        SimNode n1 = net.node("ar1", false);
+        SimLink lr = join(net, core, n1);
+        core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
+        n1.route(ANY, lr);
+        AnycastResponder ar1 = AnycastResponder.builder().anycast(ANYCAST).careOf(World.pua(1))
+                .credentials("ar1@example.net", 1001, World.key(1)).bindingId(1).lifetimeSeconds(60).seed(1)
+                .io(n1.io()).routeOptimisation(false, 0).agent(A1).sharedAgent(A2)
+                .udpService(53, (from, port, p) -> Bytes.of("ar1".getBytes(StandardCharsets.UTF_8)))
+                .build(net.now());
+        n1.own(World.pua(1)).attach(ar1);
+        ar1.start(net.now());
+        n1.poke();
+        SimNode ai = net.node("ai", false);
+        SimLink la = join(net, core, ai);
+        Ipv6Address aiAddr = Ipv6Address.parse("2001:db8:e::10");
+        core.route(Ipv6Prefix.parse("2001:db8:e::/48"), la);
+        ai.route(ANY, la);
+        PlainHost initiator = new PlainHost(aiAddr, ai.io());
+        ai.own(aiAddr).attach(initiator);
+        net.runFor(S);
+        assertThat(ar1.state(A1)).isEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(ar1.state(A2)).as("one registration at a time").isNotEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(haa2.bindings(ANYCAST)).hasSize(1);
+        // A goes down for good; the binding's 60 s would run out at B too, unless the responder moves its
+        // registration: its refresh at 48 s goes unanswered, and after three retransmissions (1 + 2 + 4 s) it
+        // registers with B, which shares the store
+        h1.crash();
+        net.runFor(70 * S);
+        assertThat(ar1.state(A2)).as("registered with B now").isEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(ar1.state(A1)).as("A's registration left").isNotEqualTo(AnycastResponder.State.REGISTERED);
+        assertThat(haa2.bindings(ANYCAST)).as("past the first lifetime, the binding lives on at B").hasSize(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(ask(net, initiator)).as("query %d through B, 71 s after A went", i).isEqualTo("ar1");
+        }
+    }
+
     static boolean isBindingUpdate(byte[] p, int o, int l) {
         try {
             return io.mga.wire.PacketDecoder.decode(java.util.Arrays.copyOfRange(p, o, o + l)).upper()

@@ -47,6 +47,11 @@ public final class Registrations {
     static final int MAX_IMMEDIATE_RETRIES = 3;
     /** Deregistration retransmissions before giving up. */
     static final int MAX_DEREGISTRATION_TRIES = 5;
+    /**
+     * With agents that share one binding store: retransmissions unanswered (or refusals) before the registration
+     * moves to the next agent of the store (1 + 2 + 4 s after a refresh's first BU, 1.5 + 3 + 6 s at the start).
+     */
+    static final int FAILOVER_AFTER = 3;
 
     /** Where a registration with one agent stands. */
     public enum Phase {
@@ -118,6 +123,9 @@ public final class Registrations {
     private final Events events;
     private final Map<Ipv6Address, Link> links = new LinkedHashMap<>();
     private final RateLimitedLog refusalLog;
+    /** Agents sharing one binding store, in the order tried; empty: every agent is registered with on its own. */
+    private List<Ipv6Address> ring = List.of();
+    private java.util.function.IntSupplier firstSequences;
 
     /**
      * @param anycast the anycast (home) address
@@ -179,6 +187,60 @@ public final class Registrations {
         return true;
     }
 
+    /**
+     * Agents that share one binding store (issue 14): a registration with any one of them serves through all, so
+     * the responder holds one registration at a time, with the first agent it was given, and moves it to the next
+     * of {@code ring} (round robin) when the one it holds stops answering ({@link #FAILOVER_AFTER} unanswered
+     * retransmissions) or refuses it: a binding then outlives an agent that stays down longer than its lifetime.
+     * The one it left goes idle (two registrations of one binding through two agents would race each other's
+     * sequence numbers).
+     *
+     * @param agents the agents of the store, in the order to try them, at most 128
+     * @param firstSequences random first sequence numbers for agents added on the way (RFC 6275 §11.7.1)
+     */
+    public void shareOneStore(List<Ipv6Address> agents, java.util.function.IntSupplier firstSequences) {
+        if (agents.size() > 128) {
+            throw new IllegalArgumentException("at most 128 agents share a store");
+        }
+        this.ring = List.copyOf(agents);
+        this.firstSequences = firstSequences;
+    }
+
+    /** The agent after {@code agent} in the ring, or null when there is no other. */
+    private Ipv6Address nextInRing(Ipv6Address agent) {
+        int n = ring.size();
+        if (n < 2 && (n == 0 || ring.get(0).equals(agent))) {
+            return null;
+        }
+        int i = ring.indexOf(agent);
+        return ring.get((i + 1) % n); // not in the ring (i = -1): its first
+    }
+
+    /** Moves the registration held with {@code from} to the next agent of the store; false if there is none. */
+    private boolean failOver(Link from, long now) {
+        Ipv6Address next = nextInRing(from.agent);
+        if (next == null) {
+            return false;
+        }
+        wheel.cancel(from.timer);
+        from.outstanding = -1;
+        setPhase(from, Phase.IDLE, -1, now);
+        refusalLog.warn(LOG, now, "agent {} did not take the registration of {} for {} ({} tries): registering with"
+                + " {}, which shares its binding store", from.agent, identity, anycast, from.retransmissions, next);
+        Link to = links.get(next);
+        if (to == null) {
+            return addAndStart(next, firstSequences.getAsInt(), now);
+        }
+        if (to.phase == Phase.IDLE || to.phase == Phase.FAILED) {
+            to.timeout = FIRST_REG_TIMEOUT;
+            to.retransmissions = 0;
+            to.immediate = 0;
+            setPhase(to, Phase.REGISTERING, -1, now);
+            sendBu(to, lifetimeUnits, now);
+        }
+        return true;
+    }
+
     /** @return the number of agents known */
     public int size() {
         return links.size();
@@ -207,12 +269,17 @@ public final class Registrations {
     }
 
     /**
-     * Starts registering with every idle or failed agent.
+     * Starts registering with every idle or failed agent (with agents sharing one store, with the first only).
      *
      * @param now the current time
      */
     public void start(long now) {
+        boolean one = !ring.isEmpty(); // agents sharing a store: one registration, with the first
         for (Link l : links.values()) {
+            if (one && links.values().stream().anyMatch(x -> x.phase == Phase.REGISTERED
+                    || x.phase == Phase.REGISTERING)) {
+                break;
+            }
             if (l.phase == Phase.IDLE || l.phase == Phase.FAILED) {
                 l.timeout = FIRST_REG_TIMEOUT;
                 l.retransmissions = 0;
@@ -283,6 +350,9 @@ public final class Registrations {
         l.retransmissions++;
         if (l.phase == Phase.DEREGISTERING && l.retransmissions > MAX_DEREGISTRATION_TRIES) {
             setPhase(l, Phase.IDLE, -1, now);
+            return;
+        }
+        if (l.phase != Phase.DEREGISTERING && l.retransmissions >= FAILOVER_AFTER && failOver(l, now)) {
             return;
         }
         sendBu(l, lifetime, now);
