@@ -20,6 +20,7 @@ import io.mga.sim.SimLink;
 import io.mga.sim.SimNetwork;
 import io.mga.sim.SimNode;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,6 +41,48 @@ class SharedStoreTopologyTest {
         return a;
     }
 
+    /**
+     * The world both tests share: a core router, the home router with the two agents' links (each agent's /128 and
+     * the anycast prefix on both), a responder's host ar1 and an initiator's host, each on its own link to the core.
+     */
+    static final class Site {
+        final SimNetwork net;
+        final SharedStore store;
+        final SimNode h1;
+        final SimNode h2;
+        final SimNode n1;
+        final PlainHost initiator;
+
+        Site(long seed) {
+            net = new SimNetwork(seed);
+            store = new SharedStore(() -> EpochClock.SIMULATED_EPOCH_NANOS + net.now());
+            SimNode core = net.node("core", true);
+            SimNode edge = net.node("home-router", true);
+            SimLink lEdge = join(net, core, edge);
+            core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
+            edge.route(ANY, lEdge);
+            h1 = net.node("haa1", false);
+            h2 = net.node("haa2", false);
+            SimLink l1 = join(net, edge, h1);
+            SimLink l2 = join(net, edge, h2);
+            edge.route(new Ipv6Prefix(A1, 128), l1).route(new Ipv6Prefix(A2, 128), l2);
+            edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
+            h1.route(ANY, l1);
+            h2.route(ANY, l2);
+            n1 = net.node("ar1", false);
+            SimLink lr = join(net, core, n1);
+            core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
+            n1.route(ANY, lr);
+            SimNode ai = net.node("ai", false);
+            SimLink la = join(net, core, ai);
+            Ipv6Address aiAddr = Ipv6Address.parse("2001:db8:e::10");
+            core.route(Ipv6Prefix.parse("2001:db8:e::/48"), la);
+            ai.route(ANY, la);
+            initiator = new PlainHost(aiAddr, ai.io());
+            ai.own(aiAddr).attach(initiator);
+        }
+    }
+
     /** The deferred store's answers, 2 ms after they were given, as long as the test runs. */
     static void pump(SimNetwork net, SharedStore store) {
         net.at(net.now() + 2 * MS, () -> {
@@ -51,21 +94,11 @@ class SharedStoreTopologyTest {
     @ParameterizedTest(name = "deferred store {0}")
     @ValueSource(booleans = {false, true})
     void aResponderRegisteredWithAIsServedThroughBAndByARestarted(boolean deferred) {
-        SimNetwork net = new SimNetwork(14);
-        SharedStore store = new SharedStore(() -> EpochClock.SIMULATED_EPOCH_NANOS + net.now());
-        SimNode core = net.node("core", true);
-        SimNode edge = net.node("home-router", true);
-        SimLink lEdge = join(net, core, edge);
-        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
-        edge.route(ANY, lEdge);
-        SimNode h1 = net.node("haa1", false);
-        SimNode h2 = net.node("haa2", false);
-        SimLink l1 = join(net, edge, h1);
-        SimLink l2 = join(net, edge, h2);
-        edge.route(new Ipv6Prefix(A1, 128), l1).route(new Ipv6Prefix(A2, 128), l2);
-        edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
-        h1.route(ANY, l1);
-        h2.route(ANY, l2);
+        Site site = new Site(14);
+        SimNetwork net = site.net;
+        SharedStore store = site.store;
+        SimNode h1 = site.h1;
+        SimNode h2 = site.h2;
         SharedStore.View v1 = store.view();
         SharedStore.View v2 = store.view();
         v1.deferred = deferred;
@@ -75,10 +108,7 @@ class SharedStoreTopologyTest {
         if (deferred) {
             pump(net, store);
         }
-        SimNode n1 = net.node("ar1", false);
-        SimLink lr = join(net, core, n1);
-        core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
-        n1.route(ANY, lr);
+        SimNode n1 = site.n1;
         // the responder knows agent A only
         int[] bus = {0};
         AnycastResponder ar1 = AnycastResponder.builder().anycast(ANYCAST).careOf(World.pua(1))
@@ -94,13 +124,7 @@ class SharedStoreTopologyTest {
         n1.own(World.pua(1)).attach(ar1);
         ar1.start(net.now());
         n1.poke();
-        SimNode ai = net.node("ai", false);
-        SimLink la = join(net, core, ai);
-        Ipv6Address aiAddr = Ipv6Address.parse("2001:db8:e::10");
-        core.route(Ipv6Prefix.parse("2001:db8:e::/48"), la);
-        ai.route(ANY, la);
-        PlainHost initiator = new PlainHost(aiAddr, ai.io());
-        ai.own(aiAddr).attach(initiator);
+        PlainHost initiator = site.initiator;
         net.runFor(S);
         assertThat(ar1.state(A1)).isEqualTo(AnycastResponder.State.REGISTERED);
         assertThat(haa1.bindings(ANYCAST)).hasSize(1);
@@ -131,29 +155,16 @@ class SharedStoreTopologyTest {
                 .isZero();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aResponderWhoseAgentStaysDownMovesItsRegistrationToAnotherAgentOfTheStore() {
-        SimNetwork net = new SimNetwork(15);
-        SharedStore store = new SharedStore(() -> EpochClock.SIMULATED_EPOCH_NANOS + net.now());
-        SimNode core = net.node("core", true);
-        SimNode edge = net.node("home-router", true);
-        SimLink lEdge = join(net, core, edge);
-        core.route(Ipv6Prefix.parse("2001:db8:a::/48"), lEdge);
-        edge.route(ANY, lEdge);
-        SimNode h1 = net.node("haa1", false);
-        SimNode h2 = net.node("haa2", false);
-        SimLink l1 = join(net, edge, h1);
-        SimLink l2 = join(net, edge, h2);
-        edge.route(new Ipv6Prefix(A1, 128), l1).route(new Ipv6Prefix(A2, 128), l2);
-        edge.route(ANYCAST_PREFIX, l1).route(ANYCAST_PREFIX, l2);
-        h1.route(ANY, l1);
-        h2.route(ANY, l2);
+        Site site = new Site(15);
+        SimNetwork net = site.net;
+        SharedStore store = site.store;
+        SimNode h1 = site.h1;
+        SimNode h2 = site.h2;
         HomeAnycastAgent haa1 = agent(h1, A1, store.view(), net.now());
         HomeAnycastAgent haa2 = agent(h2, A2, store.view(), net.now());
-        SimNode n1 = net.node("ar1", false);
-        SimLink lr = join(net, core, n1);
-        core.route(Ipv6Prefix.parse("2001:db8:1::/48"), lr);
-        n1.route(ANY, lr);
+        SimNode n1 = site.n1;
         AnycastResponder ar1 = AnycastResponder.builder().anycast(ANYCAST).careOf(World.pua(1))
                 .credentials("ar1@example.net", 1001, World.key(1)).bindingId(1).lifetimeSeconds(60).seed(1)
                 .io(n1.io()).routeOptimisation(false, 0).agent(A1).sharedAgent(A2)
@@ -162,13 +173,7 @@ class SharedStoreTopologyTest {
         n1.own(World.pua(1)).attach(ar1);
         ar1.start(net.now());
         n1.poke();
-        SimNode ai = net.node("ai", false);
-        SimLink la = join(net, core, ai);
-        Ipv6Address aiAddr = Ipv6Address.parse("2001:db8:e::10");
-        core.route(Ipv6Prefix.parse("2001:db8:e::/48"), la);
-        ai.route(ANY, la);
-        PlainHost initiator = new PlainHost(aiAddr, ai.io());
-        ai.own(aiAddr).attach(initiator);
+        PlainHost initiator = site.initiator;
         net.runFor(S);
         assertThat(ar1.state(A1)).isEqualTo(AnycastResponder.State.REGISTERED);
         assertThat(ar1.state(A2)).as("one registration at a time").isNotEqualTo(AnycastResponder.State.REGISTERED);

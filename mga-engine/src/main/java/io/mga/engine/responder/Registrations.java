@@ -275,16 +275,19 @@ public final class Registrations {
      */
     public void start(long now) {
         boolean one = !ring.isEmpty(); // agents sharing a store: one registration, with the first
+        if (one && links.values().stream().anyMatch(x -> x.phase == Phase.REGISTERED
+                || x.phase == Phase.REGISTERING)) {
+            return;
+        }
         for (Link l : links.values()) {
-            if (one && links.values().stream().anyMatch(x -> x.phase == Phase.REGISTERED
-                    || x.phase == Phase.REGISTERING)) {
-                break;
-            }
             if (l.phase == Phase.IDLE || l.phase == Phase.FAILED) {
                 l.timeout = FIRST_REG_TIMEOUT;
                 l.retransmissions = 0;
                 setPhase(l, Phase.REGISTERING, -1, now);
                 sendBu(l, lifetimeUnits, now);
+                if (one) {
+                    return;
+                }
             }
         }
     }
