@@ -120,7 +120,13 @@ class KernelProgramTest {
             for (int i = 0; i < 10_000; i++) {
                 Ipv6Address src = random(r);
                 KernelDataPlane.Verdict v = dp.run(frame(src, a, 17, 64, 8));
-                assertThat(v.action()).isEqualTo(KernelDataPlane.Verdict.TX);
+                if (v.action() != KernelDataPlane.Verdict.TX) {
+                    // seen once in a CI run (PASS for one frame of 30,000, not reproduced in 5 runs since): say which
+                    // of the program's reasons it counted, for whoever meets it next
+                    assertThat(v.action()).as("verdict for initiator %d from %s to %s, %d responders; counters %s;"
+                            + " mirror %s", i, src, a, n, dp.counters(), dp.mirrorStats())
+                            .isEqualTo(KernelDataPlane.Verdict.TX);
+                }
                 int j = Math.floorMod(java.select(src.high(), src.low(), c), n);
                 if (outerDestination(v.frame()).equals(l.get(j).careOf())) {
                     same++;
