@@ -467,6 +467,32 @@ class HostDeliveryNamespaceTest {
     }
 
     /** CPU time (user + system) a process has used so far, in seconds (Linux /proc, 100 ticks a second). */
+    /** CPU seconds of each thread of a process, by thread name (threads of one name summed). */
+    static Map<String, Double> threadCpu(long pid) throws IOException {
+        Map<String, Double> m = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    m.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The threads that used at least 50 ms between two {@link #threadCpu} readings, busiest first. */
+    static String busiest(Map<String, Double> before, Map<String, Double> after) {
+        return after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(),
+                0.0))).filter(e -> e.getValue() >= 0.05).sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -506,19 +532,33 @@ class HostDeliveryNamespaceTest {
         int r = served.equals(responder(0)) ? 0 : 1;
         double udpDirect = udpRate(responder(r), 3);
         long agentPid = PROCS.get(0).pid();
-        long responderPid = RESPONDERS[r].pid();
+        // both responders: the client's queries come from the source address its kernel picks, which may be served
+        // by either (the idle one adds its timers only)
         double agent0 = cpuSeconds(agentPid);
-        double responder0 = cpuSeconds(responderPid);
+        double responder0 = cpuSeconds(RESPONDERS[0].pid()) + cpuSeconds(RESPONDERS[1].pid());
         double udpAnycast = udpRate(AA, 3);
         double agentCpu = cpuSeconds(agentPid) - agent0;
-        double responderCpu = cpuSeconds(responderPid) - responder0;
+        double responderCpu = cpuSeconds(RESPONDERS[0].pid()) + cpuSeconds(RESPONDERS[1].pid()) - responder0;
         double tcpDirect = tcpRate("http://[" + responder(r) + "]:8081/bench.bin");
+        long[] pids = {agentPid, RESPONDERS[0].pid(), RESPONDERS[1].pid()};
+        List<Map<String, Double>> before = new ArrayList<>();
+        for (long pid : pids) {
+            before.add(threadCpu(pid));
+        }
         double tcpAnycast = tcpRate("http://[" + AA + "]:8080/bench.bin");
+        StringBuilder threads = new StringBuilder();
+        String[] names = {"agent", "ar1", "ar2"};
+        for (int i = 0; i < pids.length; i++) {
+            String b = busiest(before.get(i), threadCpu(pids[i]));
+            if (!b.isEmpty()) {
+                threads.append(threads.length() == 0 ? "" : "; ").append(names[i]).append(": ").append(b);
+            }
+        }
         String line = String.format(java.util.Locale.ROOT, "UDP (dnsmasq, 32 outstanding, 3 s): direct %.0f/s, "
-                + "anycast %.0f/s, ratio %.2f; CPU during the anycast run: agent %.2f s, responder %.2f s of 3 s; "
+                + "anycast %.0f/s, ratio %.2f; CPU during the anycast run: agent %.2f s, responders %.2f s of 3 s; "
                 + "TCP (http.server, 20 MB): direct %.1f MB/s, anycast %.1f MB/s, ratio %.2f", udpDirect, udpAnycast,
                 udpAnycast / udpDirect, agentCpu, responderCpu, tcpDirect / 1e6, tcpAnycast / 1e6,
-                tcpAnycast / tcpDirect);
+                tcpAnycast / tcpDirect) + "; threads during the anycast TCP run: " + threads;
         Files.writeString(DIR.resolve("bench.txt"), line + "\n");
         REPORT.put("benchmark", line);
         assertThat(udpAnycast).isPositive();

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link Role} on a live Ethernet interface: the façade that composes the pieces, each in its own package.
- * {@link PcapPort} opens the interface through pcap4j, captures (its thread only unframes and queues) and
- * injects; {@link RoleRunner} owns the role's thread, its duty cycle and its command queue;
+ * {@link PcapPort} opens the interface through pcap4j and injects; {@link RoleRunner} owns the role's thread, its
+ * duty cycle and its command queue, and that thread reads the capture itself ({@link PcapPort#inline()}: no
+ * capture thread, no hand-off between threads per packet; idle, it waits in {@code poll(2)} on the capture
+ * socket and a wake-up descriptor for tasks and side input);
  * {@link NeighborDiscovery} answers for the role's addresses and resolves its next hops, as pure logic;
  * {@link EthernetFraming} and mga-wire's {@link LinkFrames} frame and unframe.
  *
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@code receiveBurst}); what the role sends goes through Neighbor Discovery (next hop, link-layer address) and is
  * framed and injected. {@link #send} is for the role, on the role thread.
  *
- * <p>Failure: if the role thread or the capture thread dies of an exception, both are stopped, the handles are
+ * <p>Failure: if the role thread dies of an exception (a libpcap error included), it is stopped, the handles are
  * closed and {@link #termination()} completes exceptionally with the cause; the embedder decides what then (the
  * CLI exits with a non-zero status). {@link #close()} stops everything; {@code termination()} then completes
  * normally.
@@ -83,7 +85,10 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             return malformed.get() + (nd == null ? 0 : nd.counters().invalid());
         }
 
-        /** @return frames dropped because the queue from the capture thread to the role thread was full */
+        /**
+         * @return packets dropped because the role thread's queue was full: side input (e.g. a TUN device's
+         *     reader) offered faster than the role took it (the capture is read by the role thread itself)
+         */
         public long queueDropped() {
             return runner == null ? 0 : runner.counters().dropped();
         }
@@ -390,7 +395,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
 
         /**
-         * @param octets the queue from the capture thread to the role thread (default 4 MiB)
+         * @param octets the role thread's queue, for the capture's bursts and the side input (default 4 MiB)
          * @return this builder
          */
         public Builder queueBytes(int octets) {
@@ -428,7 +433,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
 
     /**
      * Completes when the interface has stopped: normally after {@link #close()}, exceptionally with the cause if
-     * the role thread or the capture thread died. A copy: completing it changes nothing here.
+     * the role thread died. A copy: completing it changes nothing here.
      *
      * @return the future
      */
@@ -505,13 +510,36 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
                 side.receive(packet, offset, length, nowNanos);
             }, queueBytes);
         }
+        PcapPort.Reader reader;
+        try {
+            reader = p.inline();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        PcapPort.FrameSink sink = s::captured;
+        rb.source(new RoleRunner.Source() {
+            @Override
+            public int pump(int max) {
+                return reader.pump(sink, max);
+            }
+
+            @Override
+            public void await(long nanos) {
+                reader.await(nanos);
+            }
+
+            @Override
+            public void wakeup() {
+                reader.wakeup();
+            }
+        });
         RoleRunner rr = rb.build();
         this.nd = n;
         this.stack = s;
         this.runner = rr;
         this.port = p;
         rr.start();
-        p.start(s::captured, this::fail);
         LOG.info("{}: role {} running as {} (snaplen {}, capture buffer {} MiB)", interfaceName,
                 r.getClass().getSimpleName(), mac, p.snaplen(), captureBuffer >> 20);
     }
@@ -555,7 +583,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
     }
 
-    /** The role thread or the capture thread died (each logged it already): stop the other, fail termination. */
+    /** The role thread died (it logged why): close the interface, fail termination. */
     private void fail(Throwable t) {
         stopAll();
         termination.completeExceptionally(t);
@@ -565,11 +593,11 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         closed = true;
         RoleRunner r = runner;
         PcapPort p = port;
-        if (p != null) {
-            p.close(); // first: the capture thread stops offering
-        }
         if (r != null) {
-            r.close();
+            r.close(); // first: the role thread reads the capture, whose handle closing the port frees
+        }
+        if (p != null) {
+            p.close();
         }
     }
 
@@ -644,7 +672,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             this.frame = new byte[EthernetFraming.HEADER_LENGTH + 65535 + Ipv6View.HEADER_LENGTH];
         }
 
-        /** On the capture thread: unframes and queues, nothing else. */
+        /** On the role thread, from the capture (pump): unframes and queues, nothing else. */
         void captured(byte[] f, int length) {
             if (!EthernetFraming.isFor(f, length, mac)) {
                 foreign.incrementAndGet();

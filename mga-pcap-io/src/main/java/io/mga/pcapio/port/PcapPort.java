@@ -1,13 +1,11 @@
 package io.mga.pcapio.port;
 
 import io.mga.pcapio.link.MacAddress;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.pcap4j.core.BpfProgram;
@@ -30,18 +28,22 @@ import org.slf4j.LoggerFactory;
  * the Ethernet header and two VLAN tags, read from {@code /sys/class/net}; 65535 where that cannot be read): on
  * Linux, libpcap's ring holds buffer / (snaplen rounded up) frames, so a 64 KiB snaplen leaves about 30 frames
  * in the default 2 MiB. Frames longer than the snapshot length are dropped and counted ({@link Stats#truncated}).
- * The capture thread reads without blocking while frames are waiting; when none is left (the end of a burst) it
- * reads {@code pcap_stats}, so that the kernel's drops ({@link Stats#kernelDropped}) and the interface's
- * ({@link Stats#interfaceDropped}) show up in the counters, and then blocks in libpcap until the next frame (libpcap
- * polls the socket once per read timeout meanwhile; {@link #close()} wakes it with {@code pcap_breakloop}): on an
- * idle link the capture thread does not run at all. {@code pcap_stats} is also read every 256 frames of a long
- * burst.
+ * The capture thread reads without blocking while frames are waiting (through {@link LibpcapReader}: one native
+ * call and one copy per frame, no allocation); when none is left (the end of a burst) it reads {@code pcap_stats}
+ * (at most every 10 ms), so that the kernel's drops ({@link Stats#kernelDropped}) and the interface's ({@link
+ * Stats#interfaceDropped}) show up in the counters, and then waits in {@code poll(2)} on the capture socket for the
+ * next frame, waking every 100 ms (or the read timeout, if shorter) to see whether it must stop: an idle capture
+ * thread costs ten wake-ups a second. {@code pcap_stats} is also read every 256 frames of a long burst.
  *
  * <p>A second handle, whose filter accepts nothing, injects the frames. {@link #inject} is thread-safe.
  */
 public final class PcapPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PcapPort.class);
     private static final int STATS_EVERY = 256;
+    /** The least time between two {@code pcap_stats} at a burst's end. */
+    private static final long STATS_MIN_NANOS = 10_000_000L;
+    /** How long the idle capture thread waits in {@code poll(2)} before it looks whether it must stop. */
+    private static final int IDLE_POLL_MILLIS = 100;
     /** Ethernet header plus two VLAN tags. */
     private static final int LINK_OVERHEAD = 14 + 8;
 
@@ -51,7 +53,8 @@ public final class PcapPort implements AutoCloseable {
         /**
          * One frame, whole (frames cut short by the snapshot length are dropped before).
          *
-         * @param frame the frame, from index 0 (a fresh array the sink may keep)
+         * @param frame the frame, from index 0; the array is reused for the next frame once this call returns (copy
+         *     what is kept)
          * @param length its octets
          */
         void frame(byte[] frame, int length);
@@ -86,6 +89,7 @@ public final class PcapPort implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean closed;
     private Thread captureThread;
+    private Reader inline;
 
     private PcapPort(Builder b) throws IOException {
         this.interfaceName = b.interfaceName;
@@ -174,8 +178,8 @@ public final class PcapPort implements AutoCloseable {
         }
 
         /**
-         * @param millis the handle's read timeout (default 1000): on Linux, how often libpcap polls the socket while
-         *     a blocking read waits; {@link #close()} does not wait for it (it breaks the read off)
+         * @param millis the handle's read timeout (default 1000); the idle capture thread waits at most this long,
+         *     and at most 100 ms, before it looks whether it must stop
          * @return this builder
          */
         public Builder readTimeoutMillis(int millis) {
@@ -266,57 +270,130 @@ public final class PcapPort implements AutoCloseable {
     public synchronized void start(FrameSink sink, Consumer<Throwable> onFailure) {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(onFailure, "onFailure");
-        if (captureThread != null || closed) {
-            throw new IllegalStateException("the port on " + interfaceName + " was started or closed before");
-        }
-        running = true;
-        captureThread = new Thread(() -> capture(sink, onFailure), "mga-capture-" + interfaceName);
+        Reader r = reader();
+        captureThread = new Thread(() -> capture(r, sink, onFailure), "mga-capture-" + interfaceName);
         captureThread.start();
     }
 
-    private void capture(FrameSink sink, Consumer<Throwable> onFailure) {
-        int sinceStats = 0;
-        boolean blocking = false;
+    /**
+     * Reads the capture on the caller's thread instead of a thread of the port's own: the caller's loop calls
+     * {@link Reader#pump} and, when idle, {@link Reader#await}; other threads end the wait with {@link
+     * Reader#wakeup()}. A role thread that reads its own capture this way saves a hand-off per packet. The caller
+     * stops reading before it calls {@link #close()} (libpcap's handle is freed there).
+     *
+     * @return the reader
+     * @throws IllegalStateException if started before, or closed
+     */
+    public synchronized Reader inline() {
+        return reader();
+    }
+
+    private Reader reader() {
+        if (captureThread != null || inline != null || closed) {
+            throw new IllegalStateException("the port on " + interfaceName + " was started or closed before");
+        }
+        running = true;
         try {
             rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IllegalStateException("cannot make the capture of " + interfaceName + " non-blocking: "
+                    + e.getMessage(), e);
+        }
+        inline = new Reader(new LibpcapReader(rx, snaplen));
+        return inline;
+    }
+
+    private void capture(Reader r, FrameSink sink, Consumer<Throwable> onFailure) {
+        int waitMillis = Math.min(readTimeoutMillis, IDLE_POLL_MILLIS);
+        try {
             while (running) {
-                byte[] f;
-                try {
-                    // pcap4j reports "nothing to read" as an exception: once per burst, not per frame
-                    f = rx.getNextRawPacketEx();
-                } catch (TimeoutException e) {
-                    if (!blocking) {
-                        // the burst is over: the kernel's drop counts now, then wait in libpcap for the next frame
-                        // (on Linux a blocking read returns for a frame or pcap_breakloop(), not on the timeout)
-                        readStats();
-                        sinceStats = 0;
-                        rx.setBlockingMode(PcapHandle.BlockingMode.BLOCKING);
-                        blocking = true;
-                    }
-                    continue;
-                } catch (EOFException e) {
-                    continue; // pcap_breakloop(): close() woke us; the loop sees running == false
-                }
-                if (blocking) {
-                    rx.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
-                    blocking = false;
-                }
-                captured.incrementAndGet();
-                Integer original = rx.getOriginalLength();
-                if (original != null && original > f.length) {
-                    truncated.incrementAndGet();
-                } else {
-                    sink.frame(f, f.length);
-                }
-                if (++sinceStats >= STATS_EVERY) {
-                    readStats();
-                    sinceStats = 0;
+                if (r.pump(sink, STATS_EVERY) == 0) {
+                    r.await(waitMillis * 1_000_000L);
                 }
             }
-        } catch (NotOpenException | PcapNativeException | RuntimeException | Error e) {
+        } catch (RuntimeException | Error e) {
             if (running) {
                 fail(onFailure, e);
             }
+        }
+    }
+
+    /**
+     * Reads the capture: from the port's own thread ({@link #start}) or from the caller's ({@link #inline()}).
+     * {@link #pump} and {@link #await} from one thread only; {@link #wakeup()} from any.
+     */
+    public final class Reader {
+        private final LibpcapReader libpcap;
+        private int sinceStats;
+        private long lastStats = System.nanoTime();
+
+        private Reader(LibpcapReader libpcap) {
+            this.libpcap = libpcap;
+        }
+
+        /**
+         * Reads the frames waiting, at most {@code max}, without blocking, and hands each to the sink. When none
+         * is left (the end of a burst) it reads {@code pcap_stats} (at most every 10 ms), and also every 256 frames.
+         *
+         * @param sink where frames go (the array is reused after each call of the sink)
+         * @param max most frames read
+         * @return frames read (those dropped as too long included); 0 when none was waiting
+         * @throws IllegalStateException on a libpcap error (e.g. the interface went away), or after {@link #close()}
+         */
+        public int pump(FrameSink sink, int max) {
+            if (!running) {
+                throw new IllegalStateException("the port on " + interfaceName + " is closed");
+            }
+            int n = 0;
+            while (n < max) {
+                int r = libpcap.next();
+                if (r == LibpcapReader.FRAME) {
+                    n++;
+                    captured.incrementAndGet();
+                    sink.frame(libpcap.frame(), libpcap.length());
+                } else if (r == LibpcapReader.TRUNCATED) {
+                    n++;
+                    captured.incrementAndGet();
+                    truncated.incrementAndGet();
+                } else {
+                    // NONE: the burst is over; BREAK: close() woke a reader (the caller sees that it must stop)
+                    long now = System.nanoTime();
+                    if (sinceStats > 0 && now - lastStats >= STATS_MIN_NANOS) {
+                        stats(now);
+                    }
+                    return n;
+                }
+                if (++sinceStats >= STATS_EVERY) {
+                    stats(System.nanoTime());
+                }
+            }
+            return n;
+        }
+
+        private void stats(long now) {
+            readStats();
+            sinceStats = 0;
+            lastStats = now;
+        }
+
+        /**
+         * Waits for a frame, a {@link #wakeup()}, or the timeout (rounded up to a millisecond, at most 100 ms).
+         * Reads {@code pcap_stats} afterwards if frames were read since the last time and 10 ms have passed.
+         *
+         * @param nanos the longest wait
+         */
+        public void await(long nanos) {
+            long millis = Math.max(0, Math.min(IDLE_POLL_MILLIS, (nanos + 999_999L) / 1_000_000L));
+            libpcap.await((int) millis);
+            long now = System.nanoTime();
+            if (sinceStats > 0 && now - lastStats >= STATS_MIN_NANOS) {
+                stats(now);
+            }
+        }
+
+        /** Ends a wait in {@link #await} now, or makes the next one return at once. Thread-safe. */
+        public void wakeup() {
+            libpcap.wakeup();
         }
     }
 
@@ -369,7 +446,7 @@ public final class PcapPort implements AutoCloseable {
     }
 
     /**
-     * Stops the capture thread (it ends within a read timeout), reads the statistics a last time and closes both
+     * Stops the capture thread (it ends within 100 ms), reads the statistics a last time and closes both
      * handles. Idempotent; from the capture thread itself (a sink's failure path) it does not wait for itself.
      */
     @Override
@@ -385,7 +462,7 @@ public final class PcapPort implements AutoCloseable {
         }
         if (t != null && t != Thread.currentThread()) {
             try {
-                rx.breakLoop(); // wakes a blocking read
+                rx.breakLoop(); // the next read returns at once (the wait in poll(2) ends within 100 ms)
             } catch (NotOpenException e) {
                 // closed already
             }
@@ -397,6 +474,9 @@ public final class PcapPort implements AutoCloseable {
         }
         if (t == null || !t.isAlive()) {
             readStats();
+        }
+        if (inline != null) {
+            inline.libpcap.close();
         }
         closeQuietly(rx);
         closeQuietly(tx);

@@ -48,6 +48,8 @@ public final class RoleRunner implements AutoCloseable {
     private final BlockingQueue<LongConsumer> tasks;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final Counters counters = new Counters();
+    private final Source source;
+    private final int maxBurst;
     private volatile boolean running = true;
     private volatile boolean parked;
     private volatile Thread thread;
@@ -103,6 +105,34 @@ public final class RoleRunner implements AutoCloseable {
         this.side = b.side;
         this.sideRing = b.side == null ? null : new PacketRing(b.sideBytes, b.maxBurst);
         this.tasks = new ArrayBlockingQueue<>(b.maxTasks);
+        this.source = b.source;
+        this.maxBurst = b.maxBurst;
+    }
+
+    /**
+     * An input the role thread reads itself, e.g. its interface's capture ({@code PcapPort.inline()}): each cycle
+     * first {@link #pump pumps} it (it hands what it reads to {@link RoleRunner#offer}, on the role thread), and
+     * the idle thread waits in {@link #await} instead of parking, so that one thread both reads the packets and
+     * runs the role, with no hand-off between two threads per packet.
+     */
+    public interface Source {
+        /**
+         * Reads what is waiting, without blocking (role thread).
+         *
+         * @param max most packets read
+         * @return packets read, 0 when none was waiting
+         */
+        int pump(int max);
+
+        /**
+         * Waits for input or a {@link #wakeup()}, at most {@code nanos} (role thread).
+         *
+         * @param nanos the longest wait
+         */
+        void await(long nanos);
+
+        /** Ends a wait in {@link #await}, or makes the next one return at once (any thread). */
+        void wakeup();
     }
 
     /**
@@ -125,6 +155,7 @@ public final class RoleRunner implements AutoCloseable {
         private Consumer<Throwable> onFailure = t -> { };
         private PacketHandler side;
         private int sideBytes;
+        private Source source;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -224,6 +255,17 @@ public final class RoleRunner implements AutoCloseable {
             }
             this.side = Objects.requireNonNull(handler, "handler");
             this.sideBytes = octets;
+            return this;
+        }
+
+        /**
+         * An input the role thread reads itself (see {@link Source}); packets it offers go through the same ring.
+         *
+         * @param s the source
+         * @return this builder
+         */
+        public Builder source(Source s) {
+            this.source = Objects.requireNonNull(s, "source");
             return this;
         }
 
@@ -367,6 +409,9 @@ public final class RoleRunner implements AutoCloseable {
         long now = clock.nanos();
         lastNow = now;
         int work = 0;
+        if (source != null) {
+            work += source.pump(maxBurst);
+        }
         for (int i = 0; i < TASKS_PER_CYCLE; i++) {
             LongConsumer task = tasks.poll();
             if (task == null) {
@@ -405,7 +450,11 @@ public final class RoleRunner implements AutoCloseable {
                 // packet (or task) is seen here (both sides write, then read, a volatile)
                 if (running && ring.isEmpty() && (sideRing == null || sideRing.isEmpty()) && tasks.isEmpty()) {
                     counters.parks.incrementAndGet();
-                    LockSupport.parkNanos(this, wait);
+                    if (source != null) {
+                        source.await(wait);
+                    } else {
+                        LockSupport.parkNanos(this, wait);
+                    }
                 }
                 parked = false;
             }
@@ -419,7 +468,11 @@ public final class RoleRunner implements AutoCloseable {
     private void wake() {
         Thread t = thread;
         if (parked && t != null) {
-            LockSupport.unpark(t);
+            if (source != null) {
+                source.wakeup();
+            } else {
+                LockSupport.unpark(t);
+            }
         }
     }
 
@@ -453,6 +506,9 @@ public final class RoleRunner implements AutoCloseable {
             return;
         }
         LockSupport.unpark(t);
+        if (source != null) {
+            source.wakeup();
+        }
         if (t != Thread.currentThread()) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));
