@@ -445,9 +445,9 @@ final class RoleCommands {
                         + AgentConfig.MAX_LINK_MTU)
         Integer linkMtu;
 
-        @Option(names = "--reverse-rate", paramLabel = "PPS,BURST", defaultValue = "10000,1000",
+        @Option(names = "--reverse-rate", paramLabel = "PPS,BURST", defaultValue = "100000,10000",
                 description = "the reverse tunnel's token bucket per binding: packets a second and burst"
-                        + " (default 10000,1000); packets over it are dropped and counted")
+                        + " (default 100000,10000); packets over it are dropped and counted")
         String reverseRate;
 
         @Option(names = "--table-key", paramLabel = "HEX", showDefaultValue = CommandLine.Help.Visibility.NEVER,

@@ -467,6 +467,12 @@ class HostDeliveryNamespaceTest {
     }
 
     /** CPU time (user + system) a process has used so far, in seconds (Linux /proc, 100 ticks a second). */
+    /** TCP segments the kernel of a namespace retransmitted so far ({@code TcpRetransSegs}). */
+    static long retransmitted(String ns) throws Exception {
+        Matcher m = Pattern.compile("TcpRetransSegs\\s+(\\d+)").matcher(in(ns, "nstat", "-az", "TcpRetransSegs"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     /** CPU seconds of each thread of a process, by thread name (threads of one name summed). */
     static Map<String, Double> threadCpu(long pid) throws IOException {
         Map<String, Double> m = new java.util.TreeMap<>();
@@ -545,7 +551,9 @@ class HostDeliveryNamespaceTest {
         for (long pid : pids) {
             before.add(threadCpu(pid));
         }
+        long[] retrans0 = {retransmitted(AR[0]), retransmitted(AR[1])};
         double tcpAnycast = tcpRate("http://[" + AA + "]:8080/bench.bin");
+        long retrans = retransmitted(AR[0]) + retransmitted(AR[1]) - retrans0[0] - retrans0[1];
         StringBuilder threads = new StringBuilder();
         String[] names = {"agent", "ar1", "ar2"};
         for (int i = 0; i < pids.length; i++) {
@@ -558,7 +566,8 @@ class HostDeliveryNamespaceTest {
                 + "anycast %.0f/s, ratio %.2f; CPU during the anycast run: agent %.2f s, responders %.2f s of 3 s; "
                 + "TCP (http.server, 20 MB): direct %.1f MB/s, anycast %.1f MB/s, ratio %.2f", udpDirect, udpAnycast,
                 udpAnycast / udpDirect, agentCpu, responderCpu, tcpDirect / 1e6, tcpAnycast / 1e6,
-                tcpAnycast / tcpDirect) + "; threads during the anycast TCP run: " + threads;
+                tcpAnycast / tcpDirect) + ", " + retrans + " segments retransmitted by the server"
+                + "; threads during the anycast TCP run: " + threads;
         Files.writeString(DIR.resolve("bench.txt"), line + "\n");
         REPORT.put("benchmark", line);
         assertThat(udpAnycast).isPositive();
