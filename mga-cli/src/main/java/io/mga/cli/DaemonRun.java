@@ -49,6 +49,8 @@ final class DaemonRun {
     LongConsumer periodic;
     /** The role thread's side input (host delivery's TUN device), or null. */
     io.mga.api.PacketHandler side;
+    /** The TUN device the role thread reads the side input from (host delivery), or null. */
+    io.mga.pcapio.host.TunDevice sideTun;
     /** Closed after the interface when the run ends (host delivery's kernel configuration), or null. */
     AutoCloseable after;
     /** The period of {@link #periodic}. */
@@ -133,7 +135,7 @@ final class DaemonRun {
             return 1;
         }
         log.line(Level.INFO, "starting: " + RoleCommands.effective(spec));
-        if (!RoleCommands.open(err, name, live, role, side, link.iface)) {
+        if (!RoleCommands.open(err, name, live, role, side, sideTun, link.iface)) {
             return 1;
         }
         Snapshots snapshots = new Snapshots(live::submit, snapshot, x -> System.nanoTime());

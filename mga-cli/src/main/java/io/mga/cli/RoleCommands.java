@@ -194,19 +194,19 @@ final class RoleCommands {
 
     /** Starts the role on the interface; says why not in one line. */
     static boolean open(PrintWriter err, String name, LiveInterface live, Role role, String iface) {
-        return open(err, name, live, role, null, iface);
+        return open(err, name, live, role, null, null, iface);
     }
 
     /**
      * {@link #open(PrintWriter, String, LiveInterface, Role, String)} with a side input for the role thread (host
-     * delivery's TUN device).
+     * delivery's TUN device, which the role thread reads itself).
      *
      * @return false when it could not be opened (said in one line)
      */
     static boolean open(PrintWriter err, String name, LiveInterface live, Role role, io.mga.api.PacketHandler side,
-            String iface) {
+            io.mga.pcapio.host.TunDevice tun, String iface) {
         try {
-            live.start(role, side);
+            live.start(role, side, tun);
             return true;
         } catch (IOException | UnsatisfiedLinkError e) {
             err.println("mga " + name + ": cannot open " + iface + ": " + oneLine(e.getMessage())
@@ -1073,8 +1073,9 @@ final class RoleCommands {
             }
             log.line(Level.INFO, "host delivery through " + tun.name() + " (MTU " + r.hostMtu() + ") for " + anycast);
             io.mga.pcapio.host.TunDevice dev = tun;
-            dev.start((p, o, l, now) -> live.offerSide(p, o, l));
+            // the role thread reads the device itself, with its capture
             run.side = r::fromHost;
+            run.sideTun = dev;
             run.after = hd;
             // the kernel holds --address: only its forwarding matters, not that it holds the address
             return run.run(r, List.of(), r::start, stop, deregistered, fatal);

@@ -9,6 +9,7 @@ import io.mga.api.Role;
 import io.mga.pcapio.link.EthernetFraming;
 import io.mga.pcapio.link.MacAddress;
 import io.mga.pcapio.nd.NeighborDiscovery;
+import io.mga.pcapio.host.TunDevice;
 import io.mga.pcapio.port.PcapPort;
 import io.mga.pcapio.runner.RoleRunner;
 import io.mga.wire.MalformedPacketException;
@@ -463,7 +464,25 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
      * @throws IllegalStateException if started before
      */
     public synchronized void start(Role r, io.mga.api.PacketHandler side) throws IOException {
+        start(r, side, null);
+    }
+
+    /**
+     * {@link #start(Role, io.mga.api.PacketHandler)} with the side input read from a TUN device by the role thread
+     * itself: it polls the device's descriptor with its capture and reads what is waiting in each duty cycle (no
+     * reader thread, no hand-off between threads per packet; do not {@link TunDevice#start} the device).
+     *
+     * @param r the role; it must send through this object
+     * @param side takes what the device gives, on the role thread
+     * @param tun the device (host delivery's), open, not started
+     * @throws IOException if the interface cannot be opened (unknown name, no privileges, no Ethernet address)
+     * @throws IllegalStateException if started before
+     */
+    public synchronized void start(Role r, io.mga.api.PacketHandler side, TunDevice tun) throws IOException {
         Objects.requireNonNull(r, "role");
+        if (tun != null) {
+            Objects.requireNonNull(side, "side");
+        }
         if (port != null || closed) {
             throw new IllegalStateException("the interface " + interfaceName + " was started or closed before");
         }
@@ -518,10 +537,16 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             throw e;
         }
         PcapPort.FrameSink sink = s::captured;
+        if (tun != null) {
+            reader.watch(tun.descriptor());
+        }
+        io.mga.api.PacketHandler fromTun = (packet, offset, length, nowNanos) -> runner.offerSide(packet, offset,
+                length);
         rb.source(new RoleRunner.Source() {
             @Override
             public int pump(int max) {
-                return reader.pump(sink, max);
+                int n = reader.pump(sink, max);
+                return tun == null ? n : n + tun.readWaiting(fromTun, max);
             }
 
             @Override

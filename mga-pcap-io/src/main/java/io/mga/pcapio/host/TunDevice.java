@@ -17,15 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A Linux TUN device ({@code /dev/net/tun}, {@code TUNSETIFF} with {@code IFF_TUN | IFF_NO_PI}): the host's IPv6
  * stack on one side, whole IPv6 packets on the other, with no framing. {@link #send} writes a packet to the host
- * (the kernel receives it as if it had arrived on the device); a reader thread reads what the kernel routes out of
- * the device and hands each packet to a {@link PacketHandler} (in practice: a live interface's side queue, so that
- * the role's thread takes it). The kernel computes full checksums for what it sends through a TUN device: the
+ * (the kernel receives it as if it had arrived on the device); what the kernel routes out of the device is read
+ * either by the role's own thread ({@link #readWaiting}, on a descriptor it polls with its capture: {@link
+ * io.mga.pcapio.LiveInterface#start(io.mga.api.Role, PacketHandler, TunDevice)}, no hand-off between threads) or
+ * by a reader thread of the device's own ({@link #start}) that hands each packet to a {@link PacketHandler}. The kernel computes full checksums for what it sends through a TUN device: the
  * packets read here need no checksum fix-up.
  *
  * <p>Through JNA's direct mapping (JNA comes with pcap4j): no Java allocation per packet. The device exists while
  * it is open (not persistent): {@link #close()} removes it, with its addresses and routes.
  *
- * <p>Threads: {@link #send} from one thread at a time (the role's); the reader is the device's own thread.
+ * <p>Threads: {@link #send} and {@link #readWaiting} from one thread at a time (the role's); with {@link #start},
+ * the reader is the device's own thread. The descriptor is non-blocking.
  */
 public final class TunDevice implements PacketIo, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunDevice.class);
@@ -35,6 +37,8 @@ public final class TunDevice implements PacketIo, AutoCloseable {
     private static final short IFF_NO_PI = 0x1000;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int EAGAIN = 11;
     private static final short POLLIN = 1;
     private static final int IFNAMSIZ = 16;
     /** The reader wakes at least this often to see whether it must stop (milliseconds). */
@@ -46,6 +50,15 @@ public final class TunDevice implements PacketIo, AutoCloseable {
     }
 
     private static native int open(String path, int flags) throws LastErrorException;
+
+    /** {@code read(2)} returning -1 rather than throwing (errno from {@link Native#getLastError()}). */
+    private static final class Unchecked {
+        static {
+            Native.register(Unchecked.class, NativeLibrary.getInstance("c"));
+        }
+
+        static native long read(int fd, Pointer buffer, long count);
+    }
 
     private static native int ioctl(int fd, long request, Pointer argument) throws LastErrorException;
 
@@ -60,6 +73,9 @@ public final class TunDevice implements PacketIo, AutoCloseable {
     private final String name;
     private final int fd;
     private final Memory out = new Memory(MAX_PACKET);
+    /** {@link #readWaiting}'s buffers (the role thread's). */
+    private Memory inlineIn;
+    private byte[] inlineBuf;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong writeFailed = new AtomicLong();
     private final AtomicLong read = new AtomicLong();
@@ -89,7 +105,7 @@ public final class TunDevice implements PacketIo, AutoCloseable {
         }
         int fd;
         try {
-            fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+            fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
         } catch (LastErrorException e) {
             throw new IOException("cannot open /dev/net/tun: errno " + e.getErrorCode(), e);
         }
@@ -161,7 +177,15 @@ public final class TunDevice implements PacketIo, AutoCloseable {
                 if (r <= 0 || (pfd.getShort(6) & POLLIN) == 0) {
                     continue;
                 }
-                long n = read(fd, in, MAX_PACKET);
+                long n;
+                try {
+                    n = read(fd, in, MAX_PACKET);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == EAGAIN || e.getErrorCode() == 4) {
+                        continue;
+                    }
+                    throw e;
+                }
                 if (n <= 0) {
                     continue;
                 }
@@ -179,6 +203,51 @@ public final class TunDevice implements PacketIo, AutoCloseable {
                 LOG.error("TUN device {}: reading failed (errno {}); the reader stops", name, e.getErrorCode());
             }
         }
+    }
+
+    /** @return the device's file descriptor (non-blocking), for a thread that polls it with other inputs */
+    public int descriptor() {
+        return fd;
+    }
+
+    /**
+     * Reads the packets waiting, at most {@code max}, without blocking, and hands each to {@code handler} on the
+     * caller's thread, from one reused buffer (the handler copies what it keeps). Not with {@link #start}.
+     *
+     * @param handler takes the packets (its time argument is 0)
+     * @param max most packets read
+     * @return packets read; 0 when none was waiting, or the device is closed
+     * @throws IllegalStateException if reading failed for another reason than "nothing waiting" (logged)
+     */
+    public int readWaiting(PacketHandler handler, int max) {
+        if (closed || reader != null) {
+            return 0;
+        }
+        if (inlineIn == null) {
+            inlineIn = new Memory(MAX_PACKET);
+            inlineBuf = new byte[MAX_PACKET];
+        }
+        int k = 0;
+        while (k < max) {
+            // without an exception per empty read (every duty cycle has one): errno read back after -1
+            long n = Unchecked.read(fd, inlineIn, MAX_PACKET);
+            if (n < 0) {
+                int errno = Native.getLastError();
+                if (errno == EAGAIN || errno == 4) {
+                    return k;
+                }
+                LOG.error("TUN device {}: reading failed (errno {})", name, errno);
+                throw new IllegalStateException("reading TUN device " + name + " failed: errno " + errno);
+            }
+            if (n == 0) {
+                return k;
+            }
+            inlineIn.read(0, inlineBuf, 0, (int) n);
+            read.incrementAndGet();
+            k++;
+            handler.receive(inlineBuf, 0, (int) n, 0);
+        }
+        return k;
     }
 
     /**

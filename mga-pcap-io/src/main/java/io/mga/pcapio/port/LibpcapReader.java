@@ -73,8 +73,9 @@ final class LibpcapReader {
     /** Two pointers written by {@code pcap_next_ex}: the header's and the data's. */
     private final Memory out = new Memory(2L * Native.POINTER_SIZE);
     private final Pointer outData = out.share(Native.POINTER_SIZE);
-    /** Two {@code struct pollfd}: the capture socket, and the wake-up eventfd. */
-    private final Memory pollFd = new Memory(16);
+    /** Three {@code struct pollfd}: the capture socket, the wake-up eventfd, and one more the caller watches. */
+    private final Memory pollFd = new Memory(24);
+    private int watched;
     private final Memory counter = new Memory(8);
     private final Memory one = new Memory(8);
     private final int wakeFd;
@@ -166,13 +167,28 @@ final class LibpcapReader {
      */
     void await(int millis) {
         try {
-            int n = Libc.poll(pollFd, wakeFd < 0 ? 1 : 2, millis);
+            int n = Libc.poll(pollFd, wakeFd < 0 ? 1 : watched > 0 ? 3 : 2, millis);
             if (n > 0 && wakeFd >= 0 && (pollFd.getShort(14) & POLLIN) != 0) {
                 Libc.read(wakeFd, counter, 8); // clears the wake-up
             }
         } catch (LastErrorException e) {
             // EINTR, or EAGAIN on the eventfd: the caller reads again, or checks whether it must stop
         }
+    }
+
+    /**
+     * Makes {@link #await} also end when {@code fd} is readable (e.g. a TUN device the same thread reads).
+     *
+     * @param fd the descriptor
+     */
+    void watch(int fd) {
+        if (wakeFd < 0) {
+            throw new IllegalStateException("no eventfd: cannot watch a second descriptor");
+        }
+        pollFd.setInt(16, fd);
+        pollFd.setShort(20, POLLIN);
+        pollFd.setShort(22, (short) 0);
+        watched = 1;
     }
 
     /** Ends a wait in {@link #await} now, or makes the next one return at once. Thread-safe. */

@@ -391,6 +391,16 @@ public final class PcapPort implements AutoCloseable {
             }
         }
 
+        /**
+         * Makes {@link #await} also end when {@code fd} is readable: one more input the same thread reads (a TUN
+         * device's descriptor, for host delivery). Before the first {@link #await}.
+         *
+         * @param fd the descriptor
+         */
+        public void watch(int fd) {
+            libpcap.watch(fd);
+        }
+
         /** Ends a wait in {@link #await} now, or makes the next one return at once. Thread-safe. */
         public void wakeup() {
             libpcap.wakeup();
