@@ -253,6 +253,7 @@ public final class ForwardingRate {
             live.start(haa);
             registerSink(live, haa, key);
             Run pcap = flood(rtMac, seconds);
+            String pcapCounters = live.counters() + " " + haa.counters();
             live.close();
             // 2. the same agent with its kernel data plane (the XDP program on mgb-haa, the maps mirrored), attached
             // natively (veth's driver XDP: the peer's XDP_PASS program takes what it transmits) and generically
@@ -326,6 +327,7 @@ public final class ForwardingRate {
             t.append(String.format("ratio XDP data plane (generic) / kernel forwarding: %.2f pps, %.2f CPU%n",
                     generic.pps() / kernel.pps(), kernel.cpuPerPacket() / generic.cpuPerPacket()));
             t.append(String.format("kernel data plane counters (native run): %s%n", kc));
+            t.append(String.format("the pcap run's interface and agent counters: %s%n", pcapCounters));
             t.append(String.format("load average at the end (/proc/loadavg): %s; %d CPUs%n", load,
                     Runtime.getRuntime().availableProcessors()));
             System.out.print(t);
@@ -346,6 +348,8 @@ public final class ForwardingRate {
     static HomeAnycastAgent agent(LiveInterface live, Bytes key) {
         return HomeAnycastAgent.builder().address(HAA).serve(new Ipv6Prefix(AA, 128)).model(Model.BASIC)
                 .policy(Policies.first()).replayProtection(false, 7_000_000_000L)
+                // the sink is no responder: it would not answer the liveness probes, and the binding would go
+                .liveness(0, 1)
                 .responder(new ResponderCredentials("sink@example.net", 1000, key, List.of(new Ipv6Prefix(AA, 128))))
                 .io(live).build(System.nanoTime());
     }

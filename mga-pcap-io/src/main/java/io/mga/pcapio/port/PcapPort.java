@@ -32,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * call and one copy per frame, no allocation); when none is left (the end of a burst) it reads {@code pcap_stats}
  * (at most every 10 ms), so that the kernel's drops ({@link Stats#kernelDropped}) and the interface's ({@link
  * Stats#interfaceDropped}) show up in the counters, and then waits in {@code poll(2)} on the capture socket for the
- * next frame, waking every 100 ms (or the read timeout, if shorter) to see whether it must stop: an idle capture
- * thread costs ten wake-ups a second. {@code pcap_stats} is also read every 256 frames of a long burst.
+ * next frame, or the read timeout (then it reads the statistics if they are due); {@link #close()} ends the wait. {@code pcap_stats} is also read every 256 frames of a long burst.
  *
  * <p>A second handle, whose filter accepts nothing, injects the frames. {@link #inject} is thread-safe.
  */
@@ -42,8 +41,6 @@ public final class PcapPort implements AutoCloseable {
     private static final int STATS_EVERY = 256;
     /** The least time between two {@code pcap_stats} at a burst's end. */
     private static final long STATS_MIN_NANOS = 10_000_000L;
-    /** How long the idle capture thread waits in {@code poll(2)} before it looks whether it must stop. */
-    private static final int IDLE_POLL_MILLIS = 100;
     /** Ethernet header plus two VLAN tags. */
     private static final int LINK_OVERHEAD = 14 + 8;
 
@@ -178,8 +175,8 @@ public final class PcapPort implements AutoCloseable {
         }
 
         /**
-         * @param millis the handle's read timeout (default 1000); the idle capture thread waits at most this long,
-         *     and at most 100 ms, before it looks whether it must stop
+         * @param millis the handle's read timeout (default 1000); the idle capture thread of {@link #start} waits
+         *     at most this long in {@code poll(2)} (then reads the statistics if frames came since)
          * @return this builder
          */
         public Builder readTimeoutMillis(int millis) {
@@ -304,11 +301,10 @@ public final class PcapPort implements AutoCloseable {
     }
 
     private void capture(Reader r, FrameSink sink, Consumer<Throwable> onFailure) {
-        int waitMillis = Math.min(readTimeoutMillis, IDLE_POLL_MILLIS);
         try {
             while (running) {
                 if (r.pump(sink, STATS_EVERY) == 0) {
-                    r.await(waitMillis * 1_000_000L);
+                    r.await(readTimeoutMillis * 1_000_000L);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -377,13 +373,14 @@ public final class PcapPort implements AutoCloseable {
         }
 
         /**
-         * Waits for a frame, a {@link #wakeup()}, or the timeout (rounded up to a millisecond, at most 100 ms).
+         * Waits for a frame, a {@link #wakeup()} ({@link PcapPort#close()} calls it), or the timeout (rounded up to
+         * a millisecond).
          * Reads {@code pcap_stats} afterwards if frames were read since the last time and 10 ms have passed.
          *
          * @param nanos the longest wait
          */
         public void await(long nanos) {
-            long millis = Math.max(0, Math.min(IDLE_POLL_MILLIS, (nanos + 999_999L) / 1_000_000L));
+            long millis = Math.max(0, Math.min(Integer.MAX_VALUE, (nanos + 999_999L) / 1_000_000L));
             libpcap.await((int) millis);
             long now = System.nanoTime();
             if (sinceStats > 0 && now - lastStats >= STATS_MIN_NANOS) {
@@ -456,7 +453,7 @@ public final class PcapPort implements AutoCloseable {
     }
 
     /**
-     * Stops the capture thread (it ends within 100 ms), reads the statistics a last time and closes both
+     * Stops the capture thread (the wake-up ends its wait at once), reads the statistics a last time and closes both
      * handles. Idempotent; from the capture thread itself (a sink's failure path) it does not wait for itself.
      */
     @Override
@@ -470,9 +467,12 @@ public final class PcapPort implements AutoCloseable {
             running = false;
             t = captureThread;
         }
+        if (inline != null) {
+            inline.wakeup(); // ends the capture thread's wait in poll(2)
+        }
         if (t != null && t != Thread.currentThread()) {
             try {
-                rx.breakLoop(); // the next read returns at once (the wait in poll(2) ends within 100 ms)
+                rx.breakLoop(); // the next read returns at once
             } catch (NotOpenException e) {
                 // closed already
             }
