@@ -826,6 +826,7 @@ final class RoleCommands {
         m.put("interface_packets_malformed", c.malformed());
         m.put("interface_packets_dropped", c.dropped());
         m.put("interface_packets_kernel_dropped", c.kernelDropped());
+        m.put("interface_packets_stale_dropped", c.staleDropped());
         m.put("interface_packets_queue_dropped", c.queueDropped());
         m.put("interface_packets_foreign", c.foreign());
     }

@@ -50,6 +50,7 @@ class AttackSuiteNamespaceTest {
     static final String ATTACKER = "2001:db8:c::66";
     static final String VICTIM = "2001:db8:99:0";
     static final String[] COA = {"2001:db8:1::100", "2001:db8:2::100"};
+    static final String INITIATOR = "2001:db8:e::10";
     /** The keys of ar1, ar2 and two identities no running responder uses (an insider, another identity): their
      * forged BUs carry timestamps that never race a running responder's refreshes (RFC 4285 §6, one per SPI). */
     static final String[] KEY = {"31313131313131313131313131313131", "32323232323232323232323232323232",
@@ -99,7 +100,7 @@ class AttackSuiteNamespaceTest {
     static void cleanup() throws Exception {
         sh(false, "ip", "netns", "del", CL_NS);
         sh(false, "ip", "netns", "del", RT_NS);
-        for (String l : new String[] {"max-haa", "max-ar1", "max-ar2"}) {
+        for (String l : new String[] {"max-haa", "max-ar1", "max-ar2", "max-ai"}) {
             sh(false, "ip", "link", "del", dev(l));
         }
     }
@@ -128,24 +129,9 @@ class AttackSuiteNamespaceTest {
         return DIR.resolve(name + ".log");
     }
 
-    /** Waits until a role's log holds a text: woken by the file system when the log directory changes. */
+    /** Waits until a role's log holds a text {@code times} times (see {@link #awaitFile}). */
     static void awaitLog(String name, String text, int times, long millis) throws Exception {
-        long end = System.nanoTime() + millis * 1_000_000;
-        try (java.nio.file.WatchService w = DIR.getFileSystem().newWatchService()) {
-            DIR.register(w, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-            while (System.nanoTime() < end) {
-                String s = Files.readString(log(name));
-                if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
-                    return;
-                }
-                java.nio.file.WatchKey k = w.poll(200, TimeUnit.MILLISECONDS);
-                if (k != null) {
-                    k.pollEvents();
-                    k.reset();
-                }
-            }
-        }
-        throw new AssertionError(name + " never logged '" + text + "' " + times + "x:\n" + Files.readString(log(name)));
+        awaitFile(log(name), text, times, millis);
     }
 
     static String mac(String ns, String iface) throws Exception {
@@ -186,6 +172,8 @@ class AttackSuiteNamespaceTest {
         roleLink("max-haa", "max-rthaa", ROUTER_HOME + "/64");
         roleLink("max-ar1", "max-rtar1", "2001:db8:1::1/64");
         roleLink("max-ar2", "max-rtar2", "2001:db8:2::1/64");
+        // a Mobile IPv6 initiator's link (mga initiator runs there in the HoTI/CoTI test only)
+        roleLink("max-ai", "max-rtai", "2001:db8:e::1/64");
         routerClientMac = mac(RT_NS, dev("max-rtcl"));
         routerHomeMac = mac(RT_NS, dev("max-rthaa"));
         agentMac = mac(null, dev("max-haa"));
@@ -418,6 +406,75 @@ class AttackSuiteNamespaceTest {
         Figures f = measure("HoTI/CoTI flood at the agent and both care-of addresses, target 20k/s x 3 s", 4,
                 () -> offPath("hoti-flood", "--dst", HAA, COA[0], COA[1], "--rate", "20000", "--seconds", "3"));
         assertFlood(f, 0.95);
+    }
+
+    /**
+     * The correspondent's side of return routability: an {@code mga initiator} sends a datagram to the anycast
+     * address every 100 ms for 8 s (the flood's 3 s, after Scapy's start, fall within them) (the responders answer, and route-optimise towards it) while the attacker floods
+     * it with HoTI and CoTI from random sources. RFC 6275 §9.4.1/§9.4.2 has a correspondent answer every valid
+     * HoTI/CoTI with a HoT/CoT, which is longer than what it answers; the initiator answers at most 1,000 a second
+     * (and 10 to one source /64). It must keep being served, its output bounded, and what it sends back at most
+     * what it was sent (the router counts the octets from the initiator's link, its own datagrams included).
+     */
+    @Test
+    @Order(5)
+    void hotiAndCotiFloodsAtAnInitiator() throws Exception {
+        long fromInitiator0 = routerRxBytes("max-rtai");
+        Path out = DIR.resolve("initiator.log");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process init = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp, "io.mga.cli.Main", "initiator", "--interface",
+                dev("max-ai"), "--address", INITIATOR, "--router", "2001:db8:e::1", "--anycast", AA, "--count", "80",
+                "--interval-ms", "100").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            // the flood starts with the initiator's first datagrams (its JVM takes about a second to start)
+            awaitFile(out, "answer from", 1, 20_000);
+            JsonNode a = offPath("hoti-flood", "--dst", INITIATOR, "--rate", "20000", "--seconds", "3");
+            long rss = init.isAlive() ? rssKib(init) : -1;
+            assertThat(init.waitFor(60, TimeUnit.SECONDS)).as("the initiator finished").isTrue();
+            String log = Files.readString(out);
+            long answers = log.lines().filter(l -> l.startsWith("mga initiator: answer from " + AA)).count();
+            long sentBack = routerRxBytes("max-rtai") - fromInitiator0;
+            long attackOctets = a.get("octets").asLong();
+            double reflection = (double) sentBack / attackOctets;
+            String line = String.format(java.util.Locale.ROOT, "HoTI/CoTI flood at an initiator, target 20k/s x 3 s"
+                    + " | attack %s | availability %.1f%% (%d/80) | initiator output %d B | RSS initiator %d MiB"
+                    + " | the initiator sent %d B in all, %.3fx the attack's %d B", a, 100.0 * answers / 80, answers,
+                    Files.size(out), rss / 1024, sentBack, reflection, attackOctets);
+            FIGURES.add(line);
+            System.out.println("ATTACK " + line);
+            assertThat(answers).as("the initiator's answers under the flood: %s", log).isGreaterThanOrEqualTo(76);
+            assertThat(Files.size(out)).as("the initiator's output").isLessThanOrEqualTo(LOG_BOUND);
+            assertThat(rss).as("RSS (KiB) of the initiator").isLessThanOrEqualTo(RSS_BOUND_KIB);
+            assertThat(reflection).as("octets back per octet of attack").isLessThanOrEqualTo(1.0);
+        } finally {
+            init.destroyForcibly();
+        }
+    }
+
+    static long routerRxBytes(String routerDev) throws Exception {
+        return Long.parseLong(rt("cat", "/sys/class/net/" + dev(routerDev) + "/statistics/rx_bytes").trim());
+    }
+
+    /** Waits until a file holds a text {@code times} times: woken by the file system when its directory changes. */
+    static void awaitFile(Path file, String text, int times, long millis) throws Exception {
+        long end = System.nanoTime() + millis * 1_000_000;
+        try (java.nio.file.WatchService w = file.getFileSystem().newWatchService()) {
+            file.getParent().register(w, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (System.nanoTime() < end) {
+                String s = Files.exists(file) ? Files.readString(file) : "";
+                if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+                    return;
+                }
+                java.nio.file.WatchKey k = w.poll(200, TimeUnit.MILLISECONDS);
+                if (k != null) {
+                    k.pollEvents();
+                    k.reset();
+                }
+            }
+        }
+        throw new AssertionError(file + " never held '" + text + "' " + times + "x:\n"
+                + (Files.exists(file) ? Files.readString(file) : "(no file)"));
     }
 
     /** On the agent's link: frames injected by the router's side of the veth reach the agent alone. */

@@ -222,7 +222,8 @@ public final class AnycastInitiator implements Role {
 
     /** @return a snapshot of the counters */
     public InitiatorCounters counters() {
-        return new InitiatorCounters(packets, datagrams, malformed, correspondent.bindingErrorsSent());
+        return new InitiatorCounters(packets, datagrams, malformed, correspondent.bindingErrorsSent(),
+                correspondent.testAnswersSuppressed());
     }
 
     /**
@@ -294,7 +295,7 @@ public final class AnycastInitiator implements Role {
         }
         MobilityMessage m = in.mobility();
         if (m instanceof MobilityMessage.HomeTestInit || m instanceof MobilityMessage.CareOfTestInit) {
-            correspondent.testInit(p, m);
+            correspondent.testInit(p, m, now);
         } else if (m instanceof MobilityMessage.BindingUpdate bu) {
             correspondent.bindingUpdate(BindingUpdateView.of(p, bu), now);
         } else {

@@ -267,6 +267,37 @@ class ConformanceTest {
         }
     }
 
+    /**
+     * RFC 6275 §9.4.1/§9.4.2 answers every valid HoTI/CoTI, and a HoT is longer than its HoTI: a flood from forged
+     * sources would make the initiator a reflector. Answers are bounded: 1,000 a second in all (bursts of 20), 10
+     * a second to one source /64; the rest are dropped and counted. Virtual time, no traffic but the floods.
+     */
+    @Test
+    void hotiAndCotiAnswersAreRateLimitedPerSourceAndInTotal() {
+        AnycastInitiator cn = initiator();
+        java.util.Random r = new java.util.Random(3);
+        // 20,000 in one second from random /64s: at most 1,000 + the burst are answered
+        for (int i = 0; i < 20_000; i++) {
+            Ipv6Address src = new Ipv6Address(0x20010db800000000L | (r.nextLong() & 0xffff_ffffL) << 16, 1);
+            MobilityMessage m = i % 2 == 0 ? MobilityMessage.HomeTestInit.of(i) : MobilityMessage.CareOfTestInit.of(i);
+            byte[] b = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, src, CN), List.of(),
+                    new MobilityHeader(m)));
+            cn.receive(b, 0, b.length, now + i * 50_000L);
+        }
+        int answered = sent.size();
+        assertThat(answered).isBetween(1_000, 1_020);
+        assertThat(cn.counters().testAnswersSuppressed()).isEqualTo(20_000 - answered);
+        // one source, two seconds later (the total has refilled): its burst of 20, then 10 a second
+        sent.clear();
+        long t = now + 3 * World.S;
+        for (int i = 0; i < 100; i++) {
+            byte[] b = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(64, MN_HOME, CN), List.of(),
+                    new MobilityHeader(MobilityMessage.HomeTestInit.of(i))));
+            cn.receive(b, 0, b.length, t + i * 10_000_000L); // 100 a second for one second
+        }
+        assertThat(sent.size()).isBetween(20, 31);
+    }
+
     MobilityMessage lastMessage() throws Exception {
         return ((MobilityHeader) PacketDecoder.decode(sent.get(sent.size() - 1)).upper()).message();
     }

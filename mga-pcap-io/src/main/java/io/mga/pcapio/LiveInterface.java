@@ -107,6 +107,14 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             return port == null ? 0 : port.stats().interfaceDropped();
         }
 
+        /**
+         * @return frames dropped unread because they had waited in the capture buffer longer than the age limit
+         *     ({@link Builder#maxFrameAgeMillis}, default 100 ms): the backlog an overloaded role sheds
+         */
+        public long staleDropped() {
+            return port == null ? 0 : port.stats().stale();
+        }
+
         /** @return frames dropped because they were longer than the snapshot length */
         public long truncated() {
             return port == null ? 0 : port.stats().truncated();
@@ -130,9 +138,9 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
             return foreign.get();
         }
 
-        /** @return all packets lost on the way: queue, kernel, truncated, unroutable, send failed */
+        /** @return all packets lost on the way: queue, kernel, stale, truncated, unroutable, send failed */
         public long dropped() {
-            return queueDropped() + kernelDropped() + truncated() + unroutable() + sendFailed();
+            return queueDropped() + kernelDropped() + staleDropped() + truncated() + unroutable() + sendFailed();
         }
 
         /** @return the Neighbor Discovery counters, or null before {@link LiveInterface#start} */
@@ -143,7 +151,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         @Override
         public String toString() {
             return "received " + received() + " sent " + sent() + " dropped " + dropped() + " (queue "
-                    + queueDropped() + ", kernel " + kernelDropped() + ", truncated " + truncated() + ", unroutable "
+                    + queueDropped() + ", kernel " + kernelDropped() + ", stale " + staleDropped() + ", truncated " + truncated() + ", unroutable "
                     + unroutable() + ", send failed " + sendFailed() + ") malformed " + malformed() + " foreign "
                     + foreign() + " interface dropped " + interfaceDropped();
         }
@@ -161,6 +169,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
     private final String filter;
     private final int snaplen;
     private final int captureBuffer;
+    private final int maxFrameAgeMillis;
     private final int queueBytes;
     private final PcapRecorder recorder;
     private final boolean hostHolds;
@@ -198,6 +207,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         this.filter = b.filter;
         this.snaplen = b.snaplen;
         this.captureBuffer = b.captureBuffer;
+        this.maxFrameAgeMillis = b.maxFrameAgeMillis;
         this.queueBytes = b.queueBytes;
         this.recorder = b.recorder;
         this.hostHolds = b.hostHolds;
@@ -223,6 +233,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         private String filter = "ip6";
         private int snaplen;
         private int captureBuffer = 32 << 20;
+        private int maxFrameAgeMillis = 100;
         private int queueBytes = 4 << 20;
         private PcapRecorder recorder;
         private boolean hostHolds;
@@ -396,6 +407,21 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
 
         /**
+         * @param millis frames that waited in the capture buffer longer than this are dropped unread and counted
+         *     ({@link Counters#staleDropped()}; default 100 ms; 0 for no limit): an overloaded role sheds its old
+         *     backlog and serves what is recent, rather than answering everything seconds late (every protocol
+         *     it speaks retransmits: Binding Updates, Neighbor Discovery, the clients' own queries)
+         * @return this builder
+         */
+        public Builder maxFrameAgeMillis(int millis) {
+            if (millis < 0) {
+                throw new IllegalArgumentException("maxFrameAgeMillis must be 0 or more, got " + millis);
+            }
+            this.maxFrameAgeMillis = millis;
+            return this;
+        }
+
+        /**
          * @param octets the role thread's queue, for the capture's bursts and the side input (default 4 MiB)
          * @return this builder
          */
@@ -488,6 +514,7 @@ public final class LiveInterface implements PacketIo, AutoCloseable {
         }
         // promiscuous only for an Ethernet address of the role's own, which the interface would not accept
         PcapPort.Builder pb = PcapPort.builder(interfaceName).filter(filter).bufferSize(captureBuffer)
+                .maxFrameAgeMillis(maxFrameAgeMillis)
                 .promiscuous(configuredMac != null);
         if (snaplen > 0) {
             pb.snaplen(snaplen);

@@ -141,6 +141,54 @@ class LiveCaptureNamespaceTest {
         assertThat(live.termination()).isCompleted().isNotCompletedExceptionally();
     }
 
+    /**
+     * An overloaded role sheds what waited too long: the role thread is held on a first frame while 200 more are
+     * sent; with an age limit of 1 ms, those the kernel's time stamps show older than that when the thread comes
+     * back are dropped unread and counted, and every frame is accounted for (seen by the role, stale, or dropped by
+     * the kernel).
+     */
+    @Test
+    void framesOlderThanTheAgeLimitAreShedAndCounted() throws Exception {
+        int n = 200;
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Counting role = new Counting(n + 1) {
+            @Override
+            public void receive(byte[] packet, int offset, int length, long now) {
+                super.receive(packet, offset, length, now);
+                if (packet[offset + length - 1] == 9 && held.getCount() > 0) {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        LiveInterface live = LiveInterface.builder().interfaceName(RX).own(ME).maxFrameAgeMillis(1).build();
+        live.start(role);
+        try {
+            blast(frame(9), 1);
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            blast(frame(0), n); // the role thread is held: these wait in the capture buffer (a process start and more)
+            release.countDown();
+            LiveInterface.Counters c = live.counters();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (role.packets.get() + c.staleDropped() + c.kernelDropped() < n + 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(c.staleDropped()).as("%s", c).isPositive();
+            assertThat(role.packets.get() + c.staleDropped() + c.kernelDropped()).as("%s", c).isEqualTo(n + 1);
+            assertThat(c.dropped()).as("stale frames are part of the drops: %s", c).isGreaterThanOrEqualTo(
+                    c.staleDropped());
+            assertThat(c.toString()).contains("stale " + c.staleDropped());
+        } finally {
+            release.countDown();
+            live.close();
+        }
+    }
+
     @Test
     void kernelDropsAreReadBackIntoTheCounters() throws Exception {
         int n = 1000;

@@ -97,6 +97,14 @@ public final class Correspondent {
     private long lastBindingErrorAt = Long.MIN_VALUE;
     /** BAs that answer unauthenticated BUs (131, 136-138): 10 a second to one source /64, 100 in all. */
     private final AnswerLimiter unauthenticatedAnswers;
+    /**
+     * HoT/CoT answers (anyone may send a HoTI or CoTI from any source, and a HoT is longer than the HoTI it
+     * answers): 10 a second to one source /64, 1,000 in all, bursts of 20. A mobile node runs return routability
+     * once per binding refresh, minutes apart (MAX_TOKEN_LIFETIME is 210 s, RFC 6275 §12); a flood from forged sources
+     * draws at most 1,000 answers a second, not one per packet.
+     */
+    private final AnswerLimiter testAnswers;
+    private long testAnswersSuppressed;
 
     /**
      * @param address the initiator's address
@@ -122,6 +130,7 @@ public final class Correspondent {
         nonceIndex = random.nextInt(0x10000);
         newNonce(now);
         this.unauthenticatedAnswers = new AnswerLimiter(100_000_000L, 10_000_000L, 10, 1024, random.nextLong());
+        this.testAnswers = new AnswerLimiter(100_000_000L, 1_000_000L, 20, 4096, random.nextLong());
     }
 
     private void newNonce(long now) {
@@ -166,17 +175,31 @@ public final class Correspondent {
         return bindingErrorsSent;
     }
 
+    /** @return HoTIs and CoTIs left unanswered because the answers' rate limit was spent */
+    public long testAnswersSuppressed() {
+        return testAnswersSuppressed;
+    }
+
     /**
-     * A HoTI or CoTI (RFC 6275 §9.4.1, §9.4.2): answered with HoT/CoT unless it carries a Home Address option.
+     * A HoTI or CoTI (RFC 6275 §9.4.1, §9.4.2): answered with HoT/CoT unless it carries a Home Address option, or
+     * the answers' rate limit is spent (then silently dropped and counted: the mobile node retransmits).
      *
      * @param p the packet
      * @param m its message
+     * @param now the current time
      */
-    public void testInit(Ipv6Packet p, MobilityMessage m) {
+    public void testInit(Ipv6Packet p, MobilityMessage m, long now) {
         // RFC 6275 §9.4.1: a HoTI carrying a Home Address option is silently ignored (§9.4.2 likewise for CoTI)
         Ipv6Address src = p.header().source();
         if (p.homeAddressOption().isPresent() || !src.isUnicastRoutable() || src.equals(address)) {
             return; // and never answer a multicast, link-local or own source
+        }
+        if (!(m instanceof MobilityMessage.HomeTestInit || m instanceof MobilityMessage.CareOfTestInit)) {
+            return;
+        }
+        if (!testAnswers.allow(src.high(), now)) {
+            testAnswersSuppressed++;
+            return;
         }
         byte[] nonce = nonces[nonceIndex % NONCES_KEPT];
         MobilityMessage answer;

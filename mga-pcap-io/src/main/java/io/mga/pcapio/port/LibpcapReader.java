@@ -65,6 +65,8 @@ final class LibpcapReader {
     static final int NONE = 0;
     /** A frame longer than the snapshot length: not copied. */
     static final int TRUNCATED = 2;
+    /** A frame captured longer ago than the reader's age limit: not copied. */
+    static final int STALE = 3;
     /** {@code pcap_breakloop} was called. */
     static final int BREAK = -2;
 
@@ -81,14 +83,19 @@ final class LibpcapReader {
     private final int wakeFd;
     private boolean closed;
     private final byte[] frame;
+    private final long maxAgeMicros;
+    private long nowMicros;
     private int length;
 
     /**
      * @param handle an open, activated capture handle, set to non-blocking
      * @param snaplen its snapshot length (the largest frame copied)
+     * @param maxAgeMicros frames captured longer ago than this (by the capture's time stamps, microseconds of the
+     *     wall clock, against {@link #now}) are not copied ({@link #STALE}); 0 for no limit
      * @throws IllegalStateException if the handle's {@code pcap_t} cannot be read, or it has no selectable descriptor
      */
-    LibpcapReader(PcapHandle handle, int snaplen) {
+    LibpcapReader(PcapHandle handle, int snaplen, long maxAgeMicros) {
+        this.maxAgeMicros = maxAgeMicros;
         this.pcap = pcapOf(handle);
         this.fd = Pcap.pcap_get_selectable_fd(pcap);
         if (fd < 0) {
@@ -125,7 +132,7 @@ final class LibpcapReader {
      * Reads the next frame without waiting.
      *
      * @return {@link #FRAME} (then {@link #frame()} and {@link #length()} hold it), {@link #NONE}, {@link
-     *     #TRUNCATED} or {@link #BREAK}
+     *     #TRUNCATED}, {@link #STALE} or {@link #BREAK}
      * @throws IllegalStateException on a libpcap error ({@code PCAP_ERROR}, e.g. the interface went away)
      */
     int next() {
@@ -134,6 +141,14 @@ final class LibpcapReader {
             Pointer h = out.getPointer(0);
             int caplen = h.getInt(CAPLEN_OFFSET);
             int len = h.getInt(LEN_OFFSET);
+            if (maxAgeMicros > 0) {
+                // a struct timeval of the wall clock; a frame from the "future" (the clock stepped back) is kept
+                long captured = h.getNativeLong(0).longValue() * 1_000_000L + h.getNativeLong(Native.LONG_SIZE)
+                        .longValue();
+                if (nowMicros - captured > maxAgeMicros) {
+                    return STALE;
+                }
+            }
             if (len > caplen || caplen > frame.length || caplen < 0) {
                 return TRUNCATED;
             }
@@ -148,6 +163,15 @@ final class LibpcapReader {
             return BREAK;
         }
         throw new IllegalStateException("pcap_next_ex returned " + rc);
+    }
+
+    /**
+     * Sets the time the age of frames is measured against (once per burst read is enough).
+     *
+     * @param wallMicros the wall clock, microseconds since the epoch
+     */
+    void now(long wallMicros) {
+        this.nowMicros = wallMicros;
     }
 
     /** @return the last frame's octets, from index 0 (overwritten by the next {@link #next}) */

@@ -66,9 +66,11 @@ public final class PcapPort implements AutoCloseable {
      * @param kernelDropped packets the kernel dropped because its capture buffer was full ({@code ps_drop})
      * @param interfaceDropped packets the interface itself dropped, all traffic ({@code ps_ifdrop}; on Linux the
      *     device's missed and FIFO errors)
+     * @param stale frames dropped because they had waited in the capture buffer longer than the age limit ({@link
+     *     Builder#maxFrameAgeMillis}): what an overloaded reader sheds so that what it answers is recent
      */
     public record Stats(long captured, long truncated, long kernelReceived, long kernelDropped,
-            long interfaceDropped) {
+            long interfaceDropped, long stale) {
     }
 
     private final String interfaceName;
@@ -83,6 +85,8 @@ public final class PcapPort implements AutoCloseable {
     private final AtomicLong kernelReceived = new AtomicLong();
     private final AtomicLong kernelDropped = new AtomicLong();
     private final AtomicLong interfaceDropped = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+    private final long maxAgeMicros;
     private volatile boolean running;
     private volatile boolean closed;
     private Thread captureThread;
@@ -93,6 +97,7 @@ public final class PcapPort implements AutoCloseable {
         this.snaplen = b.snaplen > 0 ? b.snaplen : defaultSnaplen(interfaceName);
         this.bufferBytes = b.bufferBytes;
         this.readTimeoutMillis = b.readTimeoutMillis;
+        this.maxAgeMicros = b.maxAgeMillis * 1000L;
         PcapHandle r = null;
         PcapHandle t = null;
         try {
@@ -143,6 +148,7 @@ public final class PcapPort implements AutoCloseable {
         private int snaplen;
         private int bufferBytes = 32 << 20;
         private int readTimeoutMillis = 1000;
+        private int maxAgeMillis;
         private String filter = "ip6";
         private boolean promiscuous = true;
 
@@ -184,6 +190,21 @@ public final class PcapPort implements AutoCloseable {
                 throw new IllegalArgumentException("readTimeoutMillis must be positive, got " + millis);
             }
             this.readTimeoutMillis = millis;
+            return this;
+        }
+
+        /**
+         * @param millis frames that waited in the capture buffer longer than this (by the kernel's capture time
+         *     stamps against the wall clock) are dropped unread and counted ({@link Stats#stale}); 0, the default,
+         *     for no limit. An overloaded reader then sheds the old backlog and answers what is recent, instead of
+         *     answering everything seconds late
+         * @return this builder
+         */
+        public Builder maxFrameAgeMillis(int millis) {
+            if (millis < 0) {
+                throw new IllegalArgumentException("maxFrameAgeMillis must be 0 or more, got " + millis);
+            }
+            this.maxAgeMillis = millis;
             return this;
         }
 
@@ -296,7 +317,7 @@ public final class PcapPort implements AutoCloseable {
             throw new IllegalStateException("cannot make the capture of " + interfaceName + " non-blocking: "
                     + e.getMessage(), e);
         }
-        inline = new Reader(new LibpcapReader(rx, snaplen));
+        inline = new Reader(new LibpcapReader(rx, snaplen, maxAgeMicros));
         return inline;
     }
 
@@ -341,6 +362,9 @@ public final class PcapPort implements AutoCloseable {
                 throw new IllegalStateException("the port on " + interfaceName + " is closed");
             }
             int n = 0;
+            if (maxAgeMicros > 0) {
+                libpcap.now(System.currentTimeMillis() * 1000L);
+            }
             while (n < max) {
                 int r = libpcap.next();
                 if (r == LibpcapReader.FRAME) {
@@ -351,6 +375,10 @@ public final class PcapPort implements AutoCloseable {
                     n++;
                     captured.incrementAndGet();
                     truncated.incrementAndGet();
+                } else if (r == LibpcapReader.STALE) {
+                    n++;
+                    captured.incrementAndGet();
+                    stale.incrementAndGet();
                 } else {
                     // NONE: the burst is over; BREAK: close() woke a reader (the caller sees that it must stop)
                     long now = System.nanoTime();
@@ -429,7 +457,7 @@ public final class PcapPort implements AutoCloseable {
     /** @return the statistics so far (the kernel's as of the end of the last burst, or of {@link #close()}) */
     public Stats stats() {
         return new Stats(captured.get(), truncated.get(), kernelReceived.get(), kernelDropped.get(),
-                interfaceDropped.get());
+                interfaceDropped.get(), stale.get());
     }
 
     /**
