@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * (lookup, selection, pinning, encapsulation, the reverse tunnel), or ICMPv6 (tunnel errors, DHAAD).
  *
  * <p>Threading: single-threaded; call {@link #receive} and {@link #doWork} from one thread.
+ *
+ * <p>Time: the timers (binding expiry, refresh requests, liveness probes, the store's events, the Flow Label
+ * secret's rotation) run in {@link #doWork}, which the embedder calls when {@link #nextDeadline} comes (the role
+ * runners of mga-pcap-io and mga-sim do, every cycle). A packet for the agent's own address (a registration, the
+ * reverse tunnel, a tunnel error) runs {@code doWork} first; a data packet does not, so a binding whose lifetime
+ * ran out is removed at the next {@code doWork}, not by the next packet that uses it.
  */
 public final class HomeAnycastAgent implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(HomeAnycastAgent.class);
@@ -424,30 +430,34 @@ public final class HomeAnycastAgent implements Role {
     @Override
     public void receive(byte[] packet, int offset, int length, long now) {
         stats.received++;
-        doWork(now);
-        if (!in.wrap(packet, offset, length)) {
+        // the data path only walks the flyweight; the timers (doWork) and the front-end's record of the packet (for
+        // decoding) are for the packets that may need them: control packets to the agent, DHAAD
+        if (!view.wrap(packet, offset, length)) {
             stats.malformed++;
             return;
         }
         long dh = view.destinationHigh();
         long dl = view.destinationLow();
         if (dh == addressHigh && dl == addressLow) {
+            doWork(now);
+            in.attach(packet, offset, length);
             toAgent(packet, now);
             return;
         }
-        toAnycast(packet, offset, dh, dl, now);
+        toAnycast(packet, offset, length, dh, dl, now);
     }
 
     /**
      * A packet for another address: forwarded if it is for a served anycast address. A method of its own, so that
      * the data path is compiled from its own profile even when registrations dominated {@link #receive}'s.
      */
-    private void toAnycast(byte[] packet, int offset, long dh, long dl, long now) {
+    private void toAnycast(byte[] packet, int offset, int length, long dh, long dl, long now) {
         if (!registrar.serves(dh, dl)) {
             stats.dropped++;
             return;
         }
         if (HomeAgentsAnycast.isInterfaceId(dl) && view.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
+            in.attach(packet, offset, length);
             icmp.dhaad(in, now);
             return;
         }

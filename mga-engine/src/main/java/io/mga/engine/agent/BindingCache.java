@@ -294,7 +294,7 @@ public final class BindingCache {
 
     /**
      * Turns on the record of which bindings carry traffic ({@link #markUsedAt}, {@link #pollUsed}): the agent's
-     * liveness probes need it; off, marking costs one read and a branch.
+     * liveness probes need it; off, marking costs a branch.
      */
     public void trackUse() {
         if (!trackUse) {
@@ -311,9 +311,11 @@ public final class BindingCache {
      * @param row a row from {@link #findRow}
      */
     public void markUsedAt(int row) {
-        int m = meta[row];
-        if (m >= 0 && trackUse) {
-            queueUsed(row, m);
+        if (trackUse) {
+            int m = meta[row];
+            if (m >= 0) {
+                queueUsed(row, m);
+            }
         }
     }
 

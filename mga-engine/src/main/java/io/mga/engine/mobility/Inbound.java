@@ -45,8 +45,21 @@ public final class Inbound {
      * @return false when even the header chain is malformed
      */
     public boolean wrap(byte[] packet, int off, int len) {
+        attach(packet, off, len); // a store of a reference costs a GC write barrier: only when the buffer changes
+        return view.wrap(packet, off, len);
+    }
+
+    /**
+     * Records a packet that {@link #view()} was already wrapped over, successfully, by the caller (the agent's
+     * receive path, which walks only the flyweight for data packets): what {@link #wrap} does after its walk.
+     *
+     * @param packet the buffer the view was wrapped over
+     * @param off where the IPv6 header starts
+     * @param len the octets
+     */
+    public void attach(byte[] packet, int off, int len) {
         if (buffer != packet) {
-            buffer = packet; // a store of a reference costs a GC write barrier: only when the buffer changes
+            buffer = packet;
         }
         offset = off;
         length = len;
@@ -55,7 +68,6 @@ public final class Inbound {
             failure = null;
             tried = false;
         }
-        return view.wrap(packet, off, len);
     }
 
     /** @return the flyweight over the packet */
