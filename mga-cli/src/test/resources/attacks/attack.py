@@ -177,6 +177,11 @@ def cmd_nd(args):
         for o in (0, 1):
             frames.append(Ether(src=mac, dst="33:33:00:00:00:01") / IPv6(src=args.claim, dst="ff02::1", hlim=255)
                           / ICMPv6ND_NA(tgt=args.claim, R=1, S=0, O=o) / ICMPv6NDOptDstLLAddr(lladdr=mac))
+    elif args.mode == "na-claim-to":
+        # the same claim sent to one node alone (the router: --target, at --dst-mac), which a switched link
+        # delivers to that node only
+        frames.append(Ether(src=mac, dst=args.dst_mac) / IPv6(src=args.claim, dst=args.target, hlim=255)
+                      / ICMPv6ND_NA(tgt=args.claim, R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=mac))
     r = blast(args, frames, seconds=args.seconds, rate=len(frames) / args.gap)
     r["mode"] = args.mode
     out(r)

@@ -27,6 +27,7 @@ import io.mga.kernel.KernelCounters;
 import io.mga.kernel.KernelDataPlane;
 import io.mga.pcapio.LiveInterface;
 import io.mga.pcapio.link.MacAddress;
+import io.mga.pcapio.nd.NeighborDiscovery;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -829,6 +830,12 @@ final class RoleCommands {
         m.put("interface_packets_stale_dropped", c.staleDropped());
         m.put("interface_packets_queue_dropped", c.queueDropped());
         m.put("interface_packets_foreign", c.foreign());
+        NeighborDiscovery.Counters nd = c.neighborDiscovery();
+        if (nd != null) {
+            m.put("neighbor_own_address_claims", nd.ownAddressClaims());
+            m.put("neighbor_own_addresses_defended", nd.ownAddressesDefended());
+            m.put("neighbor_claims_ignored", nd.claimsIgnored());
+        }
     }
 
     /** {@code mga responder}. */

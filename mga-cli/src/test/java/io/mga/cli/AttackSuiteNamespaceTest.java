@@ -64,6 +64,8 @@ class AttackSuiteNamespaceTest {
     static final String TAG = String.format("%04x", ProcessHandle.current().pid() & 0xffff);
     static final String CL_NS = "maxcl-" + TAG;
     static final String RT_NS = "maxrt-" + TAG;
+    /** Another host on the agent's link (a port of the home link's bridge): the on-link attacker of the ND tests. */
+    static final String EV_NS = "maxev-" + TAG;
     static final Path DIR = Path.of("target", "attacks").toAbsolutePath();
     static final Path SCRIPTS = Path.of("src", "test", "resources", "attacks").toAbsolutePath();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +102,7 @@ class AttackSuiteNamespaceTest {
     static void cleanup() throws Exception {
         sh(false, "ip", "netns", "del", CL_NS);
         sh(false, "ip", "netns", "del", RT_NS);
+        sh(false, "ip", "netns", "del", EV_NS);
         for (String l : new String[] {"max-haa", "max-ar1", "max-ar2", "max-ai"}) {
             sh(false, "ip", "link", "del", dev(l));
         }
@@ -112,6 +115,35 @@ class AttackSuiteNamespaceTest {
         sh(true, "ip", "link", "set", dev(role), "up");
         rt("ip", "addr", "add", routerAddress, "dev", dev(rtSide), "nodad");
         rt("ip", "link", "set", dev(rtSide), "up");
+    }
+
+    /**
+     * The agent's link, switched as a real home link is: a bridge in the router's namespace holding the router's
+     * address, with two ports, the agent's veth and another host's (the on-link attacker in {@link #EV_NS}). The
+     * bridge takes the MAC of the agent's port, learns where each MAC is and sends unicast frames to that port
+     * alone; no STP delay; multicast flooded to every port (no snooping), as a switch without MLD snooping does.
+     */
+    static void homeLink() throws Exception {
+        sh(true, "ip", "link", "add", dev("max-haa"), "type", "veth", "peer", "name", dev("max-rthaa"));
+        sh(true, "sysctl", "-qw", "net.ipv6.conf." + dev("max-haa") + ".disable_ipv6=1");
+        sh(true, "ip", "link", "set", dev("max-rthaa"), "netns", RT_NS);
+        sh(true, "ip", "link", "set", dev("max-haa"), "up");
+        sh(true, "ip", "netns", "add", EV_NS);
+        sh(true, "ip", "link", "add", dev("max-ev"), "type", "veth", "peer", "name", dev("max-rtev"));
+        sh(true, "ip", "link", "set", dev("max-ev"), "netns", EV_NS);
+        sh(true, "ip", "link", "set", dev("max-rtev"), "netns", RT_NS);
+        sh(true, "ip", "netns", "exec", EV_NS, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        sh(true, "ip", "netns", "exec", EV_NS, "ip", "link", "set", dev("max-ev"), "up");
+        String portMac = mac(RT_NS, dev("max-rthaa"));
+        rt("ip", "link", "add", dev("max-br"), "address", portMac, "type", "bridge", "stp_state", "0",
+                "forward_delay", "0", "mcast_snooping", "0");
+        for (String port : new String[] {"max-rthaa", "max-rtev"}) {
+            rt("sysctl", "-qw", "net.ipv6.conf." + dev(port) + ".disable_ipv6=1");
+            rt("ip", "link", "set", dev(port), "master", dev("max-br"));
+            rt("ip", "link", "set", dev(port), "up");
+        }
+        rt("ip", "addr", "add", ROUTER_HOME + "/64", "dev", dev("max-br"), "nodad");
+        rt("ip", "link", "set", dev("max-br"), "up");
     }
 
     /** Starts a role as the launcher would: its own JVM, heap bound, stdout and stderr to one log file. */
@@ -169,7 +201,7 @@ class AttackSuiteNamespaceTest {
         sh(true, concat(cl, "ip", "-6", "route", "add", "default", "via", "2001:db8:c::1"));
         // the victim of the reflection test: a /64 the router sends to the client's link, where tshark counts it
         rt("ip", "-6", "route", "add", VICTIM + "::/64", "via", CLIENT);
-        roleLink("max-haa", "max-rthaa", ROUTER_HOME + "/64");
+        homeLink();
         roleLink("max-ar1", "max-rtar1", "2001:db8:1::1/64");
         roleLink("max-ar2", "max-rtar2", "2001:db8:2::1/64");
         // a Mobile IPv6 initiator's link (mga initiator runs there in the HoTI/CoTI test only)
@@ -504,6 +536,69 @@ class AttackSuiteNamespaceTest {
         String since = Files.readString(log("haa")).substring((int) haaBefore);
         FIGURES.add("  agent's log on the claims: " + since.lines().filter(l -> l.contains(HAA) || l.contains(AA))
                 .count() + " lines naming its addresses");
+    }
+
+    /** From the other port of the home link's bridge: a host beside the agent, whose frames are switched. */
+    static JsonNode besideTheAgent(String dstMac, String... args) throws Exception {
+        return attack(EV_NS, dev("max-ev"), dstMac, args);
+    }
+
+    /** The link-layer address of the router's neighbour entry for an address on the home link, or "". */
+    static String routerEntry(String address) throws Exception {
+        String out = rt("ip", "-6", "neigh", "show", address, "dev", dev("max-br"));
+        int i = out.indexOf("lladdr ");
+        return i < 0 ? "" : out.substring(i + "lladdr ".length()).split("\\s+")[0];
+    }
+
+    @Test
+    @Order(6)
+    void claimsOnTheAnycastAddressReachTheRouterAcrossTheSwitchedLink() throws Exception {
+        String evil = "02:66:66:66:66:67";
+        JsonNode before = agentCounters();
+        // to all nodes: the router takes them (RFC 4861 §7.2.3, §7.2.5: an NS's source link-layer address, an
+        // NA with Override set), and so does the agent, which corrects each with an unsolicited NA of its own
+        Figures multicast = measure("NS and NA to all nodes from a host beside the agent claiming the anycast"
+                + " address, every 100 ms (switched link)", 5, () -> {
+                    besideTheAgent("33:33:00:00:00:01", "--src-mac", evil, "nd", "--mode", "ns-router", "--target",
+                            ROUTER_HOME, "--claim", AA, "--seconds", "2");
+                    return besideTheAgent("33:33:00:00:00:01", "--src-mac", evil, "nd", "--mode", "na-claim",
+                            "--claim", AA, "--seconds", "2");
+                });
+        JsonNode after = agentCounters();
+        long defended = after.get("neighbor_own_addresses_defended").asLong()
+                - before.get("neighbor_own_addresses_defended").asLong();
+        long claims = after.get("neighbor_own_address_claims").asLong()
+                - before.get("neighbor_own_address_claims").asLong();
+        FIGURES.add("  switched link, claims to all nodes: the agent counted " + claims + " claims and sent "
+                + defended + " corrections; the router's entry for " + AA + " afterwards: " + routerEntry(AA)
+                + " (the agent's MAC: " + agentMac + ")");
+        assertThat(multicast.availability().ratio()).isGreaterThanOrEqualTo(0.95);
+        assertThat(defended).as("corrections sent").isPositive().isLessThanOrEqualTo(claims);
+        assertThat(routerEntry(AA)).as("the router's entry for the anycast address").isIn(agentMac, "");
+        // to the router alone: the bridge delivers it to the router's port only, the agent never sees it, and the
+        // router sends the anycast address's traffic to the attacker (inherent to ND without SEND, RFC 3971)
+        Figures unicast = measure("NA to the router alone from a host beside the agent claiming the anycast"
+                + " address, every 100 ms (switched link, no static entry)", 4, () -> besideTheAgent(
+                        routerMacOnHomeLink(), "--src-mac", evil, "nd", "--mode", "na-claim-to", "--target",
+                        ROUTER_HOME, "--claim", AA, "--seconds", "3"));
+        // the operator's remedy: a static entry on the router for the anycast address
+        rt("ip", "-6", "neigh", "replace", AA, "lladdr", agentMac, "dev", dev("max-br"), "nud", "permanent");
+        try {
+            Figures pinned = measure("the same with a static entry for the anycast address on the router", 4,
+                    () -> besideTheAgent(routerMacOnHomeLink(), "--src-mac", evil, "nd", "--mode", "na-claim-to",
+                            "--target", ROUTER_HOME, "--claim", AA, "--seconds", "3"));
+            assertThat(pinned.availability().ratio()).isGreaterThanOrEqualTo(0.95);
+            FIGURES.add("  switched link, claims to the router alone: availability " + unicast.availability()
+                    + " without a static entry (recorded, not asserted: inherent), " + pinned.availability()
+                    + " with one");
+        } finally {
+            rt("ip", "-6", "neigh", "del", AA, "dev", dev("max-br"));
+        }
+    }
+
+    /** The router's MAC on the home link: the bridge's, which is its first port's (see {@link #homeLink}). */
+    static String routerMacOnHomeLink() throws Exception {
+        return mac(RT_NS, dev("max-br"));
     }
 
     @Test

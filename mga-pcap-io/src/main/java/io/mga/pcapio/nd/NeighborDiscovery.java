@@ -52,7 +52,13 @@ import org.slf4j.LoggerFactory;
  * confirmed neighbour leaves the confirmed address in place (§7.2.3 says it "should" be replaced) and only makes a
  * REACHABLE entry STALE, so that its reachability is checked again by a unicast probe to the confirmed address; an
  * unsolicited Advertisement with Override clear never changes an address (§7.2.5). Nothing ever creates or changes
- * an entry for one of the role's own addresses; messages claiming them are counted and logged (rate-limited).
+ * an entry for one of the role's own addresses; messages claiming them are counted and logged (rate-limited), and
+ * answered with one unsolicited Advertisement of the true link-layer address to all nodes (§7.2.6: Solicited
+ * clear, Override set), so that the other nodes on the link (the router) that took the claim are corrected at
+ * once: {@value #DEFENCES_PER_SECOND} such answers a second at most, bursts of {@value #DEFENCE_BURST}, never
+ * more than one per claim. A claim sent to one node alone (unicast, which this role does not see on a switched
+ * link) cannot be answered: that is inherent to Neighbor Discovery without SEND (RFC 3971); the remedy is a
+ * static neighbour entry for the role's addresses on the router.
  * Unconfirmed entries have their own small bound (the oldest is evicted first), so a flood of solicitations from
  * made-up sources cannot push out confirmed neighbours.
  *
@@ -77,6 +83,11 @@ public final class NeighborDiscovery {
     /** RFC 4861 §10 DELAY_FIRST_PROBE_TIME: 5 s. */
     public static final long DELAY_FIRST_PROBE_TIME_NANOS = 5_000_000_000L;
 
+    /** The most unsolicited Advertisements a second that answer claims on the role's own addresses. */
+    public static final int DEFENCES_PER_SECOND = 100;
+    /** How many of them may go at once. */
+    public static final int DEFENCE_BURST = 10;
+    private static final long DEFENCE_INTERVAL_NANOS = 1_000_000_000L / DEFENCES_PER_SECOND;
     private static final Logger LOG = LoggerFactory.getLogger(NeighborDiscovery.class);
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final Ipv6Address ALL_NODES = new Ipv6Address(0xff02_0000_0000_0000L, 1);
@@ -135,6 +146,7 @@ public final class NeighborDiscovery {
         private final AtomicLong queueOverflow = new AtomicLong();
         private final AtomicLong ownAddressClaims = new AtomicLong();
         private final AtomicLong claimsIgnored = new AtomicLong();
+        private final AtomicLong ownAddressesDefended = new AtomicLong();
         private final AtomicLong evictedUnconfirmed = new AtomicLong();
         private final AtomicLong evictedConfirmed = new AtomicLong();
 
@@ -174,6 +186,14 @@ public final class NeighborDiscovery {
         /** @return messages from other nodes that claimed one of the role's own addresses */
         public long ownAddressClaims() {
             return ownAddressClaims.get();
+        }
+
+        /**
+         * @return unsolicited Advertisements sent to all nodes to correct a claim on one of the role's own
+         *     addresses (rate-limited: claims beyond the rate are counted in {@link #ownAddressClaims} only)
+         */
+        public long ownAddressesDefended() {
+            return ownAddressesDefended.get();
         }
 
         /**
@@ -247,6 +267,9 @@ public final class NeighborDiscovery {
     private final Ipv6View view = new Ipv6View();
     private final RateLimitedLog ownClaimLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
     private final RateLimitedLog claimLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
+    /** When the next answer to a claim on our own addresses may go (see {@link #defend}). */
+    private long defenceAt;
+    private boolean defended;
     private long deadline;
     private long queuedBytes;
     private long cachedHopHigh;
@@ -550,11 +573,19 @@ public final class NeighborDiscovery {
             counters.invalid.incrementAndGet();
             return;
         }
+        boolean dad = src.isUnspecified();
+        if (!dad && owns(src) && slla != null && !slla.equals(mac)) {
+            // whatever its target: whoever receives it (the router, resolving nothing) learns our address at
+            // another link-layer address (§7.2.3), so it is a claim to correct
+            claim(now, "a Neighbor Solicitation for {} comes from {}, one of our own addresses, at {}: ignored",
+                    target, src, slla);
+            defend(src, now);
+            return;
+        }
         // §7.2.3: only solicitations for our own targets concern us (a promiscuous capture sees the others')
         if (!owns(target) || !(dst.equals(solicitedNode(target)) || owns(dst))) {
             return;
         }
-        boolean dad = src.isUnspecified();
         boolean anycast = isAnycast(target);
         if (hostAnswers && !anycast) {
             // the kernel holds the address and answers (and defends it) itself: one answer on the link
@@ -642,18 +673,23 @@ public final class NeighborDiscovery {
             counters.invalid.incrementAndGet();
             return;
         }
-        if (!dst.isMulticast() && !owns(dst)) {
-            return; // unicast to another node: not ours to process
-        }
         MacAddress tlla = linkLayerAddress(na.options(), NdOption.LinkLayerAddress.TARGET);
         if (owns(target)) {
-            // never let an entry for one of our own addresses exist, let alone point elsewhere. For an anycast
-            // address, other members advertising it with Override clear is normal (§7.2.7)
-            if (!isAnycast(target) || override) {
+            // never let an entry for one of our own addresses exist, let alone point elsewhere; a claim seen on its
+            // way to another node (a capture sees it when the link floods it) is corrected too. For an anycast
+            // address, other members advertising it with Override clear is normal (§7.2.7); our own link-layer
+            // address (our own advertisement seen again) claims nothing
+            if ((!isAnycast(target) || override) && !mac.equals(tlla)) {
                 claim(now, "a Neighbor Advertisement from {} claims {}, one of our own addresses: ignored",
                         h.source(), target);
+                if (tlla != null) {
+                    defend(target, now);
+                }
             }
             return;
+        }
+        if (!dst.isMulticast() && !owns(dst)) {
+            return; // unicast to another node: not ours to process
         }
         Entry e = lookup(target);
         if (e == null) {
@@ -1040,6 +1076,31 @@ public final class NeighborDiscovery {
                         NdOption.LinkLayerAddress.SOURCE, Bytes.of(mac.toBytes())))))));
         counters.solicitationsSent.incrementAndGet();
         out.transmit(ns, 0, ns.length, toMac);
+    }
+
+    /**
+     * Answers a claim on one of our own addresses: one unsolicited Advertisement to all nodes (RFC 4861 §7.2.6),
+     * Solicited clear, Override set (also for an anycast address: the claim overrode, so must the correction),
+     * with our link-layer address; within {@value #DEFENCES_PER_SECOND} a second, bursts of
+     * {@value #DEFENCE_BURST} (a generic cell rate: the theoretical time of the next answer). Not for a unicast
+     * address the host's kernel answers for.
+     */
+    private void defend(Ipv6Address address, long now) {
+        if (hostAnswers && !isAnycast(address)) {
+            return;
+        }
+        long t = !defended || defenceAt - now < 0 ? now : defenceAt;
+        if (t - now > DEFENCE_INTERVAL_NANOS * (DEFENCE_BURST - 1)) {
+            return;
+        }
+        defenceAt = t + DEFENCE_INTERVAL_NANOS;
+        defended = true;
+        byte[] na = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(255, address, ALL_NODES), List.of(),
+                new Icmpv6(new NeighborAdvertisement(0, NeighborAdvertisement.FLAG_O, address, List.of(
+                        new NdOption.LinkLayerAddress(NdOption.LinkLayerAddress.TARGET, Bytes.of(mac.toBytes())))))));
+        counters.advertisementsSent.incrementAndGet();
+        counters.ownAddressesDefended.incrementAndGet();
+        out.transmit(na, 0, na.length, ALL_NODES_MAC);
     }
 
     private void claim(long now, String message, Object... args) {

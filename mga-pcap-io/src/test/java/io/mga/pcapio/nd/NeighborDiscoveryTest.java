@@ -468,13 +468,63 @@ class NeighborDiscoveryTest {
         receive(na(PEER, ALL_NODES, AA, O, EVIL)); // an anycast address with Override set
         assertThat(nd.neighbors()).isEmpty();
         assertThat(nd.counters().ownAddressClaims()).isEqualTo(4);
-        assertThat(sent).as("no answer to a solicitation from our own address").isEmpty();
+        // each claim is corrected, once, to all nodes: Solicited clear, Override set (also for the anycast address,
+        // whose claim overrode), our link-layer address (RFC 4861 §7.2.6); no answer to the solicitation itself
+        assertThat(sent).hasSize(4).allSatisfy(o -> {
+            assertThat(o.isAdvertisement()).isTrue();
+            assertThat(o.to()).isEqualTo(MacAddress.parse("33:33:00:00:00:01"));
+            assertThat(o.packet().header().destination()).isEqualTo(ALL_NODES);
+            assertThat(o.na().flags()).isEqualTo(O);
+            assertThat(o.na().options()).contains(new NdOption.LinkLayerAddress(NdOption.LinkLayerAddress.TARGET,
+                    Bytes.of(OURS.toBytes())));
+        });
+        assertThat(sent.stream().map(o -> o.na().target())).containsExactly(ME, ME, ME, AA);
+        assertThat(nd.counters().ownAddressesDefended()).isEqualTo(4);
+        sent.clear();
         // another member of the anycast group advertising with Override clear is normal
         receive(na(PEER, ALL_NODES, AA, 0, PEER_MAC));
         assertThat(nd.counters().ownAddressClaims()).isEqualTo(4);
+        assertThat(sent).isEmpty();
         send(udp(ME, ME, 1));
         assertThat(sent).isEmpty();
         assertThat(nd.counters().noRoute()).isEqualTo(1);
+    }
+
+    @Test
+    void claimsAreCorrectedWithinARateThatAFloodCannotTurnIntoAnAmplifier() {
+        for (int i = 0; i < 1000; i++) {
+            receive(na(PEER, ALL_NODES, ME, O, EVIL));
+        }
+        // at one instant: the burst, and never more than one answer per claim
+        assertThat(sent).hasSize(NeighborDiscovery.DEFENCE_BURST);
+        assertThat(nd.counters().ownAddressClaims()).isEqualTo(1000);
+        sent.clear();
+        // a second later, spread over it: the rate
+        for (int i = 0; i < 1000; i++) {
+            now += S / 1000;
+            receive(na(PEER, ALL_NODES, ME, O, EVIL));
+        }
+        assertThat(sent.size()).isBetween(NeighborDiscovery.DEFENCES_PER_SECOND,
+                NeighborDiscovery.DEFENCES_PER_SECOND + NeighborDiscovery.DEFENCE_BURST);
+        assertThat(nd.counters().ownAddressesDefended()).isEqualTo(NeighborDiscovery.DEFENCE_BURST + sent.size());
+    }
+
+    @Test
+    void claimsOnTheirWayToAnotherNodeAreCorrectedToo() {
+        // a promiscuous capture on a link that floods them: an NA to the router claiming our address, an NS to the
+        // router from our address with another link-layer address (the router would learn it, §7.2.3)
+        receive(na(PEER, ROUTER, ME, O, EVIL));
+        receive(ns(AA, solicitedNode(ROUTER), ROUTER, EVIL));
+        assertThat(sent.stream().map(o -> o.na().target())).containsExactly(ME, AA);
+        assertThat(nd.counters().ownAddressClaims()).isEqualTo(2);
+        assertThat(nd.neighbors()).isEmpty();
+    }
+
+    @Test
+    void anAdvertisementOfOurOwnLinkLayerAddressIsNoClaimToCorrect() {
+        receive(na(PEER, ALL_NODES, ME, O, OURS)); // e.g. our own advertisement, looped back by the capture
+        assertThat(sent).isEmpty();
+        assertThat(nd.counters().ownAddressesDefended()).isZero();
     }
 
     @Test
