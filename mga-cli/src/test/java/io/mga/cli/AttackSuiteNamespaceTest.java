@@ -73,7 +73,6 @@ class AttackSuiteNamespaceTest {
     static final List<Process> ROLES = new ArrayList<>();
     static final String[] NAMES = {"haa", "ar1", "ar2"};
     static String routerClientMac;
-    static String routerHomeMac;
     static String agentMac;
 
     static String dev(String base) {
@@ -207,7 +206,6 @@ class AttackSuiteNamespaceTest {
         // a Mobile IPv6 initiator's link (mga initiator runs there in the HoTI/CoTI test only)
         roleLink("max-ai", "max-rtai", "2001:db8:e::1/64");
         routerClientMac = mac(RT_NS, dev("max-rtcl"));
-        routerHomeMac = mac(RT_NS, dev("max-rthaa"));
         agentMac = mac(null, dev("max-haa"));
 
         role("haa", "haa", "--interface", dev("max-haa"), "--address", HAA, "--router", ROUTER_HOME,
