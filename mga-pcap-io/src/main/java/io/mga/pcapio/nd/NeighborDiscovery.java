@@ -619,6 +619,11 @@ public final class NeighborDiscovery {
             Entry e = lookup(src);
             toMac = e != null && e.mac != null ? e.mac : ALL_NODES_MAC;
         }
+        advertise(target, to, flags, toMac);
+    }
+
+    /** Sends a Neighbor Advertisement for one of our addresses with our link-layer address (§7.2.4, §7.2.6). */
+    private void advertise(Ipv6Address target, Ipv6Address to, long flags, MacAddress toMac) {
         byte[] na = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(255, target, to), List.of(), new Icmpv6(
                 new NeighborAdvertisement(0, flags, target, List.of(new NdOption.LinkLayerAddress(
                         NdOption.LinkLayerAddress.TARGET, Bytes.of(mac.toBytes())))))));
@@ -1095,12 +1100,8 @@ public final class NeighborDiscovery {
         }
         defenceAt = t + DEFENCE_INTERVAL_NANOS;
         defended = true;
-        byte[] na = PacketEncoder.encode(Ipv6Packet.build(Ipv6Header.of(255, address, ALL_NODES), List.of(),
-                new Icmpv6(new NeighborAdvertisement(0, NeighborAdvertisement.FLAG_O, address, List.of(
-                        new NdOption.LinkLayerAddress(NdOption.LinkLayerAddress.TARGET, Bytes.of(mac.toBytes())))))));
-        counters.advertisementsSent.incrementAndGet();
         counters.ownAddressesDefended.incrementAndGet();
-        out.transmit(na, 0, na.length, ALL_NODES_MAC);
+        advertise(address, ALL_NODES, NeighborAdvertisement.FLAG_O, ALL_NODES_MAC);
     }
 
     private void claim(long now, String message, Object... args) {
