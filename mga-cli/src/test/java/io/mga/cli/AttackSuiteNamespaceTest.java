@@ -575,16 +575,16 @@ class AttackSuiteNamespaceTest {
         assertThat(routerEntry(AA)).as("the router's entry for the anycast address").isIn(agentMac, "");
         // to the router alone: the bridge delivers it to the router's port only, the agent never sees it, and the
         // router sends the anycast address's traffic to the attacker (inherent to ND without SEND, RFC 3971)
+        String routerMac = routerMacOnHomeLink();
+        Attack claimToRouter = () -> besideTheAgent(routerMac, "--src-mac", evil, "nd", "--mode", "na-claim-to",
+                "--target", ROUTER_HOME, "--claim", AA, "--seconds", "3");
         Figures unicast = measure("NA to the router alone from a host beside the agent claiming the anycast"
-                + " address, every 100 ms (switched link, no static entry)", 4, () -> besideTheAgent(
-                        routerMacOnHomeLink(), "--src-mac", evil, "nd", "--mode", "na-claim-to", "--target",
-                        ROUTER_HOME, "--claim", AA, "--seconds", "3"));
+                + " address, every 100 ms (switched link, no static entry)", 4, claimToRouter);
         // the operator's remedy: a static entry on the router for the anycast address
         rt("ip", "-6", "neigh", "replace", AA, "lladdr", agentMac, "dev", dev("max-br"), "nud", "permanent");
         try {
             Figures pinned = measure("the same with a static entry for the anycast address on the router", 4,
-                    () -> besideTheAgent(routerMacOnHomeLink(), "--src-mac", evil, "nd", "--mode", "na-claim-to",
-                            "--target", ROUTER_HOME, "--claim", AA, "--seconds", "3"));
+                    claimToRouter);
             assertThat(pinned.availability().ratio()).isGreaterThanOrEqualTo(0.95);
             FIGURES.add("  switched link, claims to the router alone: availability " + unicast.availability()
                     + " without a static entry (recorded, not asserted: inherent), " + pinned.availability()
