@@ -169,17 +169,25 @@ class LiveCaptureNamespaceTest {
         LiveInterface live = LiveInterface.builder().interfaceName(RX).own(ME).maxFrameAgeMillis(1).build();
         live.start(role);
         try {
-            blast(frame(9), 1);
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            // the first frame holds the role thread; sent again (at most 30 times, a second apart) until one has:
+            // one CI run saw a single such frame never reach the role, and one lost frame must not fail the test
+            int markers = 0;
+            do {
+                blast(frame(9), 1);
+                markers++;
+            } while (!held.await(1, TimeUnit.SECONDS) && markers < 30);
+            assertThat(held.getCount()).as("a first frame reached the role, %d sent; %s", markers, live.counters())
+                    .isZero();
             blast(frame(0), n); // the role thread is held: these wait in the capture buffer (a process start and more)
             release.countDown();
             LiveInterface.Counters c = live.counters();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (role.packets.get() + c.staleDropped() + c.kernelDropped() < n + 1 && System.nanoTime() < deadline) {
+            long sent = n + markers;
+            while (role.packets.get() + c.staleDropped() + c.kernelDropped() < sent && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             assertThat(c.staleDropped()).as("%s", c).isPositive();
-            assertThat(role.packets.get() + c.staleDropped() + c.kernelDropped()).as("%s", c).isEqualTo(n + 1);
+            assertThat(role.packets.get() + c.staleDropped() + c.kernelDropped()).as("%s", c).isEqualTo(sent);
             assertThat(c.dropped()).as("stale frames are part of the drops: %s", c).isGreaterThanOrEqualTo(
                     c.staleDropped());
             assertThat(c.toString()).contains("stale " + c.staleDropped());
