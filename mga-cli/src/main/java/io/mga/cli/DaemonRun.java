@@ -171,11 +171,14 @@ final class DaemonRun {
             live.close();
             return 1;
         }
-        if (onHangUp != null) {
-            Signals.onHangUp(() -> {
-                log.line(Level.INFO, "SIGHUP: reloading the responders");
-                onHangUp.run();
-            });
+        boolean hangUp = onHangUp != null && Signals.onHangUp(() -> {
+            log.line(Level.INFO, "SIGHUP: reloading the responders");
+            onHangUp.run();
+        });
+        if (onHangUp != null && !hangUp) {
+            log.line(Level.WARN, "SIGHUP cannot reload the responders: this process was started with SIGHUP "
+                    + "ignored (nohup?), or this JVM has no sun.misc.Signal; start it without nohup (systemd, setsid) "
+                    + "to reload, or restart it to take new responders");
         }
         AtomicInteger exit = new AtomicInteger();
         ControlServer c = control;
@@ -227,7 +230,7 @@ final class DaemonRun {
                     TimeUnit.MILLISECONDS);
         }
         log.line(Level.INFO, "running on " + link.iface + "; SIGTERM or Ctrl-C stops"
-                + (onHangUp != null ? ", SIGHUP reloads the responders" : ""));
+                + (hangUp ? ", SIGHUP reloads the responders" : ""));
         int status = RoleCommands.await(err, name, live.termination());
         if (ticks != null) {
             ticks.shutdownNow();
