@@ -27,7 +27,6 @@ import io.mga.engine.store.LocalBindingStore;
 import io.mga.wire.MobilityMessage;
 import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.fast.Protocols;
-import io.mga.wire.mga.HomeAgentsAnycast;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class HomeAnycastAgent implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(HomeAnycastAgent.class);
     private final Ipv6Address address;
-    private final long addressHigh;
-    private final long addressLow;
     private final EpochClock epoch;
     private final EventListener<AgentEvent> listener;
     private final AgentStats stats = new AgentStats();
@@ -76,8 +73,6 @@ public final class HomeAnycastAgent implements Role {
 
     HomeAnycastAgent(AgentConfig c, PacketIo io, EventListener<AgentEvent> listener, long nowNanos) {
         this.address = c.address();
-        this.addressHigh = address.high();
-        this.addressLow = address.low();
         this.epoch = c.epoch();
         this.listener = listener != null ? listener : e -> { };
         long key = c.hashKey() != null ? c.hashKey() : new java.security.SecureRandom().nextLong();
@@ -106,10 +101,10 @@ public final class HomeAnycastAgent implements Role {
                 : new java.security.SecureRandom(), nowNanos);
         this.icmp = new AgentIcmp(address, c.peers(), registrar, sender, stats, labels,
                 KeyedHash.mix(key ^ 0x3c6e_f372_fe94_f82bL), io);
-        this.forwarder = new Forwarder(addressHigh, addressLow, c.tunnelHopLimit(), io, cache,
+        this.forwarder = new Forwarder(address.high(), address.low(), c.tunnelHopLimit(), io, cache,
                 basic ? 0 : c.maxPins(), c.pinIdleNanos(), KeyedHash.mix(key ^ 0x5bd1_e995_5bd1_e995L),
                 policy(c, basic), stats, labels,
-                c.served(), icmp, c.linkMtu(), c.reverseTunnelPacketsPerSecond(), c.reverseTunnelBurst());
+                c.served(), icmp, c.linkMtu(), c.reverseTunnelPacketsPerSecond(), c.reverseTunnelBurst(), view);
         this.answers = new NodeAnswers(address, a -> registrar.serves(a.high(), a.low()), sender,
                 KeyedHash.mix(key ^ 0x510e_527f_ade6_82d1L));
         this.lastNow = nowNanos;
@@ -429,39 +424,25 @@ public final class HomeAnycastAgent implements Role {
 
     @Override
     public void receive(byte[] packet, int offset, int length, long now) {
-        stats.received++;
-        // the data path only walks the flyweight; the timers (doWork) and the front-end's record of the packet (for
-        // decoding) are for the packets that may need them: control packets to the agent, DHAAD
-        if (!view.wrap(packet, offset, length)) {
-            stats.malformed++;
-            return;
+        // the data path (wrap, served test, forwarding) is the forwarder's, on its own fields; the timers (doWork)
+        // and the front-end's record of the packet (for decoding) are for the packets that may need them: control
+        // packets to the agent, DHAAD
+        int r = forwarder.receive(packet, offset, length, now);
+        if (r != Forwarder.HANDLED) {
+            notForwarded(r, packet, offset, length, now);
         }
-        long dh = view.destinationHigh();
-        long dl = view.destinationLow();
-        if (dh == addressHigh && dl == addressLow) {
+    }
+
+    /** A packet the forwarder left to the agent (the view is wrapped around it): for its own address, or DHAAD. */
+    private void notForwarded(int r, byte[] packet, int offset, int length, long now) {
+        if (r == Forwarder.TO_AGENT) {
             doWork(now);
             in.attach(packet, offset, length);
             toAgent(packet, now);
-            return;
-        }
-        toAnycast(packet, offset, length, dh, dl, now);
-    }
-
-    /**
-     * A packet for another address: forwarded if it is for a served anycast address. A method of its own, so that
-     * the data path is compiled from its own profile even when registrations dominated {@link #receive}'s.
-     */
-    private void toAnycast(byte[] packet, int offset, int length, long dh, long dl, long now) {
-        if (!registrar.serves(dh, dl)) {
-            stats.dropped++;
-            return;
-        }
-        if (HomeAgentsAnycast.isInterfaceId(dl) && view.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
+        } else {
             in.attach(packet, offset, length);
             icmp.dhaad(in, now);
-            return;
         }
-        forwarder.forward(packet, offset, view, dh, dl, now);
     }
 
     /** A packet for the agent's own address: registration, reverse tunnel or a tunnel error. */

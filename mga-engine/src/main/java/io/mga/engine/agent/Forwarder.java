@@ -8,6 +8,7 @@ import io.mga.api.SelectionPolicy;
 import io.mga.wire.fast.Encapsulation;
 import io.mga.wire.fast.Ipv6View;
 import io.mga.wire.fast.Protocols;
+import io.mga.wire.mga.HomeAgentsAnycast;
 
 /**
  * The agent's data plane: lookup of the anycast destination, selection among its bindings (pin, else policy,
@@ -33,6 +34,14 @@ public final class Forwarder {
     /** The pin table size (entries, 32 octets each) from which {@link #burst} looks ahead: 1 MiB. */
     public static final int LOOK_AHEAD_PINS = 1 << 15;
 
+    /** {@link #receive}: the packet was handled (forwarded, or dropped and counted). */
+    public static final int HANDLED = 0;
+    /** {@link #receive}: the packet is for the agent's own address (the view is wrapped around it). */
+    public static final int TO_AGENT = 1;
+    /** {@link #receive}: a DHAAD request to a served Home-Agents anycast address (the view is wrapped around it). */
+    public static final int DHAAD = 2;
+
+    private final Ipv6View view;
     private final long addressHigh;
     private final long addressLow;
     private final int tunnelHopLimit;
@@ -89,11 +98,13 @@ public final class Forwarder {
      * @param linkMtu the MTU of the link the tunnels leave by
      * @param reversePacketsPerSecond the reverse tunnel's long-run rate per binding
      * @param reverseBurst how many packets a binding may reverse-tunnel at once
+     * @param view the agent's flyweight, which {@link #receive} wraps around each packet and the agent reads on
      */
     public Forwarder(long addressHigh, long addressLow, int tunnelHopLimit, PacketIo io, BindingCache cache,
             int maxPins, long pinIdleNanos, long pinKey, SelectionPolicy policy, AgentStats stats,
             TunnelLabels labels, java.util.List<Ipv6Prefix> served, AgentIcmp icmp, int linkMtu,
-            int reversePacketsPerSecond, int reverseBurst) {
+            int reversePacketsPerSecond, int reverseBurst, Ipv6View view) {
+        this.view = view;
         this.addressHigh = addressHigh;
         this.addressLow = addressLow;
         this.tunnelHopLimit = tunnelHopLimit;
@@ -208,6 +219,40 @@ public final class Forwarder {
         } finally {
             ahead = -1;
         }
+    }
+
+    /**
+     * The agent's receive path for every packet: wraps the flyweight around it, forwards what is for a served
+     * anycast address, drops and counts the malformed and the unserved, and leaves the rest to the agent. The whole
+     * data path reads this object's fields only.
+     *
+     * @param packet the buffer
+     * @param offset where the packet starts
+     * @param length its length
+     * @param now the current time
+     * @return {@link #HANDLED}, {@link #TO_AGENT} or {@link #DHAAD}
+     */
+    public int receive(byte[] packet, int offset, int length, long now) {
+        Ipv6View v = view;
+        stats.received++;
+        if (!v.wrap(packet, offset, length)) {
+            stats.malformed++;
+            return HANDLED;
+        }
+        long dh = v.destinationHigh();
+        long dl = v.destinationLow();
+        if (dh == addressHigh && dl == addressLow) {
+            return TO_AGENT;
+        }
+        if (!served.contains(dh, dl)) {
+            stats.dropped++;
+            return HANDLED;
+        }
+        if (HomeAgentsAnycast.isInterfaceId(dl) && v.icmpv6Type() == Protocols.ICMPV6_HAAD_REQUEST) {
+            return DHAAD;
+        }
+        forward(packet, offset, v, dh, dl, now);
+        return HANDLED;
     }
 
     /** The binding table's row for a destination, from the burst's look-ahead when it holds for this packet. */

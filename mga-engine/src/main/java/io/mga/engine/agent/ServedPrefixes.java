@@ -3,17 +3,48 @@ package io.mga.engine.agent;
 import io.mga.api.Ipv6Prefix;
 import java.util.List;
 
-/** The anycast prefixes an agent serves, tested on address halves without allocation. */
+/**
+ * The anycast prefixes an agent serves, tested on address halves without allocation. The masks and masked values
+ * are worked out once, in flat fields (the first prefix) and one flat array (the others, four {@code long}s each),
+ * so that the data path's test reads this object and nothing it points to for the usual single prefix.
+ */
 final class ServedPrefixes {
-    private final Ipv6Prefix[] prefixes;
+    private final long maskHigh;
+    private final long maskLow;
+    private final long valueHigh;
+    private final long valueLow;
+    /** Mask high, mask low, value high, value low of each prefix after the first. */
+    private final long[] more;
 
     ServedPrefixes(List<Ipv6Prefix> served) {
-        this.prefixes = served.toArray(Ipv6Prefix[]::new);
+        // none served: a first entry that nothing matches (no address masked with 0 equals 1)
+        long[] all = served.isEmpty() ? new long[] {0, 0, 1, 1} : new long[served.size() * 4];
+        for (int i = 0; i < served.size(); i++) {
+            Ipv6Prefix p = served.get(i);
+            int len = p.length();
+            all[4 * i] = len >= 64 ? -1L : (len == 0 ? 0L : -1L << (64 - len));
+            all[4 * i + 1] = len <= 64 ? 0L : (len == 128 ? -1L : -1L << (128 - len));
+            all[4 * i + 2] = p.address().high() & all[4 * i];
+            all[4 * i + 3] = p.address().low() & all[4 * i + 1];
+        }
+        this.maskHigh = all[0];
+        this.maskLow = all[1];
+        this.valueHigh = all[2];
+        this.valueLow = all[3];
+        this.more = java.util.Arrays.copyOfRange(all, 4, all.length);
     }
 
     boolean contains(long hi, long lo) {
-        for (Ipv6Prefix p : prefixes) {
-            if (p.contains(hi, lo)) {
+        if ((hi & maskHigh) == valueHigh && (lo & maskLow) == valueLow) {
+            return true;
+        }
+        return more.length != 0 && containsMore(hi, lo);
+    }
+
+    private boolean containsMore(long hi, long lo) {
+        long[] m = more;
+        for (int i = 0; i < m.length; i += 4) {
+            if ((hi & m[i]) == m[i + 2] && (lo & m[i + 1]) == m[i + 3]) {
                 return true;
             }
         }
