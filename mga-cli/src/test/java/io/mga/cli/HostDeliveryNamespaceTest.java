@@ -189,7 +189,8 @@ class HostDeliveryNamespaceTest {
         }
         spawn(AG, DIR.resolve("haa.log"), null, mga("haa", "--interface", "ag0", "--address", HAA, "--router",
                 "2001:db8:a::fe", "--anycast", AA + "/128", "--responder", "ar1@example.net,1001," + K1,
-                "--responder", "ar2@example.net,1002," + K2, "--control-socket=none"));
+                "--responder", "ar2@example.net,1002," + K2, "--control-socket=none", "--state",
+                DIR.resolve("haa.state").toString()));
         awaitLine(DIR.resolve("haa.log"), "running on ag0", 30);
         byte[] big = new byte[2_000_000];
         new Random(12).nextBytes(big);
@@ -730,6 +731,74 @@ class HostDeliveryNamespaceTest {
         // the issue's goal: crash to the first answer from another responder within 1.5 s
         assertThat(median).as("median TCP failover, goal 1.5 s").isLessThanOrEqualTo(1_500);
         assertThat(sorted.get(9)).as("slowest TCP failover").isLessThanOrEqualTo(5_000);
+    }
+
+    /**
+     * The same measurement as {@link #measureTheAnycastPathAgainstTheDirectOne} with the agent's kernel data plane
+     * (issue 13): the agent is stopped and started again with {@code --data-plane=kernel}, from the bindings it kept
+     * in its {@code --state} file, so that the responders stay registered; the XDP program then tunnels the
+     * requests and decapsulates the replies, and what is left of the anycast path in user space is the responder.
+     * Last of the class: the agent stays on the kernel data plane until the end.
+     */
+    @Test
+    @Order(11)
+    void measureTheAnycastPathWithTheAgentsKernelDataPlane() throws Exception {
+        Process pcapAgent = PROCS.get(0);
+        sh(true, "kill", "-TERM", Long.toString(pcapAgent.pid()));
+        assertThat(pcapAgent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        Path log = DIR.resolve("haa-kernel.log");
+        Process agent = spawn(AG, log, null, mga("haa", "--interface", "ag0", "--address", HAA, "--router",
+                "2001:db8:a::fe", "--anycast", AA + "/128", "--responder", "ar1@example.net,1001," + K1,
+                "--responder", "ar2@example.net,1002," + K2, "--control-socket=none", "--state",
+                DIR.resolve("haa.state").toString(), "--data-plane=kernel"));
+        awaitLine(log, "running on ag0", 30);
+        assertThat(Files.readString(log)).contains("kernel data plane (XDP) on ag0");
+        // the router's Ethernet address is resolved (the program passes everything until the agent knows it), and
+        // both restored bindings serve again
+        String served = null;
+        for (int i = 0; i < 20 && served == null; i++) {
+            try {
+                String a = dig("2001:db8:c::10");
+                served = a.isBlank() ? null : a;
+            } catch (AssertionError | RuntimeException e) {
+                // dig timed out: not yet
+            }
+            if (served == null) {
+                TimeUnit.MILLISECONDS.sleep(250); // real time: the agent's Neighbor Discovery runs in real time
+            }
+        }
+        assertThat(served).as("an answer through the restarted agent: %s", Files.readString(log))
+                .isIn(responder(0), responder(1));
+        int r = served.equals(responder(0)) ? 0 : 1;
+        double udpDirect = udpRate(responder(r), 3);
+        double agent0 = cpuSeconds(agent.pid());
+        double responder0 = cpuSeconds(RESPONDERS[0].pid()) + cpuSeconds(RESPONDERS[1].pid());
+        double udpAnycast = udpRate(AA, 3);
+        double agentCpu = cpuSeconds(agent.pid()) - agent0;
+        double responderCpu = cpuSeconds(RESPONDERS[0].pid()) + cpuSeconds(RESPONDERS[1].pid()) - responder0;
+        double tcpDirect = tcpRate("http://[" + responder(r) + "]:8081/bench.bin");
+        double tcpAnycast = tcpRate("http://[" + AA + "]:8080/bench.bin");
+        // stopped with SIGTERM: it prints the kernel's counters, which show that the program, not the Java agent,
+        // carried the traffic both ways
+        sh(true, "kill", "-TERM", Long.toString(agent.pid()));
+        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        Matcher k = Pattern.compile("kernel data plane KernelCounters\\[forwarded=(\\d+), reverseForwarded=(\\d+)")
+                .matcher(out);
+        assertThat(k.find()).as(out).isTrue();
+        long forwarded = Long.parseLong(k.group(1));
+        long reverse = Long.parseLong(k.group(2));
+        assertThat(forwarded).as("requests tunnelled by the program").isGreaterThan((long) (udpAnycast * 3 / 2));
+        assertThat(reverse).as("replies decapsulated by the program").isGreaterThan((long) (udpAnycast * 3 / 2));
+        String line = String.format(java.util.Locale.ROOT, "UDP (dnsmasq, 32 outstanding, 3 s): direct %.0f/s, "
+                + "anycast %.0f/s, ratio %.2f; CPU during the anycast run: agent %.2f s, responders %.2f s of 3 s; "
+                + "TCP (http.server, 20 MB): direct %.1f MB/s, anycast %.1f MB/s, ratio %.2f; the program tunnelled "
+                + "%d and decapsulated %d packets", udpDirect, udpAnycast, udpAnycast / udpDirect, agentCpu,
+                responderCpu, tcpDirect / 1e6, tcpAnycast / 1e6, tcpAnycast / tcpDirect, forwarded, reverse);
+        Files.writeString(DIR.resolve("bench-kernel.txt"), line + "\n");
+        REPORT.put("benchmark, agent on its kernel data plane", line);
+        assertThat(udpAnycast).isPositive();
+        assertThat(tcpAnycast).isPositive();
     }
 
     /**
