@@ -387,7 +387,8 @@ final class RoleCommands {
             description = {"Runs a Home (or Midway) Anycast Agent on an interface.",
                 "SIGHUP reloads the accepted responders (from --config's responder entries, or the --responder"
                     + " key files again) without dropping a binding of a responder still accepted; the bindings of"
-                    + " a responder no longer accepted are revoked at once. SIGTERM or Ctrl-C stops it."})
+                    + " a responder no longer accepted are revoked at once (not in a process started with SIGHUP"
+                    + " ignored, as by nohup: it says so at start). SIGTERM or Ctrl-C stops it."})
     static final class Haa implements Callable<Integer>, Configurable {
         @Mixin
         Link link;

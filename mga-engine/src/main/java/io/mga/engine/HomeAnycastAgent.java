@@ -39,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * soft state, tunnels packets sent to an anycast address to a responder's peer unicast address (IPv6-in-IPv6,
  * RFC 2473), and forwards what responders reverse-tunnel to it with the anycast address as source.
  *
- * <p>This class classifies each packet once and hands it to the room that handles it: the registration pipeline
- * (RFC 6275 §10.3.1 with RFC 4285 authentication; see the module README for the order of checks), the forwarder
- * (lookup, selection, pinning, encapsulation, the reverse tunnel), or ICMPv6 (tunnel errors, DHAAD).
+ * <p>Each packet is classified once: the forwarder wraps the flyweight and forwards what is for a served anycast
+ * address (lookup, selection, pinning, encapsulation), and hands back what is for the agent's own address or a
+ * DHAAD request; this class then passes that to the room that handles it: the registration pipeline (RFC 6275
+ * §10.3.1 with RFC 4285 authentication; see the module README for the order of checks), the reverse tunnel, or
+ * ICMPv6 (tunnel errors, DHAAD).
  *
  * <p>Threading: single-threaded; call {@link #receive} and {@link #doWork} from one thread.
  *

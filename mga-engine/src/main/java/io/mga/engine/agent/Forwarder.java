@@ -11,8 +11,9 @@ import io.mga.wire.fast.Protocols;
 import io.mga.wire.mga.HomeAgentsAnycast;
 
 /**
- * The agent's data plane: lookup of the anycast destination, selection among its bindings (pin, else policy,
- * then pinned), IPv6-in-IPv6 encapsulation to the chosen care-of address (RFC 2473), the reverse tunnel, and the
+ * The agent's data plane: each received packet's flyweight wrap and first classification ({@link #receive}: a
+ * served anycast address is forwarded here, the agent's own address and DHAAD go back to the agent), lookup of
+ * the anycast destination, selection among its bindings (pin, else policy, then pinned), IPv6-in-IPv6 encapsulation to the chosen care-of address (RFC 2473), the reverse tunnel, and the
  * burst look-ahead. Allocation-free per packet; final fields and monomorphic calls only. Single-threaded.
  *
  * <p>What a tunnel packet carries: a 40-octet outer header and no extension header, unless the packet to tunnel
@@ -169,7 +170,7 @@ public final class Forwarder {
      * @param first the first index
      * @param count how many
      * @param now the current time
-     * @param handler the agent, which classifies and handles each packet
+     * @param handler the agent, whose {@code receive} comes back to {@link #receive} for each packet
      */
     public void burst(byte[] buffer, int[] offsets, int[] lengths, int first, int count, long now,
             PacketHandler handler) {
@@ -223,8 +224,9 @@ public final class Forwarder {
 
     /**
      * The agent's receive path for every packet: wraps the flyweight around it, forwards what is for a served
-     * anycast address, drops and counts the malformed and the unserved, and leaves the rest to the agent. The whole
-     * data path reads this object's fields only.
+     * anycast address, drops and counts the malformed and the unserved, and leaves the rest to the agent. The data
+     * path starts from this object's fields (the view, the served prefixes, the counters, the binding cache), with
+     * no hop through the agent or the registrar.
      *
      * @param packet the buffer
      * @param offset where the packet starts

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The anycast prefixes an agent serves, tested on address halves without allocation. The masks and masked values
  * are worked out once, in flat fields (the first prefix) and one flat array (the others, four {@code long}s each),
- * so that the data path's test reads this object and nothing it points to for the usual single prefix.
+ * so that the data path's test, hit or miss, reads this object and nothing it points to for the usual single
+ * prefix.
  */
 final class ServedPrefixes {
     private final long maskHigh;
@@ -15,6 +16,8 @@ final class ServedPrefixes {
     private final long valueLow;
     /** Mask high, mask low, value high, value low of each prefix after the first. */
     private final long[] more;
+    /** Whether {@link #more} holds any: a miss on a single prefix reads no other object either. */
+    private final boolean several;
 
     ServedPrefixes(List<Ipv6Prefix> served) {
         // none served: a first entry that nothing matches (no address masked with 0 equals 1)
@@ -32,13 +35,14 @@ final class ServedPrefixes {
         this.valueHigh = all[2];
         this.valueLow = all[3];
         this.more = java.util.Arrays.copyOfRange(all, 4, all.length);
+        this.several = more.length != 0;
     }
 
     boolean contains(long hi, long lo) {
         if ((hi & maskHigh) == valueHigh && (lo & maskLow) == valueLow) {
             return true;
         }
-        return more.length != 0 && containsMore(hi, lo);
+        return several && containsMore(hi, lo);
     }
 
     private boolean containsMore(long hi, long lo) {

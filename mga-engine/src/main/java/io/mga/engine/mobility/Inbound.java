@@ -51,7 +51,7 @@ public final class Inbound {
 
     /**
      * Records a packet that {@link #view()} was already wrapped over, successfully, by the caller (the agent's
-     * receive path, which walks only the flyweight for data packets): what {@link #wrap} does after its walk.
+     * forwarder, which walks only the flyweight for data packets): what {@link #wrap} does after its walk.
      *
      * @param packet the buffer the view was wrapped over
      * @param off where the IPv6 header starts

@@ -59,6 +59,33 @@ class ServedPrefixesTest {
     }
 
     @Test
+    void severalPrefixesEachOneOnItsHostBitsAndBoundaries() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int[] lens : new int[][] {{48, 1, 63, 64, 65, 127, 128}, {128, 0}, {64, 64}}) {
+            List<Ipv6Prefix> served = new ArrayList<>();
+            for (int len : lens) {
+                served.add(new Ipv6Prefix(new Ipv6Address(rnd.nextLong(), rnd.nextLong()), len));
+            }
+            ServedPrefixes s = new ServedPrefixes(served);
+            for (Ipv6Prefix p : served) {
+                int len = p.length();
+                long mh = len >= 64 ? -1L : len == 0 ? 0L : -1L << (64 - len);
+                long ml = len <= 64 ? 0L : len == 128 ? -1L : -1L << (128 - len);
+                for (int i = 0; i < 100; i++) {
+                    long h = p.address().high() | (rnd.nextLong() & ~mh);
+                    long l = p.address().low() | (rnd.nextLong() & ~ml);
+                    assertThat(s.contains(h, l)).as("%s, host bits %x %x", p, h, l).isTrue();
+                }
+                for (int bit = 0; bit < 128; bit++) {
+                    Ipv6Address a = flip(p.address(), bit);
+                    boolean any = served.stream().anyMatch(q -> q.contains(a.high(), a.low()));
+                    assertThat(s.contains(a.high(), a.low())).as("%s, bit %d flipped", p, bit).isEqualTo(any);
+                }
+            }
+        }
+    }
+
+    @Test
     void noPrefixServesNothing() {
         ServedPrefixes s = new ServedPrefixes(List.of());
         assertThat(s.contains(0, 0)).isFalse();
