@@ -69,6 +69,16 @@ public record Ipv6Prefix(Ipv6Address address, int length) {
         return (high & maskHigh(length)) == address.high() && (low & maskLow(length)) == address.low();
     }
 
+    /** @return the prefix's mask over the address's most significant 64 bits (all ones from a length of 64) */
+    public long maskHigh() {
+        return maskHigh(length);
+    }
+
+    /** @return the prefix's mask over the least significant 64 bits (zero up to a length of 64) */
+    public long maskLow() {
+        return maskLow(length);
+    }
+
     /** @return {@code address/length} with the address in RFC 5952 text */
     @Override
     public String toString() {

@@ -90,6 +90,14 @@ class Ipv6AddressTest {
         assertThat(Ipv6Prefix.parse("2001:db8::1/128").contains(Ipv6Address.parse("2001:db8::2"))).isFalse();
         assertThat(Ipv6Prefix.parse("2001:db8::/100").contains(Ipv6Address.parse("2001:db8::fff:ffff"))).isTrue();
         assertThat(Ipv6Prefix.parse("2001:db8::/100").contains(Ipv6Address.parse("2001:db8::1000:0"))).isFalse();
+        assertThat(Ipv6Prefix.parse("::/0").maskHigh()).isZero();
+        assertThat(Ipv6Prefix.parse("::/0").maskLow()).isZero();
+        assertThat(Ipv6Prefix.parse("2001:db8::/48").maskHigh()).isEqualTo(0xffff_ffff_ffff_0000L);
+        assertThat(Ipv6Prefix.parse("2001:db8::/48").maskLow()).isZero();
+        assertThat(p.maskHigh()).isEqualTo(-1L);
+        assertThat(p.maskLow()).isZero();
+        assertThat(Ipv6Prefix.parse("2001:db8::/100").maskLow()).isEqualTo(0xffff_ffff_f000_0000L);
+        assertThat(Ipv6Prefix.parse("2001:db8::1/128").maskLow()).isEqualTo(-1L);
         assertThatThrownBy(() -> Ipv6Prefix.parse("2001:db8::/129")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Ipv6Prefix.parse("2001:db8::")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,7 +1,8 @@
 /**
  * What users of the engine call: the three roles' façades ({@link io.mga.engine.HomeAnycastAgent},
  * {@link io.mga.engine.AnycastResponder}, {@link io.mga.engine.AnycastInitiator}), which classify each packet once
- * (the agent through its forwarder, which keeps the data path on its own fields) and hand it to their rooms; their configuration records and builders ({@link io.mga.engine.AgentConfig},
+ * (the agent through its forwarder, which keeps the data path on its own fields) and hand it to their rooms;
+ * their configuration records and builders ({@link io.mga.engine.AgentConfig},
  * {@link io.mga.engine.ResponderConfig}); one way of reporting for every role (the sealed
  * {@link io.mga.engine.RoleEvent} family through an {@link io.mga.engine.EventListener}, counter snapshots as
  * records); the selection {@link io.mga.engine.Policies} (with {@link io.mga.engine.SelectionTable}, the table

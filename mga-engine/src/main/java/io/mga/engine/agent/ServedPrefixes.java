@@ -24,11 +24,10 @@ final class ServedPrefixes {
         long[] all = served.isEmpty() ? new long[] {0, 0, 1, 1} : new long[served.size() * 4];
         for (int i = 0; i < served.size(); i++) {
             Ipv6Prefix p = served.get(i);
-            int len = p.length();
-            all[4 * i] = len >= 64 ? -1L : (len == 0 ? 0L : -1L << (64 - len));
-            all[4 * i + 1] = len <= 64 ? 0L : (len == 128 ? -1L : -1L << (128 - len));
-            all[4 * i + 2] = p.address().high() & all[4 * i];
-            all[4 * i + 3] = p.address().low() & all[4 * i + 1];
+            all[4 * i] = p.maskHigh();
+            all[4 * i + 1] = p.maskLow();
+            all[4 * i + 2] = p.address().high(); // a prefix's address has its host bits clear
+            all[4 * i + 3] = p.address().low();
         }
         this.maskHigh = all[0];
         this.maskLow = all[1];

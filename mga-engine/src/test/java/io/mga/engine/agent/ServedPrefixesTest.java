@@ -68,9 +68,8 @@ class ServedPrefixesTest {
             }
             ServedPrefixes s = new ServedPrefixes(served);
             for (Ipv6Prefix p : served) {
-                int len = p.length();
-                long mh = len >= 64 ? -1L : len == 0 ? 0L : -1L << (64 - len);
-                long ml = len <= 64 ? 0L : len == 128 ? -1L : -1L << (128 - len);
+                long mh = p.maskHigh();
+                long ml = p.maskLow();
                 for (int i = 0; i < 100; i++) {
                     long h = p.address().high() | (rnd.nextLong() & ~mh);
                     long l = p.address().low() | (rnd.nextLong() & ~ml);
