@@ -43,7 +43,7 @@ enum {
 	C_DROPPED_REVERSE_SOURCE, /* reverse tunnel from a source that is no registered care-of: dropped */
 	C_DROPPED_REVERSE_DESTINATION, /* reverse tunnel to a non-routable, served or own address: dropped */
 	C_PASSED_TOO_BIG,       /* too big to tunnel on this link: passed to the Java agent (Packet Too Big) */
-	C_PASSED_NO_TABLE,      /* anycast address whose selection table is not installed: passed to Java */
+	C_PASSED_NO_TABLE,      /* no selection table installed, or the bindings not mirrored yet: passed to Java */
 	C_PASSED_NO_ROUTER,     /* router's Ethernet address not known yet: passed to Java */
 	C_PASSED_OTHER,         /* not for the data path (BU, ND, DHAAD, errors, other addresses): passed */
 	C_NOT_IPV6,             /* not an IPv6 frame: passed to the host stack (the agent ignores it) */
@@ -57,7 +57,7 @@ struct config {
 	__u8 router_mac[6]; /* the default router's (all zero: not known yet) */
 	__u32 mtu;          /* the link MTU: the largest IPv6 packet, outer header included */
 	__u32 hop_limit;    /* the outer hop limit */
-	__u32 flags;        /* bit 0: enabled; bit 1: pinning */
+	__u32 flags;        /* bit 0: enabled; bit 1: pinning; bit 2: the agent's bindings are mirrored */
 	__u64 hash_key;     /* the selection table's initiator hash secret */
 	__u64 label_secret; /* the Flow Label secret and odd multiplier (the engine's TunnelLabels) */
 	__u64 label_multiplier;
@@ -66,6 +66,7 @@ struct config {
 
 #define F_ENABLED 1u
 #define F_PINS 2u
+#define F_MIRRORED 4u /* until set, what the tables do not know yet goes to the Java agent, which may */
 
 struct anycast_value {
 	__u32 count;        /* bindings (1: care-of below; more: table) */
@@ -249,8 +250,12 @@ static __always_inline int reverse(struct xdp_md *ctx, const struct config *cfg,
 	struct pair_key k;
 	__builtin_memcpy(k.a, in->saddr, 16);
 	__builtin_memcpy(k.b, outer->saddr, 16);
-	if (!bpf_map_lookup_elem(&mga_care_of, &k))
+	if (!bpf_map_lookup_elem(&mga_care_of, &k)) {
+		/* before the agent has mirrored its bindings (a restart from saved state), the agent decides */
+		if (!(cfg->flags & F_MIRRORED))
+			return count(C_PASSED_NO_TABLE, XDP_PASS);
 		return count(C_DROPPED_REVERSE_SOURCE, XDP_DROP);
+	}
 	__u64 dh = high(in->daddr), dl = low(in->daddr);
 	if (!routable(dh, dl) || same16(in->daddr, cfg->agent) || served(in->daddr))
 		return count(C_DROPPED_REVERSE_DESTINATION, XDP_DROP);
@@ -341,6 +346,9 @@ int mga_haa(struct xdp_md *ctx)
 		/* DHAAD requests go to the agent (RFC 6275 §10.5); so does Neighbor Discovery for the address */
 		if (ip->nexthdr == NH_ICMPV6)
 			return count(C_PASSED_OTHER, XDP_PASS);
+		/* before the agent has mirrored its bindings (a restart from saved state), the agent decides */
+		if (!(cfg->flags & F_MIRRORED))
+			return count(C_PASSED_NO_TABLE, XDP_PASS);
 		return count(C_NO_BINDING, XDP_DROP);
 	}
 	if (ip->nexthdr == NH_ICMPV6) {

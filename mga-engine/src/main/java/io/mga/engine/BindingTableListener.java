@@ -11,7 +11,8 @@ import java.util.List;
  * change, so a mirror that writes its tables here is up to date when that call returns. Keep it quick.
  *
  * <p>Set with {@link HomeAnycastAgent#bindingTableListener}, which first reports the secrets and every anycast
- * address that has bindings then (a mirror starting on a running agent rebuilds from that).
+ * address that has bindings then (a mirror starting on a running agent rebuilds from that), then calls
+ * {@link #replayed()}.
  */
 public interface BindingTableListener {
     /**
@@ -33,4 +34,14 @@ public interface BindingTableListener {
      * @param multiplier the odd multiplier
      */
     void tunnelLabelSecret(long secret, long multiplier);
+
+    /**
+     * Everything the agent held when the listener was set has been reported: from here the mirror is complete and
+     * follows the agent change by change. A data plane that was forwarding before (an agent restarted from its
+     * saved bindings, whose program is attached before the agent's thread reports them) should leave to the agent
+     * what its tables do not know until this call, instead of dropping it. Called once, by
+     * {@link HomeAnycastAgent#bindingTableListener}; the default does nothing.
+     */
+    default void replayed() {
+    }
 }

@@ -192,6 +192,7 @@ public final class HomeAnycastAgent implements Role {
         for (Ipv6Address a : seen) {
             l.bindingsChanged(a, bindings(a));
         }
+        l.replayed();
     }
 
     /** @return the agent's unicast address */

@@ -22,11 +22,18 @@ class BindingTableListenerTest {
     static final class Recorder implements BindingTableListener {
         final List<List<AnycastBinding>> changes = new ArrayList<>();
         final List<Long> secrets = new ArrayList<>();
+        /** How many changes had been reported when {@code replayed} came, one entry per call. */
+        final List<Integer> replayedAfter = new ArrayList<>();
 
         @Override
         public void bindingsChanged(Ipv6Address anycast, List<AnycastBinding> bindings) {
             assertThat(anycast).isEqualTo(AA);
             changes.add(bindings);
+        }
+
+        @Override
+        public void replayed() {
+            replayedAfter.add(changes.size());
         }
 
         @Override
@@ -51,6 +58,7 @@ class BindingTableListenerTest {
         haa.bindingTableListener(r);
         assertThat(r.secrets).hasSize(1);
         assertThat(r.changes).as("nothing to report on an empty cache").isEmpty();
+        assertThat(r.replayedAfter).as("replayed once, at once").containsExactly(0);
 
         byte[] p = bu(World.pua(1), 1, 100, 1, 1);
         haa.receive(p, 0, p.length, now);
@@ -77,6 +85,8 @@ class BindingTableListenerTest {
         haa.bindingTableListener(late);
         assertThat(late.changes).hasSize(1);
         assertThat(late.changes.get(0)).hasSize(2);
+        assertThat(late.replayedAfter).as("replayed after what the agent held").containsExactly(1);
+        assertThat(r.replayedAfter).as("changes are not replays").containsExactly(0);
         haa.bindingTableListener(r);
         r.changes.clear();
 

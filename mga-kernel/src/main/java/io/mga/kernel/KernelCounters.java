@@ -15,7 +15,8 @@ import io.mga.engine.AgentCounters;
  * @param droppedReverseDestination reverse-tunnelled packets to a non-routable, served or the agent's own
  *     address: dropped
  * @param passedTooBig packets too big to tunnel on the link: passed to the Java agent
- * @param passedNoTable packets for an anycast address whose selection table is not installed: passed to Java
+ * @param passedNoTable packets for an anycast address whose selection table is not installed, and, until the agent
+ *     has mirrored its bindings ({@link KernelDataPlane#replayed}), packets the tables know nothing of: passed to Java
  * @param passedNoRouter packets that came before the router's Ethernet address was known: passed to Java
  * @param passedOther packets not for the data path (registrations, Neighbor Discovery, DHAAD, errors, others)
  * @param notIpv6 frames that are not IPv6: passed to the host's stack

@@ -63,6 +63,7 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
     static final int CONFIG_SIZE = 72;
     static final int F_ENABLED = 1;
     static final int F_PINS = 2;
+    static final int F_MIRRORED = 4;
 
     /**
      * What the data plane is set up with.
@@ -406,6 +407,26 @@ public final class KernelDataPlane implements BindingTableListener, AutoCloseabl
             writeConfig();
         } catch (IOException e) {
             failed("router address", e);
+        }
+    }
+
+    /**
+     * The agent has reported every binding it held ({@link BindingTableListener#replayed}): from now on a served
+     * address without a binding, and a reverse-tunnelled packet from an unregistered care-of address, are dropped
+     * by the program; until now they went to the Java agent, which holds the bindings the tables may not have yet
+     * (an agent restarted from its saved state).
+     */
+    @Override
+    public synchronized void replayed() {
+        if (closed) {
+            return;
+        }
+        ByteBuffer c = ByteBuffer.wrap(config).order(ByteOrder.LITTLE_ENDIAN);
+        c.putInt(36, c.getInt(36) | F_MIRRORED);
+        try {
+            writeConfig();
+        } catch (IOException e) {
+            failed("mirrored flag", e);
         }
     }
 

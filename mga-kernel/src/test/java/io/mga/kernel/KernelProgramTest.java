@@ -36,12 +36,52 @@ class KernelProgramTest {
     static KernelDataPlane pinned;
 
     static KernelDataPlane load(String name, boolean pins) throws Exception {
+        KernelDataPlane k = loadUnmirrored(name, pins);
+        k.replayed();
+        return k;
+    }
+
+    /** A data plane as an agent's start leaves it before its thread has reported the bindings it holds. */
+    static KernelDataPlane loadUnmirrored(String name, boolean pins) throws Exception {
         KernelDataPlane k = KernelDataPlane.load(new KernelDataPlane.Options("mgat" + name + TAG, AGENT,
                 List.of(SERVED), 64, KEY, pins, 60_000_000_000L, Path.of("/sys/fs/bpf/mga-test-" + name + "-" + TAG),
                 OWN, 1500));
         k.routerMac(ROUTER);
         k.tunnelLabelSecret(SECRET, MULTIPLIER);
         return k;
+    }
+
+    /**
+     * An agent restarted from its saved bindings attaches the program before its thread mirrors them: until it
+     * has ({@code replayed}), a served address without a binding and a reverse-tunnelled packet from an unknown
+     * care-of address go to the Java agent, which holds the bindings, instead of being dropped; afterwards both
+     * are dropped and counted as before.
+     */
+    @Test
+    void beforeTheBindingsAreMirroredWhatTheTablesDoNotKnowGoesToTheAgent() throws Exception {
+        KernelDataPlane fresh = loadUnmirrored("nr", false);
+        try {
+            Ipv6Address src = Ipv6Address.parse("2001:db8:c::10");
+            byte[] toAnycast = frame(src, anycast(60), 17, 64, 100);
+            byte[] inner = Arrays.copyOfRange(frame(anycast(60), src, 17, 64, 8), 14, 14 + 48);
+            byte[] reply = reverse(Ipv6Address.parse("2001:db8:66::1"), inner);
+            KernelCounters c0 = fresh.counters();
+            assertThat(fresh.run(toAnycast).action()).isEqualTo(KernelDataPlane.Verdict.PASS);
+            assertThat(fresh.run(reply).action()).isEqualTo(KernelDataPlane.Verdict.PASS);
+            KernelCounters c1 = fresh.counters();
+            assertThat(c1.passedNoTable() - c0.passedNoTable()).isEqualTo(2);
+            assertThat(c1.noBinding() - c0.noBinding()).isZero();
+            assertThat(c1.droppedReverseSource() - c0.droppedReverseSource()).isZero();
+            fresh.replayed();
+            assertThat(fresh.run(toAnycast).action()).isEqualTo(KernelDataPlane.Verdict.DROP);
+            assertThat(fresh.run(reply).action()).isEqualTo(KernelDataPlane.Verdict.DROP);
+            KernelCounters c2 = fresh.counters();
+            assertThat(c2.noBinding() - c1.noBinding()).isEqualTo(1);
+            assertThat(c2.droppedReverseSource() - c1.droppedReverseSource()).isEqualTo(1);
+            assertThat(c2.passedNoTable() - c1.passedNoTable()).isZero();
+        } finally {
+            fresh.close();
+        }
     }
 
     @BeforeAll
