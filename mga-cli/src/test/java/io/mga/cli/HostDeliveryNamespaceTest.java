@@ -759,10 +759,9 @@ class HostDeliveryNamespaceTest {
         for (int i = 0; i < 20 && served == null; i++) {
             try {
                 // dig's own second try may answer after a first that timed out: it then prints a ";;" line before
-                // the answer, which is the last line. A first query lost this way is a known gap, not the router's
-                // resolution: the program is attached before the agent's thread mirrors the restored bindings
-                // into it, and in between it drops what is for a served address without a binding (the failed
-                // run's kernel counters: noBinding=1)
+                // the answer, which is the last line. (A first query was lost so once: the program, attached
+                // before the agent's thread had mirrored the restored bindings, dropped it as having no binding;
+                // it now passes such packets to the agent until the mirror is complete: KernelProgramTest)
                 String a = dig("2001:db8:c::10").lines().filter(l -> !l.startsWith(";;")).reduce((x, y) -> y)
                         .orElse("");
                 served = a.isBlank() ? null : a;
