@@ -66,7 +66,7 @@ struct config {
 
 #define F_ENABLED 1u
 #define F_PINS 2u
-#define F_MIRRORED 4u /* until set, what the tables do not know yet goes to the Java agent, which may */
+#define F_MIRRORED 4u /* set once the agent has reported the bindings it held at start (see unknown) */
 
 struct anycast_value {
 	__u32 count;        /* bindings (1: care-of below; more: table) */
@@ -163,6 +163,16 @@ static __always_inline int count(__u32 c, int verdict)
 	return verdict;
 }
 
+/* What the tables do not know (a served address without a binding, a reverse tunnel from no registered care-of):
+ * dropped and counted as `dropped`; but before the agent has mirrored the bindings it held at start (a restart from
+ * saved state: the program is attached first), the Java agent, which holds them, decides */
+static __always_inline int unknown(const struct config *cfg, __u32 dropped)
+{
+	if (!(cfg->flags & F_MIRRORED))
+		return count(C_PASSED_NO_TABLE, XDP_PASS);
+	return count(dropped, XDP_DROP);
+}
+
 /* SplitMix64's finaliser: io.mga.engine.hash.KeyedHash.mix */
 static __always_inline __u64 mix(__u64 z)
 {
@@ -250,12 +260,8 @@ static __always_inline int reverse(struct xdp_md *ctx, const struct config *cfg,
 	struct pair_key k;
 	__builtin_memcpy(k.a, in->saddr, 16);
 	__builtin_memcpy(k.b, outer->saddr, 16);
-	if (!bpf_map_lookup_elem(&mga_care_of, &k)) {
-		/* before the agent has mirrored its bindings (a restart from saved state), the agent decides */
-		if (!(cfg->flags & F_MIRRORED))
-			return count(C_PASSED_NO_TABLE, XDP_PASS);
-		return count(C_DROPPED_REVERSE_SOURCE, XDP_DROP);
-	}
+	if (!bpf_map_lookup_elem(&mga_care_of, &k))
+		return unknown(cfg, C_DROPPED_REVERSE_SOURCE);
 	__u64 dh = high(in->daddr), dl = low(in->daddr);
 	if (!routable(dh, dl) || same16(in->daddr, cfg->agent) || served(in->daddr))
 		return count(C_DROPPED_REVERSE_DESTINATION, XDP_DROP);
@@ -346,10 +352,7 @@ int mga_haa(struct xdp_md *ctx)
 		/* DHAAD requests go to the agent (RFC 6275 §10.5); so does Neighbor Discovery for the address */
 		if (ip->nexthdr == NH_ICMPV6)
 			return count(C_PASSED_OTHER, XDP_PASS);
-		/* before the agent has mirrored its bindings (a restart from saved state), the agent decides */
-		if (!(cfg->flags & F_MIRRORED))
-			return count(C_PASSED_NO_TABLE, XDP_PASS);
-		return count(C_NO_BINDING, XDP_DROP);
+		return unknown(cfg, C_NO_BINDING);
 	}
 	if (ip->nexthdr == NH_ICMPV6) {
 		/* Neighbor Discovery (types 133 to 137) for the anycast address is answered by the Java agent */

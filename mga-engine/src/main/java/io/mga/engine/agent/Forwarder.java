@@ -14,7 +14,8 @@ import io.mga.wire.mga.HomeAgentsAnycast;
  * The agent's data plane: each received packet's flyweight wrap and first classification ({@link #receive}: a
  * served anycast address is forwarded here, the agent's own address and DHAAD go back to the agent), lookup of
  * the anycast destination, selection among its bindings (pin, else policy, then pinned), IPv6-in-IPv6
- * encapsulation to the chosen care-of address (RFC 2473), the reverse tunnel, and the burst look-ahead. Allocation-free per packet; final fields and monomorphic calls only. Single-threaded.
+ * encapsulation to the chosen care-of address (RFC 2473), the reverse tunnel, and the burst look-ahead.
+ * Allocation-free per packet; final fields and monomorphic calls only. Single-threaded.
  *
  * <p>What a tunnel packet carries: a 40-octet outer header and no extension header, unless the packet to tunnel
  * is itself a tunnel packet with a Tunnel Encapsulation Limit (RFC 2473 §4.1.1): then the limit less one goes
