@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The embedded store's expiry, in virtual time: a deadline of a binding written again, or removed, since does not
- * take it; the heap of deadlines is rebuilt rather than grown by writes of one binding; and a write costs no scan
- * of every binding (the contract itself is checked against both stores in mga-store-etcd).
+ * take it; a refresh that moves the expiry later adds no deadline, one that brings it earlier lapses then; the heap
+ * of deadlines is rebuilt rather than grown by writes of one binding; and a write costs no scan of every binding (the contract itself is checked against both stores in mga-store-etcd).
  */
 class LocalBindingStoreTest {
     static final long S = 1_000_000_000L;
@@ -50,6 +50,38 @@ class LocalBindingStoreTest {
         assertThat(store.expire(clock.get() + 21 * S)).isEqualTo(1);
         assertThat(expired()).isEqualTo(1);
         assertThat(store.status().detail()).isEqualTo("0 bindings");
+    }
+
+    @Test
+    void refreshesThatMoveTheExpiryLaterAddNoDeadlineAndTheLastOneHolds() {
+        LocalBindingStore store = new LocalBindingStore(clock::get, 16, 4);
+        store.watch(events::add);
+        for (int i = 0; i < 1_000; i++) {
+            clock.addAndGet(S / 10);
+            store.put(binding(1, 1, 10), BindingStore.ANY, null);
+        }
+        assertThat(store.queuedDeadlines()).isEqualTo(1);
+        // the first deadline (10 s after the first write) comes up, finds the binding refreshed and requeues it
+        assertThat(store.expire(clock.get() + 9 * S)).isZero();
+        assertThat(store.queuedDeadlines()).isEqualTo(1);
+        assertThat(store.expire(clock.get() + 10 * S - 1)).isZero();
+        assertThat(store.expire(clock.get() + 10 * S)).isEqualTo(1);
+        assertThat(store.queuedDeadlines()).isZero();
+        assertThat(expired()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatBringsTheExpiryEarlierLapsesThen() {
+        LocalBindingStore store = new LocalBindingStore(clock::get, 16, 4);
+        store.watch(events::add);
+        store.put(binding(1, 1, 100), BindingStore.ANY, null);
+        store.put(binding(1, 1, 5), BindingStore.ANY, null);
+        assertThat(store.expire(clock.get() + 5 * S - 1)).isZero();
+        assertThat(store.expire(clock.get() + 5 * S)).isEqualTo(1);
+        // the first write's deadline, left behind, tells nothing when it comes up
+        assertThat(store.expire(clock.get() + 101 * S)).isZero();
+        assertThat(expired()).isEqualTo(1);
+        assertThat(store.queuedDeadlines()).isZero();
     }
 
     @Test
